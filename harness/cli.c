@@ -1,0 +1,444 @@
+/*
+ * cli.c - the xmcheck command line: run, replay, spec check, spec list.
+ * Exit status: 0 nothing diverged, 1 something diverged, 2 usage or input
+ * error (always with one line naming the file and position).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+#define MAX_SHOWN 10 /* divergences printed in full per run */
+
+extern const int mdl_builtin_nfiles;
+extern const char *const mdl_builtin_names[];
+extern const char *const mdl_builtin_bufs[];
+extern const size_t mdl_builtin_lens[];
+
+int hx_spec_builtin(struct mdl_spec **out, char *err, size_t errlen)
+{
+	int r = mdl_spec_load_mem(mdl_builtin_nfiles, mdl_builtin_names,
+				  mdl_builtin_bufs, mdl_builtin_lens, out, err,
+				  errlen);
+	return r;
+}
+
+struct opts {
+	const char *impls[HX_MAX_IMPLS]; /* --impl values */
+	int nimpls; /* how many */
+	const char *spec; /* --spec, NULL = built-in */
+	const char *trace; /* --trace FILE */
+	const char *summary; /* --summary-json FILE */
+	int profile; /* enum xmc_profile */
+	uint64_t seed; /* --seed */
+	uint64_t runs; /* --runs */
+	int max_ops; /* --max-ops */
+	int quiet; /* --quiet: no divergence details */
+};
+
+static int usage_error(const char *cmd, const char *msg, const char *arg)
+{
+	fprintf(stderr, "xmcheck %s: %s%s%s\n", cmd, msg, arg ? ": " : "",
+		arg ? arg : "");
+	fprintf(stderr, "Try 'xmcheck %s --help'.\n", cmd);
+	return 2;
+}
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+	errno = 0;
+	if (!s || !*s || *s == '-')
+		return -1;
+	*v = strtoull(s, &end, 0);
+	return errno || *end ? -1 : 0;
+}
+
+static int parse_profile(const char *s)
+{
+	if (!strcmp(s, "power"))
+		return XMC_PROFILE_POWER;
+	if (!strcmp(s, "powerpc"))
+		return XMC_PROFILE_POWERPC;
+	return -1;
+}
+
+static const char *profile_name(int p)
+{
+	return p == XMC_PROFILE_POWER ? "power" : "powerpc";
+}
+
+static const char run_help[] =
+	"Usage: xmcheck run [--impl NAME|PATH.so]... [options]\n"
+	"Generate programs from a seed and run them on the reference model and\n"
+	"on each implementation, comparing every op.\n\n"
+	"  --impl NAME       implementation to compare with the model: a\n"
+	"                    built-in one (%s) or a plug-in .so; repeatable\n"
+	"                    (default: sim)\n"
+	"  --profile P       power (default) or powerpc\n"
+	"  --seed N          PRNG seed (default 1); printed first\n"
+	"  --runs N          programs to generate (default 1000)\n"
+	"  --max-ops N       longest program (default 48, at most 64)\n"
+	"  --spec PATH       spec file or directory (default: the built-in one)\n"
+	"  --trace FILE      write the op-by-op trace\n"
+	"  --summary-json F  write the run summary as JSON\n"
+	"  --quiet           print only the summary\n"
+	"  -h, --help        this help\n\n"
+	"Exit status: 0 no divergence, 1 divergence, 2 usage or input error.\n";
+
+static const char replay_help[] =
+	"Usage: xmcheck replay FILE [--impl NAME|PATH.so]... [options]\n"
+	"Run the program in FILE (text form) and print the op-by-op trace with\n"
+	"the model's and each implementation's observations.\n\n"
+	"  --impl NAME       as for 'run' (default: sim)\n"
+	"  --profile P       power (default) or powerpc\n"
+	"  --spec PATH       spec file or directory\n"
+	"  -h, --help        this help\n\n"
+	"Exit status: 0 no divergence, 1 divergence, 2 usage or input error.\n";
+
+static const char spec_help[] =
+	"Usage: xmcheck spec check [PATH]\n"
+	"       xmcheck spec list [--spec PATH]\n"
+	"'check' loads a spec file or directory (default: the built-in spec) and\n"
+	"reports the first error as file:line:col: message (exit 2).\n"
+	"'list' prints every clause: id, kind, provenance, profiles, text.\n";
+
+static const char main_help[] =
+	"Usage: xmcheck COMMAND [options]\n"
+	"Differential fuzzing and conformance harness for the AIX cross-memory\n"
+	"and address-space kernel services.\n\n"
+	"Commands:\n"
+	"  run       generate programs from a seed, compare implementations\n"
+	"  replay    run one program file and print its trace\n"
+	"  spec      check or list a spec\n\n"
+	"'xmcheck COMMAND --help' describes each.\n";
+
+enum { O_IMPL = 256, O_PROFILE, O_SEED, O_RUNS, O_SPEC, O_TRACE, O_SUMMARY,
+       O_MAXOPS, O_QUIET };
+
+static const struct option long_opts[] = {
+	{"impl", required_argument, 0, O_IMPL},
+	{"profile", required_argument, 0, O_PROFILE},
+	{"seed", required_argument, 0, O_SEED},
+	{"runs", required_argument, 0, O_RUNS},
+	{"spec", required_argument, 0, O_SPEC},
+	{"trace", required_argument, 0, O_TRACE},
+	{"summary-json", required_argument, 0, O_SUMMARY},
+	{"max-ops", required_argument, 0, O_MAXOPS},
+	{"quiet", no_argument, 0, O_QUIET},
+	{"help", no_argument, 0, 'h'},
+	{0, 0, 0, 0},
+};
+
+/* Parse options; returns -1 to go on, or an exit status. */
+static int parse_opts(const char *cmd, const char *help, int argc, char **argv,
+		      struct opts *o)
+{
+	uint64_t v;
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'h': printf(help, hx_builtin_names()); return 0;
+		case O_IMPL:
+			if (o->nimpls == HX_MAX_IMPLS)
+				return usage_error(cmd, "too many --impl", NULL);
+			o->impls[o->nimpls++] = optarg;
+			break;
+		case O_PROFILE:
+			if ((o->profile = parse_profile(optarg)) < 0)
+				return usage_error(cmd, "unknown profile "
+						   "(power, powerpc)", optarg);
+			break;
+		case O_SEED:
+			if (parse_u64(optarg, &o->seed))
+				return usage_error(cmd, "bad --seed", optarg);
+			break;
+		case O_RUNS:
+			if (parse_u64(optarg, &o->runs))
+				return usage_error(cmd, "bad --runs", optarg);
+			break;
+		case O_MAXOPS:
+			if (parse_u64(optarg, &v) || v < 1 || v > XMP_MAX_OPS)
+				return usage_error(cmd, "bad --max-ops (1..64)",
+						   optarg);
+			o->max_ops = (int)v;
+			break;
+		case O_SPEC: o->spec = optarg; break;
+		case O_TRACE: o->trace = optarg; break;
+		case O_SUMMARY: o->summary = optarg; break;
+		case O_QUIET: o->quiet = 1; break;
+		case ':': return usage_error(cmd, "missing value", argv[optind - 1]);
+		default: return usage_error(cmd, "unknown option", argv[optind - 1]);
+		}
+	}
+	if (!o->nimpls)
+		o->impls[o->nimpls++] = "sim";
+	return -1;
+}
+
+static struct mdl_spec *load_spec(const char *path)
+{
+	struct mdl_spec *s = NULL;
+	char err[512];
+	int r = path ? mdl_spec_load(path, &s, err, sizeof err)
+		     : hx_spec_builtin(&s, err, sizeof err);
+	if (r) {
+		fprintf(stderr, "%s\n", err);
+		return NULL;
+	}
+	return s;
+}
+
+/* Spec, implementations and executor; returns 0 or an exit status. */
+static int setup(const char *cmd, const struct opts *o, struct hx_exec *x,
+		 struct mdl_spec **spec)
+{
+	const struct xmc_plugin *pls[HX_MAX_IMPLS];
+	char err[512];
+	if (!(*spec = load_spec(o->spec)))
+		return 2;
+	for (int i = 0; i < o->nimpls; i++)
+		if (!(pls[i] = hx_plugin_open(o->impls[i], err, sizeof err))) {
+			fprintf(stderr, "xmcheck %s: %s\n", cmd, err);
+			return 2;
+		}
+	if (hx_init(x, *spec, o->profile, pls, o->nimpls, o->seed, err,
+		    sizeof err)) {
+		fprintf(stderr, "xmcheck %s: %s\n", cmd, err);
+		return 2;
+	}
+	return 0;
+}
+
+struct run_ctx {
+	uint64_t program; /* index of the program being run */
+	int shown; /* divergences printed in full */
+	int quiet; /* print nothing per divergence */
+};
+
+static void print_div(void *ctx, const struct xmp_prog *p,
+		      const struct hx_div *d)
+{
+	struct run_ctx *rc = ctx;
+	char text[XMP_MAX_OPS * 160];
+	if (rc->quiet)
+		return;
+	printf("divergence %s (program %" PRIu64 ", op %d)\n"
+	       "  expected: %s\n  observed: %s\n",
+	       d->signature, rc->program, d->op, d->expected, d->observed);
+	if (rc->shown++ < MAX_SHOWN && xmp_print(p, text, sizeof text) >= 0)
+		printf("  program:\n%s", text);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int write_summary(const char *path, const struct hx_exec *x,
+			 const struct hx_summary *s)
+{
+	FILE *f = fopen(path, "w");
+	if (!f || hx_summary_json(x, s, f) || fclose(f)) {
+		fprintf(stderr, "xmcheck run: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct opts o = {.profile = XMC_PROFILE_POWER, .seed = 1, .runs = 1000,
+			 .max_ops = 48};
+	struct hx_exec x;
+	struct mdl_spec *spec;
+	int r = parse_opts("run", run_help, argc, argv, &o);
+	if (r >= 0)
+		return r;
+	if (optind < argc)
+		return usage_error("run", "unexpected argument", argv[optind]);
+	printf("seed %" PRIu64 "\n", o.seed);
+	fflush(stdout);
+	if ((r = setup("run", &o, &x, &spec)))
+		return r;
+	struct run_ctx rc = {.quiet = o.quiet};
+	x.on_div = print_div;
+	x.ctx = &rc;
+	if (o.trace && !(x.trace = fopen(o.trace, "w"))) {
+		fprintf(stderr, "xmcheck run: %s: %s\n", o.trace, strerror(errno));
+		return 2;
+	}
+	uint32_t caps = hx_common_caps(&x);
+	struct xmp_prog p;
+	double t0 = now();
+	for (rc.program = 0; rc.program < o.runs; rc.program++) {
+		struct xmp_src src;
+		uint64_t st = o.seed ^ (rc.program * 0x9e3779b97f4a7c15ull);
+		xmp_src_rng(&src, xmp_splitmix(&st));
+		int n = 4 + (int)(xmp_rng_next(src.rng) % (uint64_t)o.max_ops);
+		xmp_decode(&src, n < o.max_ops ? n : o.max_ops, caps, o.profile,
+			   &p);
+		hx_run(&x, &p, NULL);
+	}
+	struct hx_summary s = {o.seed, profile_name(o.profile), o.runs,
+			       now() - t0};
+	hx_summary_text(&x, &s, stdout);
+	r = x.divergences ? 1 : 0;
+	if (x.trace && fclose(x.trace))
+		r = 2;
+	x.trace = NULL;
+	if (o.summary && write_summary(o.summary, &x, &s))
+		r = 2;
+	hx_fini(&x);
+	mdl_spec_free(spec);
+	return r;
+}
+
+/* Read a whole text file; NULL with a one-line message on error. */
+static char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap + 1);
+	while (buf) {
+		n += fread(buf + n, 1, cap - n, f);
+		if (n < cap || cap >= (1u << 24))
+			break;
+		char *nb = realloc(buf, (cap *= 2) + 1);
+		if (!nb)
+			free(buf);
+		buf = nb;
+	}
+	int bad = ferror(f) || !buf;
+	fclose(f);
+	if (bad) {
+		fprintf(stderr, "%s: cannot read\n", path);
+		free(buf);
+		return NULL;
+	}
+	buf[n] = 0;
+	if (memchr(buf, 0, n)) {
+		fprintf(stderr, "%s:1:1: binary data, not a program text\n",
+			path);
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static int cmd_replay(int argc, char **argv)
+{
+	struct opts o = {.profile = XMC_PROFILE_POWER, .seed = 1};
+	struct hx_exec x;
+	struct mdl_spec *spec;
+	struct xmp_prog p;
+	char err[512];
+	int r = parse_opts("replay", replay_help, argc, argv, &o);
+	if (r >= 0)
+		return r;
+	if (optind != argc - 1)
+		return usage_error("replay", "expected one program FILE", NULL);
+	char *text = read_text(argv[optind]);
+	if (!text)
+		return 2;
+	r = xmp_parse(argv[optind], text, &p, err, sizeof err);
+	free(text);
+	if (r) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	if ((r = setup("replay", &o, &x, &spec)))
+		return r;
+	x.trace = stdout;
+	int outcome[HX_MAX_IMPLS];
+	static const char *const names[] = {"pass", "diverged", "undefined",
+					    "unsupported"};
+	hx_run(&x, &p, outcome);
+	for (int i = 0; i < x.nimpl; i++)
+		printf("result %s: %s\n", x.impl[i].pl->name, names[outcome[i]]);
+	r = x.divergences ? 1 : 0;
+	hx_fini(&x);
+	mdl_spec_free(spec);
+	return r;
+}
+
+static const char *const kind_names[] = {"failure", "success", "undefined"};
+static const char *const prov_names[] = {"documented", "inferred", "profile"};
+
+static int cmd_spec(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(spec_help, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	const char *path = NULL;
+	if (!strcmp(argv[1], "check")) {
+		if (argc > 3)
+			return usage_error("spec", "expected at most one PATH",
+					   NULL);
+		path = argc == 3 ? argv[2] : NULL;
+	} else if (!strcmp(argv[1], "list")) {
+		if (argc == 4 && !strcmp(argv[2], "--spec"))
+			path = argv[3];
+		else if (argc != 2)
+			return usage_error("spec", "usage: spec list [--spec "
+					   "PATH]", NULL);
+	} else {
+		return usage_error("spec", "unknown subcommand", argv[1]);
+	}
+	struct mdl_spec *s = load_spec(path);
+	if (!s)
+		return 2;
+	if (!strcmp(argv[1], "check")) {
+		printf("%s: ok: %d clauses, hash %016" PRIx64 "\n", s->origin,
+		       s->nclauses, s->hash);
+	} else {
+		for (int k = 0; k < s->nclauses; k++) {
+			const struct mdl_clause *c = &s->clauses[k];
+			printf("%-34s %-9s %-10s %-8s %s\n", c->id,
+			       kind_names[c->kind], prov_names[c->prov],
+			       !c->profiles ? "all"
+			       : c->profiles & (1u << XMC_PROFILE_POWER)
+				       ? "power"
+				       : "powerpc",
+			       c->text);
+		}
+	}
+	mdl_spec_free(s);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	if (argc < 2) {
+		fputs(main_help, stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(main_help, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "replay"))
+		return cmd_replay(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "spec"))
+		return cmd_spec(argc - 1, argv + 1);
+	fprintf(stderr, "xmcheck: unknown command '%s'\n", argv[1]);
+	fputs(main_help, stderr);
+	return 2;
+}

@@ -1,0 +1,600 @@
+/*
+ * decode.c - bytes to program. Every byte string decodes to a valid program;
+ * each byte is spent on a choice that matters. A shadow of the program so far
+ * (segments, mappings, attached buffers, pins, hides) steers arguments toward
+ * defined buffers, page edges and earlier descriptors, so that random bytes
+ * reach deep clauses (last unhide with waiters, PROC2 buffers, held deletes).
+ */
+#include <string.h>
+
+#include "xmcheck.h"
+#include "prog.h"
+
+#define NDMA 8 /* (slot, page address) pairs remembered for xmemdma */
+
+struct shadow {
+	int nprocs, cur, nsegs, interrupt; /* as in the world */
+	uint8_t npages[XMC_MAX_SEGS]; /* defined pages of each segment */
+	uint8_t high[XMC_MAX_SEGS]; /* segment ends its region */
+	int8_t map[XMC_MAX_PROCS][16]; /* segment mapped in a region, or -1 */
+	uint8_t key[XMC_MAX_PROCS][16]; /* key bit of that mapping */
+	uint32_t daddr[XMC_MAX_DESCS]; /* last xmattach address of a slot */
+	int32_t dcount[XMC_MAX_DESCS]; /* its count; 0 = none */
+	int ndma; /* entries in dma[] */
+	struct { uint8_t slot, hides; uint32_t addr; } dma[NDMA]; /* hides */
+	int hidden; /* hides not yet undone, over dma[] */
+	int force_unhide; /* next xmemdma undoes a hide */
+	int npin; /* entries in pin[] */
+	struct { uint8_t seg; uint16_t page; } pin[16]; /* pages pinned */
+	uint32_t held[4]; /* handles given by as_geth */
+	int nheld; /* entries in held[] */
+	uint32_t caps; /* steps allowed */
+	int profile; /* enum xmc_profile */
+};
+
+/* Relative weights of op codes in the decoder's choice. */
+static const uint8_t weight[XMP_NCODES] = {
+	[XMP_PROC_NEW] = 2, [XMP_PROC_SWITCH] = 2, [XMP_SEG_NEW] = 7,
+	[XMP_SEG_DELETE] = 2, [XMP_MAP] = 7, [XMP_PROTECT] = 5, [XMP_PIN] = 9,
+	[XMP_UNPIN] = 3, [XMP_PAGE_OUT] = 4, [XMP_PAGE_IN] = 2,
+	[XMP_IO_ERROR] = 3, [XMP_PAGER_IO] = 3, [XMP_WAIT] = 3,
+	[XMP_SET_ENV] = 3, [XMP_POKE] = 4, [XMP_DMA_READ] = 3,
+	[XMP_DMA_WRITE] = 3, [XMP_CLEAR_MOD] = 2, [XMP_DESC_SET] = 2,
+	[XMP_XMATTACH] = 14, [XMP_XMDETACH] = 4, [XMP_XMEMIN] = 10,
+	[XMP_XMEMOUT] = 10, [XMP_XMEMDMA] = 18, [XMP_AS_ATT] = 4,
+	[XMP_AS_DET] = 3, [XMP_GETADSP] = 1, [XMP_AS_GETH] = 3,
+	[XMP_AS_PUTH] = 3, [XMP_AS_GETSRVAL] = 2,
+};
+
+static int pick_code(struct xmp_src *s, const struct shadow *sh)
+{
+	unsigned total = 0, w[XMP_NCODES];
+	for (int c = 0; c < XMP_NCODES; c++) {
+		w[c] = (xmp_ops[c].cap & ~sh->caps) ? 0 : weight[c];
+		if (c == XMP_WAIT && sh->profile != XMC_PROFILE_POWER)
+			w[c] = 0;
+		total += w[c];
+	}
+	unsigned x = (xmp_byte(s) << 8 | xmp_byte(s)) % total;
+	for (int c = 0; c < XMP_NCODES; c++) {
+		if (x < w[c])
+			return c;
+		x -= w[c];
+	}
+	return XMP_XMEMIN;
+}
+
+static uint32_t seg_base(const struct shadow *sh, int k)
+{
+	return sh->high[k] ? XMC_SEG_PAGES - sh->npages[k] : 0;
+}
+
+static int pick_seg(struct xmp_src *s, const struct shadow *sh)
+{
+	uint8_t b = xmp_byte(s);
+	if (sh->nsegs == 0)
+		return 0;
+	return b & 0x80 ? sh->nsegs - 1 : b % sh->nsegs;
+}
+
+/* A page of segment k: mostly defined, sometimes just outside. */
+static uint32_t pick_page(struct xmp_src *s, const struct shadow *sh, int k)
+{
+	uint8_t b = xmp_byte(s);
+	uint32_t n = sh->nsegs ? sh->npages[k] : 1, base = seg_base(sh, k);
+	if (b < 240)
+		return base + b % n;
+	return b & 1 ? base + n : (base ? base - 1 : 0x1000);
+}
+
+/* A region of the current process holding a segment; -1 if none. */
+static int pick_mapped(struct xmp_src *s, const struct shadow *sh)
+{
+	int regs[16], n = 0;
+	for (int r = 0; r < 16; r++)
+		if (sh->map[sh->cur][r] >= 0)
+			regs[n++] = r;
+	uint8_t b = xmp_byte(s);
+	return n ? regs[b % n] : -1;
+}
+
+static uint32_t pick_inpage(struct xmp_src *s)
+{
+	uint8_t b = xmp_byte(s);
+	switch (b & 7) {
+	case 0: case 1: return 0;
+	case 2: return XMC_PAGE_SIZE - 1 - (b >> 3) % 16;
+	case 3: return XMC_PAGE_SIZE - 64;
+	}
+	return (uint32_t)(b >> 3) * 97 % XMC_PAGE_SIZE;
+}
+
+/* An address: inside a mapped buffer mostly, else an edge or anything. */
+static uint32_t pick_addr(struct xmp_src *s, const struct shadow *sh)
+{
+	uint8_t mode = xmp_byte(s);
+	int r = pick_mapped(s, sh);
+	if (mode < 180 && r >= 0) {
+		int k = sh->map[sh->cur][r];
+		uint32_t pg = pick_page(s, sh, k);
+		return ((uint32_t)r << XMC_SEGSHIFT) +
+		       (pg << 12 & 0x0fffffffu) + pick_inpage(s);
+	}
+	if (mode < 200 && r >= 0)
+		return ((uint32_t)(r + 1) << XMC_SEGSHIFT) - 1 - xmp_byte(s) % 8;
+	if (mode < 230) {
+		static const uint8_t fixed[] = {0, 1, 2, 14, 3, 13, 15, 7};
+		return ((uint32_t)fixed[xmp_byte(s) % 8] << XMC_SEGSHIFT) |
+		       (xmp_u32(s) & 0x3ffff);
+	}
+	return xmp_u32(s);
+}
+
+static int32_t pick_count(struct xmp_src *s, int32_t room)
+{
+	uint8_t b = xmp_byte(s);
+	if (room < 1)
+		room = XMC_PAGE_SIZE;
+	switch (b % 16) {
+	case 0: return 0;
+	case 1: return b < 128 ? -1 : INT32_MIN + xmp_byte(s);
+	case 2: return room + 1 + xmp_byte(s) % 64;
+	case 3: return b < 200 ? room : 0x7fffffff;
+	case 4: case 5: return 1 + xmp_byte(s) % 16;
+	}
+	uint32_t x = (uint32_t)xmp_byte(s) << 8 | xmp_byte(s);
+	return 1 + (int32_t)(x % (uint32_t)room);
+}
+
+/* A (segment, page) of an attached buffer mostly, else any. */
+static void pick_seg_page(struct xmp_src *s, const struct shadow *sh,
+			  int64_t *seg, int64_t *page)
+{
+	uint8_t b = xmp_byte(s);
+	int slot = b % XMC_MAX_DESCS;
+	if (b < 180 && sh->dcount[slot] > 0) {
+		uint32_t a = sh->daddr[slot] +
+			     (uint32_t)(xmp_byte(s) * 4096u) % (uint32_t)sh->dcount[slot];
+		int k = sh->map[sh->cur][XMC_REGION(a)];
+		if (k >= 0) {
+			*seg = k;
+			*page = XMC_OFFSET(a) / XMC_PAGE_SIZE;
+			return;
+		}
+	}
+	*seg = pick_seg(s, sh);
+	*page = pick_page(s, sh, (int)*seg);
+}
+
+static int pick_slot(struct xmp_src *s, const struct shadow *sh, int attached)
+{
+	uint8_t b = xmp_byte(s);
+	for (int i = 0; i < XMC_MAX_DESCS && b < 200; i++) {
+		int d = (b + i) % XMC_MAX_DESCS;
+		if ((sh->dcount[d] > 0) == attached)
+			return d;
+	}
+	return b % XMC_MAX_DESCS;
+}
+
+/* An entry of dma[] with a hide outstanding, or -1. */
+static int pick_hidden(struct xmp_src *s, const struct shadow *sh)
+{
+	uint8_t b = xmp_byte(s);
+	for (int i = 0; i < sh->ndma; i++) {
+		int j = (b + i) % sh->ndma;
+		if (sh->dma[j].hides)
+			return j;
+	}
+	return -1;
+}
+
+static void gen_map(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
+{
+	uint8_t b = xmp_byte(s);
+	int pid = b < 200 ? sh->cur : b % sh->nprocs, region = -1;
+	for (int r = 3; r < 13 && (b & 1); r++)
+		if (sh->map[pid][r] >= 0 && sh->high[sh->map[pid][r]] &&
+		    sh->map[pid][r + 1] < 0)
+			region = r + 1;
+	if (region < 0) {
+		int free[16], n = 0;
+		for (int r = 3; r < 16; r++)
+			if (r != 14 && sh->map[pid][r] < 0)
+				free[n++] = r;
+		region = n ? free[xmp_byte(s) % n] : 3 + xmp_byte(s) % 13;
+	}
+	int k = xmp_byte(s) < 160 ? sh->nsegs - 1 : pick_seg(s, sh);
+	op->a[0] = pid;
+	op->a[1] = region;
+	op->a[2] = k;
+	op->a[3] = xmp_byte(s) & 1;
+	if (sh->map[pid][region] < 0 && region != 14) {
+		sh->map[pid][region] = (int8_t)k;
+		sh->key[pid][region] = (uint8_t)op->a[3];
+	}
+}
+
+static void gen_seg_new(struct xmp_src *s, struct shadow *sh,
+			struct xmp_op *op)
+{
+	uint8_t b = xmp_byte(s);
+	op->a[0] = sh->nsegs < XMC_MAX_SEGS ? sh->nsegs : XMC_MAX_SEGS - 1;
+	op->a[1] = b % 16 < 11 ? 1 + b % 4 : 1 + (b >> 4) % (int)XMC_OBJ_PAGES;
+	op->a[2] = xmp_byte(s) < 72;
+	if (sh->nsegs < XMC_MAX_SEGS) {
+		sh->npages[sh->nsegs] = (uint8_t)op->a[1];
+		sh->high[sh->nsegs++] = (uint8_t)op->a[2];
+	}
+}
+
+static void gen_bytes_step(struct xmp_src *s, struct shadow *sh,
+			   struct xmp_op *op)
+{
+	int64_t seg, page;
+	pick_seg_page(s, sh, &seg, &page);
+	uint32_t in = pick_inpage(s);
+	op->a[0] = seg;
+	op->a[1] = page * XMC_PAGE_SIZE + in;
+	if (op->code == XMP_POKE) {
+		uint8_t b = xmp_byte(s);
+		op->a[2] = b < 200 ? 1 + b % 64 * 8 : 1 + (b * 37) % 8192;
+		op->a[3] = xmp_u32(s);
+		return;
+	}
+	op->a[2] = 1 + (uint32_t)(xmp_byte(s) * 17) % (XMC_PAGE_SIZE - in);
+	if (op->code == XMP_DMA_WRITE)
+		op->a[3] = xmp_u32(s);
+}
+
+static void gen_desc_set(struct xmp_src *s, struct shadow *sh,
+			 struct xmp_op *op)
+{
+	static const int32_t ids[] = {XMEM_INVAL, XMEM_PROC, XMEM_PROC2,
+				      XMEM_GLOBAL, 5, XMEM_PROC};
+	op->a[0] = xmp_byte(s) % XMC_MAX_DESCS;
+	op->a[1] = ids[xmp_byte(s) % 6];
+	for (int i = 2; i <= 3; i++) {
+		uint8_t b = xmp_byte(s);
+		op->a[i] = b < 200 ? XMC_SRVAL(XMC_SID(pick_seg(s, sh)), b & 1)
+				   : xmp_u32(s);
+	}
+	op->a[4] = pick_addr(s, sh);
+}
+
+static void gen_step(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
+{
+	uint8_t b;
+	switch (op->code) {
+	case XMP_PROC_NEW:
+		op->a[0] = sh->nprocs < XMC_MAX_PROCS ? sh->nprocs : 3;
+		sh->nprocs += sh->nprocs < XMC_MAX_PROCS;
+		return;
+	case XMP_PROC_SWITCH:
+		op->a[0] = sh->cur = xmp_byte(s) % sh->nprocs;
+		return;
+	case XMP_SEG_NEW: gen_seg_new(s, sh, op); return;
+	case XMP_SEG_DELETE: op->a[0] = pick_seg(s, sh); return;
+	case XMP_MAP: gen_map(s, sh, op); return;
+	case XMP_SET_ENV:
+		op->a[0] = xmp_byte(s) < 224 ? !sh->interrupt : sh->interrupt;
+		sh->interrupt = (int)op->a[0];
+		return;
+	case XMP_POKE:
+	case XMP_DMA_READ:
+	case XMP_DMA_WRITE: gen_bytes_step(s, sh, op); return;
+	case XMP_DESC_SET: gen_desc_set(s, sh, op); return;
+	}
+	int h = op->code == XMP_WAIT ? pick_hidden(s, sh) : -1;
+	if (h >= 0) {
+		uint32_t a = sh->dma[h].addr;
+		int k = sh->map[sh->cur][XMC_REGION(a)];
+		op->a[0] = k >= 0 ? k : 0;
+		op->a[1] = XMC_OFFSET(a) / XMC_PAGE_SIZE;
+		return;
+	}
+	pick_seg_page(s, sh, &op->a[0], &op->a[1]);
+	if (op->code == XMP_PIN && sh->npin < 16) {
+		sh->pin[sh->npin].seg = (uint8_t)op->a[0];
+		sh->pin[sh->npin++].page = (uint16_t)op->a[1];
+	}
+	b = xmp_byte(s);
+	if (op->code == XMP_PROTECT)
+		op->a[2] = b < 100 ? XMC_PROT_RO : b < 180 ? XMC_PROT_NONE
+							  : XMC_PROT_RW;
+	else if (op->code == XMP_IO_ERROR || op->code == XMP_PAGER_IO)
+		op->a[2] = b < 190;
+}
+
+static void gen_attach(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
+{
+	uint8_t mode = xmp_byte(s);
+	int r = pick_mapped(s, sh), slot = pick_slot(s, sh, 0);
+	uint32_t addr;
+	int32_t count, room_used = 0;
+	int plausible = 0;
+	if (mode < 190 && r >= 0) {
+		int k = sh->map[sh->cur][r];
+		uint32_t pg = pick_page(s, sh, k), in = pick_inpage(s);
+		uint32_t end = (seg_base(sh, k) + sh->npages[k]) * XMC_PAGE_SIZE;
+		addr = ((uint32_t)r << XMC_SEGSHIFT) + (pg << 12 & 0x0fffffffu) + in;
+		uint32_t off = (pg * XMC_PAGE_SIZE + in) & 0x0fffffffu;
+		int32_t room = end > off ? (int32_t)(end - off) : 1;
+		/* Reach into the next region when a high segment ends this one. */
+		if (sh->high[k] && r < 15 && sh->map[sh->cur][r + 1] >= 0 &&
+		    (mode & 3) == 0)
+			room += sh->npages[sh->map[sh->cur][r + 1]] *
+				(int32_t)XMC_PAGE_SIZE;
+		count = pick_count(s, room);
+		room_used = room;
+		plausible = pg >= seg_base(sh, k) &&
+			    pg < seg_base(sh, k) + sh->npages[k];
+	} else {
+		addr = pick_addr(s, sh);
+		count = pick_count(s, XMC_PAGE_SIZE);
+	}
+	uint8_t f = xmp_byte(s);
+	op->a[0] = addr;
+	op->a[1] = count;
+	op->a[2] = slot;
+	op->a[3] = f < 236 ? USER_ADSPACE : f < 253 ? USERI_ADSPACE
+			    : f < 255 ? SYS_ADSPACE : 3 + xmp_byte(s) % 8;
+	if (plausible && count > 0 && count <= room_used && sh->dcount[slot] == 0 &&
+	    op->a[3] != SYS_ADSPACE && (op->a[3] == USER_ADSPACE ||
+					op->a[3] == USERI_ADSPACE)) {
+		sh->daddr[slot] = addr;
+		sh->dcount[slot] = count;
+	}
+}
+
+static void gen_move(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
+{
+	int slot = pick_slot(s, sh, 1);
+	uint8_t b = xmp_byte(s);
+	uint32_t u;
+	int32_t room = sh->dcount[slot], count;
+	if (b < 200 && room > 0) {
+		uint32_t off = b < 120 ? 0 : (uint32_t)xmp_u32(s) % (uint32_t)room;
+		u = sh->daddr[slot] + off;
+		count = pick_count(s, room - (int32_t)off);
+	} else {
+		u = pick_addr(s, sh);
+		count = pick_count(s, XMC_PAGE_SIZE);
+	}
+	if (count > (int32_t)XMC_KBUF_SIZE)
+		count = XMC_KBUF_SIZE;
+	uint32_t span = XMC_KBUF_SIZE - (count > 0 ? (uint32_t)count : 0);
+	int64_t kaddr = XMP_KADDR(xmp_byte(s) & 1,
+				  span ? (uint32_t)xmp_byte(s) * 61 % (span + 1) : 0);
+	int in = op->code == XMP_XMEMIN;
+	op->a[in ? 0 : 1] = u;
+	op->a[in ? 1 : 0] = kaddr;
+	op->a[2] = count;
+	op->a[3] = slot;
+}
+
+static void gen_dma(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
+{
+	static const uint8_t flags[16] = {0, 0, 0, 0, 0, 1, 1, 1, 1, 1,
+					  2, 2, 6, 6, 3, 4};
+	uint8_t b = xmp_byte(s);
+	int flag = b < 255 ? flags[b % 16] : 8 | xmp_byte(s) % 8;
+	int slot = pick_slot(s, sh, 1), h = -1;
+	uint32_t x;
+	if (sh->force_unhide)
+		flag = XMEM_UNHIDE | (flag & XMEM_ACC_CHK);
+	sh->force_unhide = 0;
+	if (flag & XMEM_UNHIDE) {
+		h = pick_hidden(s, sh);
+		if (h < 0 && xmp_byte(s) < 230)
+			flag &= ~XMEM_UNHIDE;
+	} else if (sh->ndma && xmp_byte(s) < 80) {
+		h = xmp_byte(s) % sh->ndma; /* a nested hide */
+	}
+	if (h >= 0) {
+		slot = sh->dma[h].slot;
+		x = sh->dma[h].addr;
+	} else if (sh->dcount[slot] > 0 && xmp_byte(s) < 240) {
+		x = sh->daddr[slot] +
+		    (uint32_t)(xmp_byte(s) * 4096u) % (uint32_t)sh->dcount[slot];
+	} else {
+		x = pick_addr(s, sh);
+	}
+	op->a[0] = slot;
+	op->a[1] = x;
+	op->a[2] = flag;
+	if (flag & ~7)
+		return;
+	if ((flag & XMEM_UNHIDE) && h >= 0 && sh->dma[h].hides) {
+		sh->dma[h].hides--;
+		sh->hidden--;
+	} else if (!(flag & XMEM_UNHIDE)) {
+		if (h < 0 && sh->ndma < NDMA) {
+			h = sh->ndma++;
+			sh->dma[h].slot = (uint8_t)slot;
+			sh->dma[h].addr = x;
+			sh->dma[h].hides = 0;
+		}
+		if (h >= 0 && sh->dma[h].hides < 255) {
+			sh->dma[h].hides++;
+			sh->hidden++;
+		}
+	}
+}
+
+static uint32_t pick_handle(struct xmp_src *s, struct shadow *sh)
+{
+	uint8_t b = xmp_byte(s);
+	if (b < 253 || sh->nsegs == 0)
+		return XMC_SRVAL(XMC_SID(pick_seg(s, sh)), b & 1);
+	return xmp_u32(s);
+}
+
+static void gen_adspace(struct xmp_src *s, struct shadow *sh,
+			struct xmp_op *op)
+{
+	uint8_t b;
+	switch (op->code) {
+	case XMP_AS_ATT:
+		op->a[1] = pick_handle(s, sh);
+		op->a[2] = xmp_u32(s);
+		for (int r = 3; r < 16; r++)
+			if (r != 14 && sh->map[sh->cur][r] < 0 &&
+			    XMC_SRVAL_SID(op->a[1]) - XMC_SID(0) <
+				    (uint32_t)sh->nsegs) {
+				sh->map[sh->cur][r] =
+					(int8_t)(XMC_SRVAL_SID(op->a[1]) - XMC_SID(0));
+				sh->key[sh->cur][r] = (op->a[1] >> 30) & 1;
+				break;
+			}
+		return;
+	case XMP_AS_PUTH:
+		b = xmp_byte(s);
+		if (sh->nheld && b < 220) {
+			int i = b % sh->nheld;
+			op->a[1] = sh->held[i];
+			sh->nheld--;
+			sh->held[i] = sh->held[sh->nheld];
+		} else {
+			op->a[1] = pick_handle(s, sh);
+		}
+		return;
+	}
+	op->a[1] = pick_addr(s, sh);
+	uint32_t r = XMC_REGION((uint32_t)op->a[1]);
+	if (op->code == XMP_AS_DET && sh->map[sh->cur][r] >= 0)
+		sh->map[sh->cur][r] = -1;
+	if (op->code == XMP_AS_GETH && sh->map[sh->cur][r] >= 0 && sh->nheld < 4)
+		sh->held[sh->nheld++] = XMC_SRVAL(
+			XMC_SID(sh->map[sh->cur][r]), sh->key[sh->cur][r]);
+}
+
+static int needs_mapping(int code)
+{
+	return code == XMP_XMATTACH || code == XMP_XMEMIN ||
+	       code == XMP_XMEMOUT || code == XMP_XMEMDMA;
+}
+
+static int process_only(int code)
+{
+	return code == XMP_XMATTACH || code == XMP_AS_ATT ||
+	       code == XMP_AS_DET || code == XMP_GETADSP ||
+	       code == XMP_AS_GETH || code == XMP_AS_PUTH;
+}
+
+static int any_attached(const struct shadow *sh)
+{
+	for (int d = 0; d < XMC_MAX_DESCS; d++)
+		if (sh->dcount[d] > 0)
+			return 1;
+	return 0;
+}
+
+static int fix_code(struct xmp_src *s, struct shadow *sh, int code)
+{
+	int mapped = 0;
+	for (int r = 0; r < 16; r++)
+		mapped |= sh->map[sh->cur][r] >= 0;
+	if (sh->nsegs == 0 && (code != XMP_PROC_NEW && code != XMP_SET_ENV))
+		return XMP_SEG_NEW;
+	if (!mapped && needs_mapping(code))
+		return XMP_MAP;
+	if (sh->interrupt && process_only(code) && xmp_byte(s) < 240)
+		return XMP_SET_ENV;
+	if (code == XMP_AS_PUTH && !sh->nheld && xmp_byte(s) < 250)
+		return XMP_AS_GETH;
+	if ((code == XMP_XMEMIN || code == XMP_XMEMOUT) && sh->hidden &&
+	    xmp_byte(s) < 190) {
+		sh->force_unhide = 1;
+		return XMP_XMEMDMA;
+	}
+	if ((code == XMP_XMEMDMA || code == XMP_XMEMIN || code == XMP_XMEMOUT ||
+	     code == XMP_XMDETACH) &&
+	    !any_attached(sh) && xmp_byte(s) < 200)
+		return sh->interrupt ? XMP_SET_ENV : XMP_XMATTACH;
+	return code;
+}
+
+/* The (segment, page) an address reaches through the shadow; -1 if none. */
+static int shadow_page(const struct shadow *sh, uint32_t a, int *seg,
+		       uint32_t *page)
+{
+	int k = sh->map[sh->cur][XMC_REGION(a)];
+	if (k < 0)
+		return -1;
+	*seg = k;
+	*page = XMC_OFFSET(a) / XMC_PAGE_SIZE;
+	return 0;
+}
+
+static int pinned(const struct shadow *sh, int seg, uint32_t page)
+{
+	for (int i = 0; i < sh->npin; i++)
+		if (sh->pin[i].seg == seg && sh->pin[i].page == page)
+			return 1;
+	return 0;
+}
+
+/* Ops that prepare the next one: a pin before a hide, a run of as_att. */
+static void prepare(struct xmp_src *s, struct shadow *sh, struct xmp_prog *p,
+		    int maxops)
+{
+	struct xmp_op *op = &p->op[p->n - 1];
+	int seg;
+	uint32_t page;
+	if (op->code == XMP_XMEMDMA && !(op->a[2] & XMEM_UNHIDE) &&
+	    p->n < maxops && !shadow_page(sh, (uint32_t)op->a[1], &seg, &page) &&
+	    !pinned(sh, seg, page) && xmp_byte(s) < 210) {
+		p->op[p->n] = *op;
+		memset(op, 0, sizeof *op);
+		op->code = XMP_PIN;
+		op->a[0] = seg;
+		op->a[1] = page;
+		if (sh->npin < 16) {
+			sh->pin[sh->npin].seg = (uint8_t)seg;
+			sh->pin[sh->npin++].page = (uint16_t)page;
+		}
+		p->n++;
+	}
+	if (op->code == XMP_AS_ATT && xmp_byte(s) < 20)
+		while (p->n < maxops) {
+			p->op[p->n] = *op;
+			p->op[p->n++].a[2] = xmp_u32(s);
+		}
+}
+
+void xmp_decode(struct xmp_src *s, int maxops, uint32_t caps, int profile,
+		struct xmp_prog *p)
+{
+	struct shadow sh;
+	memset(&sh, 0, sizeof sh);
+	memset(sh.map, -1, sizeof sh.map);
+	sh.nprocs = 1;
+	sh.caps = caps;
+	sh.profile = profile;
+	if (maxops > XMP_MAX_OPS)
+		maxops = XMP_MAX_OPS;
+	p->n = 0;
+	while (p->n < maxops && (!s->buf || s->pos < s->len)) {
+		struct xmp_op *op = &p->op[p->n++];
+		memset(op, 0, sizeof *op);
+		op->code = (uint8_t)fix_code(s, &sh, pick_code(s, &sh));
+		switch (op->code) {
+		case XMP_XMATTACH: gen_attach(s, &sh, op); break;
+		case XMP_XMDETACH:
+			op->a[0] = pick_slot(s, &sh, 1);
+			sh.dcount[op->a[0]] = 0;
+			break;
+		case XMP_XMEMIN:
+		case XMP_XMEMOUT: gen_move(s, &sh, op); break;
+		case XMP_XMEMDMA: gen_dma(s, &sh, op); break;
+		case XMP_GETADSP: break;
+		default:
+			if (XMP_IS_SVC(op->code))
+				gen_adspace(s, &sh, op);
+			else
+				gen_step(s, &sh, op);
+		}
+		prepare(s, &sh, p, maxops);
+	}
+}

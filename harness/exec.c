@@ -1,0 +1,203 @@
+/*
+ * exec.c - the executor's run loop: program -> ops -> model and impl ->
+ * verdict per op. Comparisons live in observe.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec_int.h"
+
+int hx_init(struct hx_exec *x, const struct mdl_spec *spec, int profile,
+	    const struct xmc_plugin *const *pls, int n, uint64_t seed,
+	    char *err, size_t errlen)
+{
+	memset(x, 0, sizeof *x);
+	x->spec = spec;
+	x->profile = profile;
+	if (n > HX_MAX_IMPLS)
+		return snprintf(err, errlen, "at most %d implementations",
+				HX_MAX_IMPLS), -1;
+	x->hits = calloc((size_t)(n ? n : 1) * spec->nclauses, sizeof *x->hits);
+	x->fails = calloc((size_t)(n ? n : 1) * spec->nclauses,
+			  sizeof *x->fails);
+	if (!x->hits || !x->fails)
+		return snprintf(err, errlen, "out of memory"), -1;
+	for (int i = 0; i < n; i++) {
+		if (hx_impl_open(&x->impl[i], pls[i], profile, seed, spec, err,
+				 errlen))
+			return hx_fini(x), -1;
+		x->nimpl++;
+	}
+	return 0;
+}
+
+void hx_fini(struct hx_exec *x)
+{
+	for (int i = 0; i < x->nimpl; i++)
+		hx_impl_close(&x->impl[i]);
+	x->nimpl = 0;
+	free(x->hits);
+	free(x->fails);
+	x->hits = x->fails = NULL;
+}
+
+uint32_t hx_common_caps(const struct hx_exec *x)
+{
+	uint32_t c = XMC_CAP_ALL;
+	for (int i = 0; i < x->nimpl; i++)
+		c &= x->impl[i].caps;
+	return c;
+}
+
+static void reset_pair(struct hx_impl *im)
+{
+	im->pl->reset(im->w);
+	mdl_reset(im->m);
+	for (int d = 0; d < XMC_MAX_DESCS; d++) {
+		memset(&im->desc[d], 0, sizeof im->desc[d]);
+		im->desc[d].aspace_id = XMEM_INVAL;
+	}
+	for (int b = 0; b < XMC_KBUFS; b++) {
+		if (im->khi[b] > im->klo[b])
+			memset(im->kbuf[b] + im->klo[b], 0,
+			       im->khi[b] - im->klo[b]);
+		im->klo[b] = XMC_KBUF_SIZE;
+		im->khi[b] = 0;
+	}
+}
+
+/* Fields each effect (mdl_effect_names order) changes. */
+static const unsigned effect_fields[] = {
+	HX_F_DESC, HX_F_DESC, HX_F_INMEM | HX_F_MOD, HX_F_BYTES, HX_F_BYTES,
+	HX_F_MOD, HX_F_HIDE, HX_F_HIDE, HX_F_BYTES, HX_F_VALID, HX_F_VALID,
+	HX_F_WAITERS, HX_F_MOD, HX_F_ADSPACE, HX_F_ADSPACE, 0, 0,
+};
+
+static unsigned clause_fields(const struct mdl_clause *c)
+{
+	unsigned m = 0;
+	for (int e = 0; e < c->neffects; e++)
+		m |= effect_fields[c->effects[e]];
+	return m;
+}
+
+/*
+ * The clause a divergence is laid to: among the fired clauses of the kind
+ * the model expected, the last whose effects change what differed; else the
+ * last without effects (a clause that says a field stays); else the first.
+ */
+static int blame(const struct hx_exec *x, const struct mdl_eval *ev,
+		 unsigned mask)
+{
+	int want = ev->kind == MDL_EV_FAIL ? MDL_FAILURE : MDL_SUCCESS;
+	int by_effect = -1, quiet = -1, first = -1;
+	for (int i = 0; i < ev->nfired; i++) {
+		const struct mdl_clause *c = &x->spec->clauses[ev->fired[i]];
+		if (c->kind != want)
+			continue;
+		if (first < 0)
+			first = ev->fired[i];
+		if (clause_fields(c) & mask)
+			by_effect = ev->fired[i];
+		else if (!c->neffects)
+			quiet = ev->fired[i];
+	}
+	if (want == MDL_FAILURE || (mask & HX_F_RET))
+		return first >= 0 ? first : ev->nfired ? ev->fired[0] : -1;
+	if (by_effect >= 0)
+		return by_effect;
+	if (quiet >= 0)
+		return quiet;
+	return first >= 0 ? first : ev->nfired ? ev->fired[0] : -1;
+}
+
+void hx_diverge(struct hx_exec *x, struct hx_ctx *c, const char *field,
+		unsigned mask, const char *expected, const char *observed)
+{
+	struct hx_div *d = &c->div;
+	const struct xmp_op *op =
+		c->opi < c->p->n ? &c->p->op[c->opi] : NULL;
+	d->impl = c->ii;
+	d->op = c->opi;
+	d->clause = op && XMP_IS_SVC(op->code) ? blame(x, c->ev, mask) : -1;
+	snprintf(d->field, sizeof d->field, "%s", field);
+	snprintf(d->expected, sizeof d->expected, "%s", expected);
+	snprintf(d->observed, sizeof d->observed, "%s", observed);
+	snprintf(d->signature, sizeof d->signature, "%s/%s/%s/%s",
+		 x->impl[c->ii].pl->name,
+		 !op ? "sweep" : XMP_IS_SVC(op->code) ? xmp_ops[op->code].name
+						      : "step",
+		 d->clause >= 0 ? x->spec->clauses[d->clause].id
+		 : op		? xmp_ops[op->code].name
+				: "end",
+		 field);
+	c->diverged = 1;
+	if (d->clause >= 0)
+		x->fails[c->ii * x->spec->nclauses + d->clause]++;
+	if (x->trace)
+		fprintf(x->trace, "  DIVERGENCE %s\n    expected: %s\n"
+				  "    observed: %s\n",
+			d->signature, expected, observed);
+	if (x->on_div)
+		x->on_div(x->ctx, c->p, d);
+}
+
+static void count_hits(struct hx_exec *x, int ii, const struct mdl_eval *ev)
+{
+	uint32_t *h = &x->hits[ii * x->spec->nclauses];
+	for (int i = 0; i < ev->nfired; i++)
+		h[ev->fired[i]]++;
+}
+
+/* Run one op on one pair; returns the pair's outcome so far. */
+static int run_op(struct hx_exec *x, struct hx_ctx *c)
+{
+	struct hx_impl *im = &x->impl[c->ii];
+	const struct xmp_op *op = &c->p->op[c->opi];
+	mdl_eval(im->m, op, c->ev);
+	if (c->ev->kind == MDL_EV_ILLEGAL) {
+		hx_trace_op(x, c, "skip (not legal now)");
+		return HX_PASS;
+	}
+	if ((xmp_ops[op->code].cap & ~im->caps) || !hx_has_hook(im, op)) {
+		hx_trace_op(x, c, "unsupported by the implementation");
+		return HX_UNSUPPORTED;
+	}
+	x->ops++;
+	if (c->ev->kind != MDL_EV_STEP)
+		count_hits(x, c->ii, c->ev);
+	int64_t ret = hx_call(im, op);
+	if (c->ev->kind == MDL_EV_UNDEF) {
+		hx_trace_ret(x, c, ret, "undefined: reported, not compared");
+		return HX_UNDEFINED;
+	}
+	hx_check(x, c, ret);
+	return c->diverged ? HX_DIVERGED : HX_PASS;
+}
+
+int hx_run(struct hx_exec *x, const struct xmp_prog *p, int *outcome)
+{
+	int ndiv = 0;
+	struct mdl_eval ev;
+	x->programs++;
+	for (int i = 0; i < x->nimpl; i++) {
+		struct hx_ctx c = {.p = p, .ii = i, .ev = &ev};
+		int out = HX_PASS;
+		reset_pair(&x->impl[i]);
+		if (x->trace)
+			fprintf(x->trace, "program %llu impl %s\n",
+				(unsigned long long)x->programs,
+				x->impl[i].pl->name);
+		for (c.opi = 0; c.opi < p->n && out == HX_PASS; c.opi++)
+			out = run_op(x, &c);
+		if (out == HX_PASS)
+			out = hx_sweep(x, &c) ? HX_DIVERGED : HX_PASS;
+		x->divergences += out == HX_DIVERGED;
+		x->undefined += out == HX_UNDEFINED;
+		x->unsupported += out == HX_UNSUPPORTED;
+		ndiv += out == HX_DIVERGED;
+		if (outcome)
+			outcome[i] = out;
+	}
+	return ndiv;
+}

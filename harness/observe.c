@@ -1,0 +1,319 @@
+/*
+ * observe.c - what is compared after each op (docs/WORLD.md, last section)
+ * and the op-by-op trace. Addresses are compared as values the harness
+ * assigned (segment ids, regions, offsets), never as host pointers.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "exec_int.h"
+
+static const char *const kind_name[] = {
+	[MDL_EV_STEP] = "step", [MDL_EV_ILLEGAL] = "illegal",
+	[MDL_EV_OK] = "ok", [MDL_EV_FAIL] = "fail",
+	[MDL_EV_UNDEF] = "undefined", [MDL_EV_NOCLAUSE] = "no-clause",
+};
+
+static int fmt_fired(const struct hx_exec *x, const struct mdl_eval *ev,
+		     char *buf, size_t len)
+{
+	int o = snprintf(buf, len, "%s", kind_name[ev->kind]);
+	for (int i = 0; i < ev->nfired && o > 0 && (size_t)o < len; i++)
+		o += snprintf(buf + o, len - (size_t)o, "%s%s", i ? "," : " ",
+			      x->spec->clauses[ev->fired[i]].id);
+	return o;
+}
+
+void hx_trace_op(struct hx_exec *x, struct hx_ctx *c, const char *what)
+{
+	char op[200];
+	if (!x->trace)
+		return;
+	xmp_print_op(&c->p->op[c->opi], op, sizeof op);
+	fprintf(x->trace, "  #%d %s | %s\n", c->opi, op, what);
+}
+
+void hx_trace_ret(struct hx_exec *x, struct hx_ctx *c, int64_t ret,
+		  const char *what)
+{
+	char op[200], fired[400];
+	if (!x->trace)
+		return;
+	xmp_print_op(&c->p->op[c->opi], op, sizeof op);
+	fmt_fired(x, c->ev, fired, sizeof fired);
+	fprintf(x->trace, "  #%d %s | model %s | %s ret=%" PRId32 "%s%s\n",
+		c->opi, op, fired, x->impl[c->ii].pl->name, (int32_t)ret,
+		what ? " | " : "", what ? what : "");
+}
+
+static void fmt_state(const struct xmc_page_state *s, char *buf, size_t len)
+{
+	snprintf(buf, len,
+		 "in_memory=%u valid=%u modified=%u pager_io=%u prot=%u "
+		 "io_error=%u pin=%u hide=%u waiters=%u",
+		 s->in_memory, s->valid, s->modified, s->pager_io, s->prot,
+		 s->io_error, s->pin_count, s->hide_count, s->waiters);
+}
+
+/* Compare one page's DMA state; 1 on divergence. */
+static int cmp_page(struct hx_exec *x, struct hx_ctx *c, int seg,
+		    uint32_t page)
+{
+	struct hx_impl *im = &x->impl[c->ii];
+	struct xmc_page_state want, got;
+	memset(&got, 0, sizeof got);
+	if (mdl_page_state(im->m, seg, page, &want))
+		return 0;
+	if (im->pl->page_state(im->w, XMC_SID(seg), page, &got)) {
+		char e[HX_TEXT];
+		fmt_state(&want, e, sizeof e);
+		hx_diverge(x, c, "page_state", ~0u, e, "cannot observe the page");
+		return 1;
+	}
+	if (!(im->caps & XMC_CAP_MODIFIED))
+		got.modified = want.modified;
+	unsigned mask = 0;
+	const char *f = NULL;
+#define FIELD(name, bit)                       \
+	if (want.name != got.name) {           \
+		mask |= bit;                   \
+		f = f ? f : #name;             \
+	}
+	FIELD(in_memory, HX_F_INMEM)
+	FIELD(valid, HX_F_VALID)
+	FIELD(modified, HX_F_MOD)
+	FIELD(pager_io, HX_F_PAGERIO)
+	FIELD(prot, HX_F_PROT)
+	FIELD(io_error, HX_F_IOERR)
+	FIELD(pin_count, HX_F_PIN)
+	FIELD(hide_count, HX_F_HIDE)
+	FIELD(waiters, HX_F_WAITERS)
+#undef FIELD
+	if (!mask)
+		return 0;
+	char e[HX_TEXT], o[HX_TEXT];
+	snprintf(e, 24, "seg %d page %u: ", seg, page);
+	size_t n = strlen(e);
+	fmt_state(&want, e + n, sizeof e - n);
+	memcpy(o, e, n);
+	fmt_state(&got, o + n, sizeof o - n);
+	hx_diverge(x, c, f, mask, e, o);
+	return 1;
+}
+
+static void fmt_bytes(const uint8_t *b, uint32_t off, uint32_t len, char *buf,
+		      size_t blen)
+{
+	int o = snprintf(buf, blen, "at +%u:", off);
+	for (uint32_t i = 0; i < len && i < 16 && o > 0 && (size_t)o < blen;
+	     i++)
+		o += snprintf(buf + o, blen - (size_t)o, " %02x", b[off + i]);
+}
+
+/* Compare two byte ranges; 1 on divergence (reported with the offset). */
+static int cmp_bytes(struct hx_exec *x, struct hx_ctx *c, const char *field,
+		     const uint8_t *want, const uint8_t *got, uint32_t len)
+{
+	if (!memcmp(want, got, len))
+		return 0;
+	uint32_t i = 0;
+	while (want[i] == got[i])
+		i++;
+	char e[HX_TEXT], o[HX_TEXT];
+	fmt_bytes(want, i, len - i, e, sizeof e);
+	fmt_bytes(got, i, len - i, o, sizeof o);
+	hx_diverge(x, c, field, HX_F_BYTES, e, o);
+	return 1;
+}
+
+/* Compare a segment's bytes [off, off+len) through peek. */
+static int cmp_peek(struct hx_exec *x, struct hx_ctx *c, int seg, uint32_t off,
+		    uint32_t len, const char *field)
+{
+	struct hx_impl *im = &x->impl[c->ii];
+	uint8_t want[XMC_PAGE_SIZE];
+	while (len > 0) {
+		uint32_t n = len < XMC_PAGE_SIZE ? len : XMC_PAGE_SIZE;
+		if (mdl_peek(im->m, seg, off, want, n))
+			return 0;
+		if (im->pl->peek(im->w, XMC_SID(seg), off, im->scratch, n)) {
+			hx_diverge(x, c, field, HX_F_BYTES, "bytes", "cannot peek");
+			return 1;
+		}
+		if (cmp_bytes(x, c, field, want, im->scratch, n))
+			return 1;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int cmp_desc(struct hx_exec *x, struct hx_ctx *c, int slot)
+{
+	struct hx_impl *im = &x->impl[c->ii];
+	const struct xmc_xmem *w = mdl_desc(im->m, slot), *g = &im->desc[slot];
+	if (!memcmp(w, g, sizeof *w))
+		return 0;
+	char e[HX_TEXT], o[HX_TEXT];
+	snprintf(e, sizeof e, "dp%d={%d, 0x%x, 0x%x, 0x%x}", slot,
+		 w->aspace_id, w->subspace_id, w->subspace_id2, w->uaddr);
+	snprintf(o, sizeof o, "dp%d={%d, 0x%x, 0x%x, 0x%x}", slot,
+		 g->aspace_id, g->subspace_id, g->subspace_id2, g->uaddr);
+	hx_diverge(x, c, "descriptor", HX_F_DESC, e, o);
+	return 1;
+}
+
+/* getadsp: the allocation bitmap and the registers of user regions. */
+static int cmp_adspace(struct hx_exec *x, struct hx_ctx *c)
+{
+	struct hx_impl *im = &x->impl[c->ii];
+	const xmc_adspace *w = mdl_adspace(im->m);
+	const xmc_adspace *g = im->pl->getadsp(im->w);
+	int r = -1;
+	if (!g)
+		return hx_diverge(x, c, "adspace", HX_F_ADSPACE, "an address space",
+				  "NULL"),
+		       1;
+	if (w->alloc != g->alloc)
+		r = 16;
+	for (int i = 3; i < 16 && r < 0; i++)
+		if (i != 14 && (w->alloc & (0x80000000u >> i)) &&
+		    w->srval[i] != g->srval[i])
+			r = i;
+	if (r < 0)
+		return 0;
+	char e[HX_TEXT], o[HX_TEXT];
+	snprintf(e, sizeof e, "alloc=0x%08x srval[%d]=0x%x", w->alloc, r & 15,
+		 w->srval[r & 15]);
+	snprintf(o, sizeof o, "alloc=0x%08x srval[%d]=0x%x", g->alloc, r & 15,
+		 g->srval[r & 15]);
+	hx_diverge(x, c, "adspace", HX_F_ADSPACE, e, o);
+	return 1;
+}
+
+static int cmp_touched(struct hx_exec *x, struct hx_ctx *c)
+{
+	for (int i = 0; i < c->ev->ntouched; i++)
+		if (cmp_page(x, c, c->ev->touched[i].seg, c->ev->touched[i].page))
+			return 1;
+	return 0;
+}
+
+static void check_step(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
+{
+	struct hx_impl *im = &x->impl[c->ii];
+	const struct xmp_op *op = &c->p->op[c->opi];
+	hx_trace_ret(x, c, ret, NULL);
+	if (ret != 0) {
+		hx_diverge(x, c, "step", HX_F_RET, "done (0)", "refused (non-zero)");
+		return;
+	}
+	mdl_commit(im->m, op, c->ev, 0, NULL, 0);
+	if (op->code == XMP_DMA_READ) {
+		uint8_t want[XMC_PAGE_SIZE];
+		mdl_peek(im->m, (int)op->a[0], (uint32_t)op->a[1], want,
+			 (uint32_t)op->a[2]);
+		if (cmp_bytes(x, c, "dma_bytes", want, im->scratch,
+			      (uint32_t)op->a[2]))
+			return;
+	}
+	cmp_touched(x, c);
+}
+
+/* Bytes a move copied: the kernel buffer (xmemin) or the user range. */
+static int check_move(struct hx_exec *x, struct hx_ctx *c)
+{
+	struct hx_impl *im = &x->impl[c->ii];
+	const struct xmp_op *op = &c->p->op[c->opi];
+	int in = op->code == XMP_XMEMIN;
+	int64_t k = in ? op->a[1] : op->a[0], u = in ? op->a[0] : op->a[1];
+	int64_t count = op->a[2];
+	int kb = (int)(k / XMC_KBUF_SIZE);
+	uint32_t koff = (uint32_t)(k % XMC_KBUF_SIZE);
+	if (count <= 0)
+		return 0;
+	if (in && c->ev->kind == MDL_EV_FAIL) {
+		/* W6: unspecified after a failure; the harness restores it. */
+		uint32_t n = koff + count > XMC_KBUF_SIZE ? XMC_KBUF_SIZE - koff
+							   : (uint32_t)count;
+		memcpy(im->kbuf[kb] + koff, mdl_kbuf(im->m, kb) + koff, n);
+		return 0;
+	}
+	if (c->ev->kind != MDL_EV_OK)
+		return 0;
+	if (in)
+		return cmp_bytes(x, c, "kbuf_bytes", mdl_kbuf(im->m, kb) + koff,
+				 im->kbuf[kb] + koff, (uint32_t)count);
+	uint32_t inpage = (uint32_t)(u % XMC_PAGE_SIZE);
+	for (int i = 0; i < c->ev->ntouched && count > 0; i++) {
+		uint32_t n = XMC_PAGE_SIZE - inpage;
+		if (n > count)
+			n = (uint32_t)count;
+		const struct mdl_page_ref *r = &c->ev->touched[i];
+		if (cmp_peek(x, c, r->seg, r->page * XMC_PAGE_SIZE + inpage, n,
+			     "user_bytes"))
+			return 1;
+		count -= n;
+		inpage = 0;
+	}
+	return 0;
+}
+
+static int desc_slot(const struct xmp_op *op)
+{
+	switch (op->code) {
+	case XMP_XMATTACH: return (int)op->a[2];
+	case XMP_XMDETACH:
+	case XMP_XMEMDMA: return (int)op->a[0];
+	case XMP_XMEMIN:
+	case XMP_XMEMOUT: return (int)op->a[3];
+	}
+	return -1;
+}
+
+void hx_check(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
+{
+	struct hx_impl *im = &x->impl[c->ii];
+	const struct xmp_op *op = &c->p->op[c->opi];
+	char why[HX_TEXT], fired[HX_TEXT];
+	if (c->ev->kind == MDL_EV_STEP) {
+		check_step(x, c, ret);
+		return;
+	}
+	if (mdl_commit(im->m, op, c->ev, ret, why, sizeof why)) {
+		hx_trace_ret(x, c, ret, NULL);
+		fmt_fired(x, c->ev, fired, sizeof fired);
+		hx_diverge(x, c, "return", HX_F_RET, fired, why);
+		return;
+	}
+	hx_trace_ret(x, c, ret, NULL);
+	int slot = desc_slot(op);
+	if (slot >= 0 && cmp_desc(x, c, slot))
+		return;
+	if ((op->code == XMP_XMEMIN || op->code == XMP_XMEMOUT) &&
+	    check_move(x, c))
+		return;
+	if (op->code >= XMP_AS_ATT && cmp_adspace(x, c))
+		return;
+	cmp_touched(x, c);
+}
+
+int hx_sweep(struct hx_exec *x, struct hx_ctx *c)
+{
+	struct hx_impl *im = &x->impl[c->ii];
+	c->opi = c->p->n;
+	for (int k = 0; k < mdl_nsegs(im->m); k++) {
+		uint32_t first, n;
+		if (!mdl_seg_live(im->m, k, &first, &n))
+			continue;
+		for (uint32_t pg = first; pg < first + n; pg++)
+			if (cmp_page(x, c, k, pg) ||
+			    cmp_peek(x, c, k, pg * XMC_PAGE_SIZE, XMC_PAGE_SIZE,
+				     "sweep_bytes"))
+				return 1;
+	}
+	for (int d = 0; d < XMC_MAX_DESCS; d++)
+		if (cmp_desc(x, c, d))
+			return 1;
+	return 0;
+}

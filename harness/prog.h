@@ -1,0 +1,140 @@
+/*
+ * prog.h - programs: the op set, the byte decoder and the text form.
+ *
+ * A program is a sequence of ops. An op is a world step or a service call
+ * with concrete arguments (addresses, counts, slots), so that a program reads
+ * the same in every implementation and prints as text that parses back to the
+ * same program. Every byte string decodes to a valid program: the decoder
+ * reads bytes (zeros past the end) and steers each argument toward values
+ * that matter (mapped regions, page edges, attached buffers), keeping a small
+ * shadow of what earlier ops of the same program created. The shadow is only
+ * guidance; which ops are legal in the world is decided by the model.
+ *
+ * Service ops carry their arguments in the order of the AIX signature (the
+ * order of the spec's params); a kbuf argument is XMP_KADDR(kbuf, offset), a
+ * descriptor argument a slot 0..XMC_MAX_DESCS-1, an adspace argument 0.
+ */
+#ifndef XMP_PROG_H
+#define XMP_PROG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define XMP_MAX_OPS 64 /* ops in one program */
+#define XMP_NARGS 5 /* arguments of one op */
+#define XMP_KADDR(kb, off) ((int64_t)(kb) * XMC_KBUF_SIZE + (off))
+
+enum xmp_code {
+	/* world steps */
+	XMP_PROC_NEW, /* pid */
+	XMP_PROC_SWITCH, /* pid */
+	XMP_SEG_NEW, /* seg npages high */
+	XMP_SEG_DELETE, /* seg */
+	XMP_MAP, /* pid region seg key */
+	XMP_PROTECT, /* seg page prot */
+	XMP_PIN, /* seg page */
+	XMP_UNPIN, /* seg page */
+	XMP_PAGE_OUT, /* seg page */
+	XMP_PAGE_IN, /* seg page */
+	XMP_IO_ERROR, /* seg page on */
+	XMP_PAGER_IO, /* seg page on */
+	XMP_WAIT, /* seg page */
+	XMP_SET_ENV, /* interrupt */
+	XMP_POKE, /* seg off len pattern */
+	XMP_DMA_READ, /* seg off len */
+	XMP_DMA_WRITE, /* seg off len pattern */
+	XMP_CLEAR_MOD, /* seg page */
+	XMP_DESC_SET, /* slot aspace_id subspace_id subspace_id2 uaddr */
+	/* services, in enum mdl_svc order */
+	XMP_XMATTACH, /* addr count dp segflag */
+	XMP_XMDETACH, /* dp */
+	XMP_XMEMIN, /* uaddr kaddr count dp */
+	XMP_XMEMOUT, /* kaddr uaddr count dp */
+	XMP_XMEMDMA, /* xp xaddr flag */
+	XMP_AS_ATT, /* adsp h offset */
+	XMP_AS_DET, /* adsp eaddr */
+	XMP_GETADSP, /* (none) */
+	XMP_AS_GETH, /* adsp addr */
+	XMP_AS_PUTH, /* adsp h */
+	XMP_AS_GETSRVAL, /* adsp addr */
+	XMP_NCODES
+};
+#define XMP_FIRST_SVC XMP_XMATTACH
+#define XMP_IS_SVC(c) ((c) >= XMP_FIRST_SVC)
+
+/* How an argument is printed, parsed and range-checked. */
+enum xmp_argkind {
+	XMP_A_INT, /* signed 32-bit, printed in decimal */
+	XMP_A_ADDR, /* unsigned 32-bit, printed in hex */
+	XMP_A_SMALL, /* small index with a [lo, hi] range */
+	XMP_A_KADDR, /* kernel buffer address, XMP_KADDR */
+	XMP_A_ZERO, /* placeholder (adspace pointer), always 0 */
+};
+
+struct xmp_argdef {
+	const char *name; /* key in the text form */
+	uint8_t kind; /* enum xmp_argkind */
+	int32_t lo, hi; /* range of XMP_A_SMALL */
+};
+
+struct xmp_opdef {
+	const char *name; /* op name in the text form */
+	uint8_t nargs; /* arguments */
+	uint32_t cap; /* enum xmc_cap bits the step needs (0 = none) */
+	struct xmp_argdef args[XMP_NARGS]; /* argument definitions */
+};
+
+extern const struct xmp_opdef xmp_ops[XMP_NCODES];
+
+struct xmp_op {
+	uint8_t code; /* enum xmp_code */
+	int64_t a[XMP_NARGS]; /* arguments; unused ones are 0 */
+};
+
+struct xmp_prog {
+	int n; /* ops in use */
+	struct xmp_op op[XMP_MAX_OPS]; /* the ops */
+};
+
+/* A source of decoder bytes: a buffer (fuzzers) or a PRNG stream (CLI). */
+struct xmp_src {
+	const uint8_t *buf; /* bytes, or NULL for the PRNG */
+	size_t len, pos; /* buffer length and read position */
+	uint64_t rng[4]; /* xoshiro256** state when buf is NULL */
+	uint64_t cur; /* current PRNG draw, consumed a byte at a time */
+};
+
+void xmp_src_bytes(struct xmp_src *s, const uint8_t *buf, size_t len);
+void xmp_src_rng(struct xmp_src *s, uint64_t seed);
+uint8_t xmp_byte(struct xmp_src *s);
+uint32_t xmp_u32(struct xmp_src *s);
+uint64_t xmp_rng_next(uint64_t st[4]);
+uint64_t xmp_splitmix(uint64_t *x);
+
+/*
+ * Decode a program. maxops bounds the length (<= XMP_MAX_OPS); with a byte
+ * buffer decoding also stops when the bytes run out. caps masks the world
+ * steps that may be generated (enum xmc_cap bits); profile is enum
+ * xmc_profile.
+ */
+void xmp_decode(struct xmp_src *s, int maxops, uint32_t caps, int profile,
+		struct xmp_prog *p);
+
+/* Text form: one op per line, "name key=value ...", '#' comments. */
+int xmp_print_op(const struct xmp_op *op, char *buf, size_t len);
+int xmp_print(const struct xmp_prog *p, char *buf, size_t len);
+
+/*
+ * Parse a program from text. Returns 0, or -1 with "name:line:col: message"
+ * in err. Lines starting with '#' are comments, blank lines are ignored.
+ */
+int xmp_parse(const char *name, const char *text, struct xmp_prog *p,
+	      char *err, size_t errlen);
+
+/* The bytes a poke or dma_write with this pattern writes. */
+void xmp_fill(uint32_t pattern, uint8_t *buf, uint32_t len);
+
+/* Find an op by name; -1 when unknown. */
+int xmp_find_op(const char *name);
+
+#endif /* XMP_PROG_H */

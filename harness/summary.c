@@ -1,0 +1,184 @@
+/*
+ * summary.c - the run summary: clause statuses, JSON for tools, text for
+ * people. Statuses are the documented outcome set (README, "Outcomes").
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "cli.h"
+
+static int applies(const struct hx_exec *x, const struct mdl_clause *c)
+{
+	return !c->profiles || (c->profiles & (1u << x->profile));
+}
+
+const char *hx_clause_status(const struct hx_exec *x, int impl, int clause)
+{
+	const struct mdl_clause *c = &x->spec->clauses[clause];
+	size_t i = (size_t)impl * x->spec->nclauses + (size_t)clause;
+	if (!applies(x, c))
+		return "n/a";
+	if (x->fails[i])
+		return "fail";
+	if (c->needs & ~x->impl[impl].caps)
+		return "unsupported";
+	return x->hits[i] ? "pass" : "untested";
+}
+
+static uint64_t hits_of(const struct hx_exec *x, int clause)
+{
+	uint64_t h = 0;
+	for (int i = 0; i < x->nimpl; i++)
+		h += x->hits[(size_t)i * x->spec->nclauses + (size_t)clause];
+	return h;
+}
+
+static void jstr(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static const char *cap_reason(const struct hx_impl *im, uint32_t cap)
+{
+	const char *r = im->pl->cap_reason ? im->pl->cap_reason(im->w, cap)
+					   : NULL;
+	return r ? r : "not declared by the implementation";
+}
+
+static void json_impl(const struct hx_exec *x, int i, FILE *f)
+{
+	const struct hx_impl *im = &x->impl[i];
+	fprintf(f, "    {\"name\": ");
+	jstr(f, im->pl->name);
+	fprintf(f, ", \"version\": ");
+	jstr(f, im->pl->version);
+	fprintf(f, ", \"missing_caps\": [");
+	int first = 1;
+	for (int b = 0; b < mdl_ncaps; b++) {
+		if (im->caps & (1u << b))
+			continue;
+		fprintf(f, "%s{\"cap\": \"%s\", \"reason\": ", first ? "" : ", ",
+			mdl_cap_names[b]);
+		jstr(f, cap_reason(im, 1u << b));
+		fputc('}', f);
+		first = 0;
+	}
+	fprintf(f, "]}%s\n", i + 1 < x->nimpl ? "," : "");
+}
+
+static void json_unsupported(const struct hx_exec *x, int i, FILE *f)
+{
+	const struct hx_impl *im = &x->impl[i];
+	int first = 1;
+	fprintf(f, "    ");
+	jstr(f, im->pl->name);
+	fprintf(f, ": [");
+	for (int k = 0; k < x->spec->nclauses; k++) {
+		const struct mdl_clause *c = &x->spec->clauses[k];
+		if (strcmp(hx_clause_status(x, i, k), "unsupported"))
+			continue;
+		uint32_t miss = c->needs & ~im->caps;
+		int b = __builtin_ctz(miss);
+		fprintf(f, "%s\n      {\"id\": \"%s\", \"needs\": \"%s\", "
+			   "\"reason\": ", first ? "" : ",", c->id,
+			mdl_cap_names[b]);
+		jstr(f, cap_reason(im, 1u << b));
+		fputc('}', f);
+		first = 0;
+	}
+	fprintf(f, "]%s\n", i + 1 < x->nimpl ? "," : "");
+}
+
+static void json_clauses(const struct hx_exec *x, FILE *f)
+{
+	int total = 0, hit = 0;
+	for (int k = 0; k < x->spec->nclauses; k++)
+		if (applies(x, &x->spec->clauses[k])) {
+			total++;
+			hit += hits_of(x, k) > 0;
+		}
+	fprintf(f, "  \"clauses\": {\"total\": %d, \"hit\": %d, \"hits\": {",
+		total, hit);
+	for (int k = 0, n = 0; k < x->spec->nclauses; k++) {
+		if (!applies(x, &x->spec->clauses[k]))
+			continue;
+		fprintf(f, "%s\n    \"%s\": %" PRIu64, n++ ? "," : "",
+			x->spec->clauses[k].id, hits_of(x, k));
+	}
+	fprintf(f, "},\n  \"status\": {");
+	for (int i = 0; i < x->nimpl; i++) {
+		fprintf(f, "%s\n    ", i ? "," : "");
+		jstr(f, x->impl[i].pl->name);
+		fprintf(f, ": {");
+		for (int k = 0, n = 0; k < x->spec->nclauses; k++)
+			if (applies(x, &x->spec->clauses[k]))
+				fprintf(f, "%s\"%s\": \"%s\"", n++ ? ", " : "",
+					x->spec->clauses[k].id,
+					hx_clause_status(x, i, k));
+		fprintf(f, "}");
+	}
+	fprintf(f, "}},\n");
+}
+
+int hx_summary_json(const struct hx_exec *x, const struct hx_summary *s,
+		    FILE *f)
+{
+	fprintf(f, "{\n  \"tool\": \"xmcheck\",\n  \"seed\": %" PRIu64 ",\n"
+		   "  \"profile\": \"%s\",\n  \"spec\": {\"origin\": ",
+		s->seed, s->profile);
+	jstr(f, x->spec->origin);
+	fprintf(f, ", \"hash\": \"%016" PRIx64 "\"},\n  \"impls\": [\n",
+		x->spec->hash);
+	for (int i = 0; i < x->nimpl; i++)
+		json_impl(x, i, f);
+	fprintf(f, "  ],\n  \"programs\": %" PRIu64 ",\n  \"ops\": %" PRIu64
+		   ",\n  \"divergences\": %" PRIu64
+		   ",\n  \"stopped_undefined\": %" PRIu64
+		   ",\n  \"stopped_unsupported\": %" PRIu64 ",\n",
+		x->programs, x->ops, x->divergences, x->undefined,
+		x->unsupported);
+	json_clauses(x, f);
+	fprintf(f, "  \"unsupported\": {\n");
+	for (int i = 0; i < x->nimpl; i++)
+		json_unsupported(x, i, f);
+	fprintf(f, "  },\n  \"elapsed_s\": %.3f\n}\n", s->elapsed);
+	return ferror(f) ? -1 : 0;
+}
+
+void hx_summary_text(const struct hx_exec *x, const struct hx_summary *s,
+		     FILE *f)
+{
+	fprintf(f, "programs %" PRIu64 "  ops %" PRIu64 "  divergences %" PRIu64
+		   "  (stopped: %" PRIu64 " undefined, %" PRIu64
+		   " unsupported)  %.2fs  %.0f ops/s\n",
+		x->programs, x->ops, x->divergences, x->undefined,
+		x->unsupported, s->elapsed,
+		s->elapsed > 0 ? (double)x->ops / s->elapsed : 0.0);
+	for (int i = 0; i < x->nimpl; i++) {
+		int n[5] = {0};
+		static const char *const names[] = {"pass", "fail", "unsupported",
+						    "untested", "n/a"};
+		for (int k = 0; k < x->spec->nclauses; k++)
+			for (int j = 0; j < 5; j++)
+				n[j] += !strcmp(hx_clause_status(x, i, k), names[j]);
+		fprintf(f, "%s: clauses pass %d, fail %d, unsupported %d, "
+			   "untested %d (profile %s)\n",
+			x->impl[i].pl->name, n[0], n[1], n[2], n[3], s->profile);
+		for (int k = 0; k < x->spec->nclauses; k++) {
+			const char *st = hx_clause_status(x, i, k);
+			if (!strcmp(st, "fail") || !strcmp(st, "untested"))
+				fprintf(f, "  %-11s %s\n", st,
+					x->spec->clauses[k].id);
+		}
+	}
+}

@@ -1,0 +1,312 @@
+/*
+ * alias.c - segment pages as Linux sees them: every slot of every child that
+ * maps a segment (an "alias") is kept in step with the shim's page state.
+ *
+ * A page is addressable at an alias exactly when it is in memory, not hidden
+ * and its protection allows the access. With userfaultfd (MINOR mode,
+ * SIGBUS feature) a page that is hidden or paged out has no PTE: any access,
+ * direct or through process_vm_*, fails because its minor fault is refused;
+ * making it addressable again is a UFFDIO_CONTINUE the parent issues itself.
+ * Without userfaultfd the same is done with mprotect(PROT_NONE).
+ */
+#include "lnx_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/uio.h>
+
+#ifndef PROCMAP_QUERY
+/* linux/fs.h of kernels >= 6.11; this toolchain's headers predate it */
+struct procmap_query {
+	uint64_t size; /* sizeof(struct procmap_query) */
+	uint64_t query_flags; /* in: PROCMAP_QUERY_* */
+	uint64_t query_addr; /* in: address to look up */
+	uint64_t vma_start; /* out: VMA start */
+	uint64_t vma_end; /* out: VMA end */
+	uint64_t vma_flags; /* out: PROCMAP_QUERY_VMA_* */
+	uint64_t vma_page_size; /* out: page size */
+	uint64_t vma_offset; /* out: file offset of vma_start */
+	uint64_t inode; /* out: backing inode */
+	uint32_t dev_major; /* out: device */
+	uint32_t dev_minor; /* out: device */
+	uint32_t vma_name_size; /* in/out: name buffer size */
+	uint32_t build_id_size; /* in/out: build id buffer size */
+	uint64_t vma_name_addr; /* in: name buffer */
+	uint64_t build_id_addr; /* in: build id buffer */
+};
+#define PROCMAP_QUERY _IOWR('f', 17, struct procmap_query)
+#define PROCMAP_QUERY_VMA_SHARED 0x08
+#endif
+
+#define LNX_MAX_ALIAS (XMC_MAX_PROCS * 16 + 1) /* every slot + helper */
+
+void lnx_complain(xmc_world *w, const char *what, int err)
+{
+	if (w->errors++ < 20)
+		fprintf(stderr, "xmcheck linux shim: %s: %s\n", what,
+			strerror(err));
+}
+
+unsigned lnx_errors(xmc_world *w)
+{
+	return w->errors;
+}
+
+int lnx_uses_uffd(xmc_world *w)
+{
+	return w->use_uffd;
+}
+
+struct lnx_seg *lnx_seg_of(xmc_world *w, uint32_t sid, int *k)
+{
+	uint32_t i = XMC_SRVAL_SID(sid) - XMC_SID(0);
+	if (i >= (uint32_t)w->nsegs)
+		return NULL;
+	if (k)
+		*k = (int)i;
+	return &w->seg[i];
+}
+
+struct lnx_page *lnx_pg(struct lnx_seg *s, uint32_t page)
+{
+	uint32_t i = page - s->first;
+	return i < (uint32_t)s->npages ? &s->pg[i] : NULL;
+}
+
+int lnx_visible(const struct lnx_page *pg)
+{
+	return pg->in_memory && pg->hide_count == 0;
+}
+
+/* Protection an alias carries for the page. */
+static uint8_t alias_prot(xmc_world *w, const struct lnx_page *pg)
+{
+	return w->use_uffd || lnx_visible(pg) ? pg->prot : XMC_PROT_NONE;
+}
+
+static uint64_t slot_addr(xmc_world *w, int c, int slot)
+{
+	return w->ch[c].base + (uint64_t)slot * LNX_SLOT;
+}
+
+/* Every place segment k is mapped; returns how many. */
+static int aliases(xmc_world *w, int k, struct lnx_alias *al)
+{
+	int n = 0;
+	for (int p = 0; p < XMC_MAX_PROCS; p++) {
+		if (!w->proc[p].exists)
+			continue;
+		for (int r = 0; r < 16; r++)
+			if (w->proc[p].seg[r] == k)
+				al[n++] = (struct lnx_alias){p, slot_addr(w, p, r)};
+	}
+	if (w->kmap & (1u << k))
+		al[n++] = (struct lnx_alias){LNX_KPROC, slot_addr(w, LNX_KPROC, k)};
+	return n;
+}
+
+int lnx_map_slot(xmc_world *w, int c, int slot, int k)
+{
+	struct lnx_seg *s = &w->seg[k];
+	struct lnx_req rq = {.op = LNX_OP_MAP, .npages = (uint32_t)s->npages};
+	rq.k = (uint32_t)k;
+	rq.addr = slot_addr(w, c, slot) + (uint64_t)s->first * LNX_PG;
+	rq.uffd = (uint8_t)w->use_uffd;
+	for (int i = 0; i < s->npages; i++) {
+		rq.prot[i] = alias_prot(w, &s->pg[i]);
+		rq.zap[i] = w->use_uffd && !lnx_visible(&s->pg[i]);
+	}
+	return lnx_post(w, c, &rq, s->fd);
+}
+
+int lnx_unmap_slot(xmc_world *w, int c, int slot, int k)
+{
+	struct lnx_seg *s = &w->seg[k];
+	struct lnx_req rq = {.op = LNX_OP_UNMAP, .npages = (uint32_t)s->npages};
+	rq.addr = slot_addr(w, c, slot) + (uint64_t)s->first * LNX_PG;
+	return lnx_post(w, c, &rq, -1);
+}
+
+/* Brings one alias of a page in step; see the file comment. */
+static int enact_one(xmc_world *w, const struct lnx_alias *al,
+		     const struct lnx_page *pg, uint32_t page, int prot_changed)
+{
+	struct lnx_req rq = {.npages = 1};
+	rq.addr = al->slot + (uint64_t)page * LNX_PG;
+	if (prot_changed || !w->use_uffd) {
+		rq.op = LNX_OP_PROT;
+		rq.prot[0] = alias_prot(w, pg);
+		return lnx_post(w, al->c, &rq, -1);
+	}
+	if (lnx_visible(pg))
+		return lnx_cont(w, al->c, rq.addr, LNX_PG);
+	rq.op = LNX_OP_ZAP;
+	return lnx_post(w, al->c, &rq, -1);
+}
+
+int lnx_enact(xmc_world *w, int k, uint32_t page, int prot_changed)
+{
+	struct lnx_alias al[LNX_MAX_ALIAS];
+	struct lnx_page *pg = lnx_pg(&w->seg[k], page);
+	int n = aliases(w, k, al), rc = 0;
+	for (int i = 0; i < n; i++)
+		if (enact_one(w, &al[i], pg, page, prot_changed) < 0)
+			rc = -1;
+	return rc;
+}
+
+int lnx_page_in(xmc_world *w, int k, uint32_t page)
+{
+	struct lnx_page *pg = lnx_pg(&w->seg[k], page);
+	pg->in_memory = 1;
+	pg->modified = 0;
+	pg->frame = w->next_frame++;
+	return lnx_enact(w, k, page, 0);
+}
+
+/* An alias of segment k, preferring the current process's region. */
+static int pick_alias(xmc_world *w, int k, int region, uint64_t *slot)
+{
+	if (w->proc[w->cur].seg[region] == k) {
+		*slot = slot_addr(w, w->cur, region);
+		return w->cur;
+	}
+	struct lnx_alias al[LNX_MAX_ALIAS];
+	if (aliases(w, k, al) > 0) {
+		*slot = al[0].slot;
+		return al[0].c;
+	}
+	/* mapped nowhere: the kernel helper attaches it (slot k) */
+	if (lnx_map_slot(w, LNX_KPROC, k, k) < 0)
+		return -1;
+	w->kmap |= 1u << k;
+	*slot = slot_addr(w, LNX_KPROC, k);
+	return LNX_KPROC;
+}
+
+static ssize_t pvm(pid_t pid, struct iovec *l, struct iovec *r, int n,
+		   int out)
+{
+	return out ? process_vm_writev(pid, l, 1, r, (unsigned long)n, 0)
+		   : process_vm_readv(pid, l, 1, r, (unsigned long)n, 0);
+}
+
+int lnx_copy(xmc_world *w, const struct lnx_piece *pc, int n, void *kbuf,
+	     int out)
+{
+	struct iovec rv[2];
+	int c[2];
+	char *kb = kbuf;
+	for (int i = 0; i < n; i++) {
+		uint64_t slot;
+		c[i] = pick_alias(w, pc[i].k, pc[i].region, &slot);
+		if (c[i] < 0 || lnx_barrier(w, c[i]) < 0)
+			return -1;
+		rv[i].iov_base = (void *)(uintptr_t)(slot + pc[i].off);
+		rv[i].iov_len = pc[i].len;
+	}
+	for (int i = 0; i < n;) {
+		int m = i + 1 < n && c[i + 1] == c[i] ? 2 : 1; /* one call */
+		size_t want = rv[i].iov_len + (m == 2 ? rv[i + 1].iov_len : 0);
+		struct iovec l = {kb, want};
+		ssize_t got = pvm(w->ch[c[i]].pid, &l, &rv[i], m, out);
+		if (got != (ssize_t)want) {
+			lnx_complain(w, "process_vm copy came up short",
+				     got < 0 ? errno : EFAULT);
+			return -1;
+		}
+		kb += want;
+		i += m;
+	}
+	return 0;
+}
+
+/* PROCMAP_QUERY: page `page` of segment k must be a shared mapping of the
+ * segment's memfd at the right offset. Falls back to a 1-byte probe. */
+int lnx_vma_check(xmc_world *w, int c, uint64_t addr, int k, uint32_t page)
+{
+	struct lnx_seg *s = &w->seg[k];
+	if (lnx_barrier(w, c) < 0)
+		return -1;
+	if (!w->have_pmq) {
+		const struct lnx_page *pg = lnx_pg(s, page);
+		char b;
+		struct iovec l = {&b, 1}, r = {(void *)(uintptr_t)addr, 1};
+		if (!lnx_visible(pg) || pg->prot == XMC_PROT_NONE)
+			return 0; /* a probe cannot tell */
+		return process_vm_readv(w->ch[c].pid, &l, 1, &r, 1, 0) == 1
+			       ? 0
+			       : -1;
+	}
+	struct procmap_query q;
+	memset(&q, 0, sizeof q);
+	q.size = sizeof q;
+	q.query_addr = addr;
+	if (ioctl(w->ch[c].maps, PROCMAP_QUERY, &q) < 0)
+		return -1;
+	uint64_t want = (uint64_t)(page - s->first) * LNX_PG;
+	return (q.vma_flags & PROCMAP_QUERY_VMA_SHARED) && q.inode == s->ino &&
+			       q.vma_offset + (addr - q.vma_start) == want
+		       ? 0
+		       : -1;
+}
+
+int lnx_pmq_works(xmc_world *w)
+{
+	struct procmap_query q;
+	if (w->ch[0].maps < 0)
+		return 0;
+	memset(&q, 0, sizeof q);
+	q.size = sizeof q;
+	q.query_addr = w->ch[0].base; /* the window reservation */
+	return ioctl(w->ch[0].maps, PROCMAP_QUERY, &q) == 0;
+}
+
+ssize_t lnx_probe(xmc_world *w, int pid, xmc_caddr addr, void *buf,
+		  size_t len)
+{
+	if (pid < 0 || pid >= XMC_MAX_PROCS || lnx_barrier(w, pid) < 0)
+		return -1;
+	struct iovec l = {buf, len};
+	struct iovec r = {(void *)(uintptr_t)(w->ch[pid].base + addr), len};
+	return process_vm_readv(w->ch[pid].pid, &l, 1, &r, 1, 0);
+}
+
+static int xcheck_alias(xmc_world *w, const struct lnx_alias *al,
+			const struct lnx_seg *s)
+{
+	int bad = 0;
+	if (lnx_barrier(w, al->c) < 0)
+		return 1;
+	for (int i = 0; i < s->npages; i++) {
+		const struct lnx_page *pg = &s->pg[i];
+		int want = lnx_visible(pg) && pg->prot != XMC_PROT_NONE;
+		char b;
+		uint64_t a = al->slot + (uint64_t)(s->first + (uint32_t)i) * LNX_PG;
+		struct iovec l = {&b, 1}, r = {(void *)(uintptr_t)a, 1};
+		ssize_t got = process_vm_readv(w->ch[al->c].pid, &l, 1, &r, 1, 0);
+		if ((got == 1) != want) {
+			fprintf(stderr, "xcheck: child %d page %u: probe %zd, "
+				"shim says %s\n", al->c, s->first + (uint32_t)i,
+				got, want ? "addressable" : "not addressable");
+			bad++;
+		}
+	}
+	return bad;
+}
+
+int lnx_xcheck(xmc_world *w)
+{
+	int bad = 0;
+	for (int k = 0; k < w->nsegs; k++) {
+		struct lnx_alias al[LNX_MAX_ALIAS];
+		if (w->seg[k].deleted)
+			continue;
+		int n = aliases(w, k, al);
+		for (int i = 0; i < n; i++)
+			bad += xcheck_alias(w, &al[i], &w->seg[k]);
+	}
+	return bad;
+}

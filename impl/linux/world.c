@@ -1,0 +1,324 @@
+/*
+ * world.c - lifecycle (create, reset, destroy, capabilities) and the world
+ * steps on processes and segments.
+ *
+ * Children are forked once in create and live until destroy; reset unmaps
+ * their windows (one posted request each), closes the memfds and clears the
+ * shim's tables, so a program costs no fork.
+ */
+#include "lnx_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+static const char lnx_probe_byte = 'x'; /* read back from a child */
+
+static void proc_init(struct lnx_proc *p, int exists)
+{
+	static const uint32_t fixed[16] = {[0] = 0x007f0000u,
+					   [1] = 0x007f0001u,
+					   [2] = 0x007f0002u,
+					   [14] = 0x007f000eu};
+	p->exists = exists;
+	p->adsp.alloc = LNX_FIXED_REGIONS;
+	for (int r = 0; r < 16; r++) {
+		p->adsp.srval[r] = fixed[r] ? fixed[r] : XMC_NULLSEGVAL;
+		p->seg[r] = -1;
+	}
+}
+
+static void state_init(xmc_world *w)
+{
+	w->nsegs = 0;
+	w->cur = 0;
+	w->intr = 0;
+	w->kmap = 0;
+	w->next_frame = LNX_FRAME0;
+	for (int p = 0; p < XMC_MAX_PROCS; p++)
+		proc_init(&w->proc[p], p == 0);
+	for (int k = 0; k < XMC_MAX_SEGS; k++) {
+		memset(&w->seg[k], 0, sizeof w->seg[k]);
+		w->seg[k].fd = -1;
+	}
+}
+
+static void seg_release(struct lnx_seg *s)
+{
+	if (s->real)
+		munmap(s->real, (size_t)s->npages * LNX_PG);
+	if (s->fd >= 0)
+		close(s->fd);
+	s->real = NULL;
+	s->fd = -1;
+}
+
+/* Pins the caller and (by inheritance) the children to its current CPU. */
+static void pin_cpu(xmc_world *w)
+{
+	cpu_set_t one;
+	int cpu = sched_getcpu();
+	if (cpu < 0 || sched_getaffinity(0, sizeof w->oldmask, &w->oldmask))
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	w->cpu_pinned = sched_setaffinity(0, sizeof one, &one) == 0;
+}
+
+static int probe_pvm(xmc_world *w, char *err, size_t errlen)
+{
+	char b = 0;
+	struct iovec l = {&b, 1}, r = {(void *)&lnx_probe_byte, 1};
+	if (process_vm_readv(w->ch[0].pid, &l, 1, &r, 1, 0) == 1 &&
+	    b == lnx_probe_byte)
+		return 0;
+	snprintf(err, errlen, "linux: process_vm_readv on a child refused "
+		 "(%s): the shim cannot reach user memory", strerror(errno));
+	return -1;
+}
+
+static void probe_pin(xmc_world *w)
+{
+	void *p = mmap(NULL, LNX_PG, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p != MAP_FAILED && mlock(p, LNX_PG) == 0) {
+		munlock(p, LNX_PG);
+		munmap(p, LNX_PG);
+		return;
+	}
+	snprintf(w->pin_why, sizeof w->pin_why,
+		 "mlock refused (%s): RLIMIT_MEMLOCK without CAP_IPC_LOCK",
+		 strerror(errno));
+	if (p != MAP_FAILED)
+		munmap(p, LNX_PG);
+	w->caps &= ~(uint32_t)(XMC_CAP_PIN | XMC_CAP_DMA_DEVICE);
+}
+
+static void probe_mechanisms(xmc_world *w)
+{
+	int all = 1;
+	for (int c = 0; c < LNX_NCHILD; c++)
+		all &= w->ch[c].uffd >= 0;
+	const char *no = getenv("LNX_NO_UFFD");
+	if (all && no && *no && *no != '0') {
+		all = 0;
+		snprintf(w->uffd_why, sizeof w->uffd_why,
+			 "LNX_NO_UFFD set: hiding with mprotect");
+	}
+	w->use_uffd = all;
+	w->have_pmq = lnx_pmq_works(w);
+	w->caps = LNX_CAPS;
+	probe_pin(w);
+}
+
+xmc_world *lnx_create(const struct xmc_config *cfg, char *err, size_t errlen)
+{
+	if (!cfg || (cfg->profile != XMC_PROFILE_POWER &&
+		     cfg->profile != XMC_PROFILE_POWERPC)) {
+		snprintf(err, errlen, "linux: unknown profile");
+		return NULL;
+	}
+	xmc_world *w = calloc(1, sizeof *w);
+	if (!w) {
+		snprintf(err, errlen, "linux: out of memory");
+		return NULL;
+	}
+	w->cfg = *cfg;
+	for (int c = 0; c < LNX_NCHILD; c++)
+		w->ch[c].sock = w->ch[c].uffd = w->ch[c].maps = -1;
+	state_init(w);
+	pin_cpu(w);
+	for (int c = 0; c < LNX_NCHILD; c++)
+		if (lnx_child_start(w, c, err, errlen) < 0) {
+			lnx_destroy(w);
+			return NULL;
+		}
+	if (probe_pvm(w, err, errlen) < 0) {
+		lnx_destroy(w);
+		return NULL;
+	}
+	probe_mechanisms(w);
+	return w;
+}
+
+int lnx_reset(xmc_world *w)
+{
+	char err[160];
+	int rc = 0;
+	for (int c = 0; c < LNX_NCHILD; c++)
+		if (!w->ch[c].broken && w->ch[c].dirty) {
+			struct lnx_req rq = {.op = LNX_OP_RESET};
+			lnx_post(w, c, &rq, -1);
+		}
+	for (int k = 0; k < w->nsegs; k++)
+		seg_release(&w->seg[k]);
+	state_init(w);
+	for (int c = 0; c < LNX_NCHILD; c++) {
+		if (!w->ch[c].broken && lnx_barrier(w, c) == 0)
+			continue;
+		lnx_child_stop(w, c); /* restart a child that failed */
+		if (lnx_child_start(w, c, err, sizeof err) < 0) {
+			fprintf(stderr, "xmcheck linux shim: %s\n", err);
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+void lnx_destroy(xmc_world *w)
+{
+	if (!w)
+		return;
+	for (int c = 0; c < LNX_NCHILD; c++) {
+		lnx_child_stop(w, c);
+		if (w->ch[c].ctl)
+			munmap(w->ch[c].ctl, sizeof *w->ch[c].ctl);
+	}
+	for (int k = 0; k < w->nsegs; k++)
+		seg_release(&w->seg[k]);
+	if (w->cpu_pinned)
+		sched_setaffinity(0, sizeof w->oldmask, &w->oldmask);
+	free(w);
+}
+
+uint32_t lnx_runtime_caps(xmc_world *w)
+{
+	return w->caps;
+}
+
+const char *lnx_cap_reason(xmc_world *w, uint32_t cap)
+{
+	if (w->caps & cap)
+		return NULL;
+	switch (cap) {
+	case XMC_CAP_PAGER_IO:
+		return "Linux shows user space no pager I/O state of a page "
+		       "(no swap, page-cache locks are invisible)";
+	case XMC_CAP_WAITERS:
+		return "waiting processes need blocking userfaultfd faults and "
+		       "a handler thread; this shim runs uffd in SIGBUS mode";
+	case XMC_CAP_PIN:
+		return w->pin_why;
+	case XMC_CAP_DMA_DEVICE:
+		return "device DMA needs pinned pages and mlock is refused";
+	}
+	return NULL;
+}
+
+int lnx_proc_new(xmc_world *w, int pid)
+{
+	if (pid < 1 || pid >= XMC_MAX_PROCS || w->proc[pid].exists ||
+	    !w->proc[pid - 1].exists || w->ch[pid].broken)
+		return -1;
+	proc_init(&w->proc[pid], 1); /* its child runs, window empty */
+	return 0;
+}
+
+int lnx_proc_switch(xmc_world *w, int pid)
+{
+	if (pid < 0 || pid >= XMC_MAX_PROCS || !w->proc[pid].exists)
+		return -1;
+	w->cur = pid;
+	return 0;
+}
+
+static int seg_create(xmc_world *w, struct lnx_seg *s, int npages, int high)
+{
+	size_t len = (size_t)npages * LNX_PG;
+	struct stat st;
+	s->fd = memfd_create("xmc-seg", MFD_CLOEXEC);
+	if (s->fd < 0 || ftruncate(s->fd, (off_t)len) < 0 ||
+	    fallocate(s->fd, 0, 0, (off_t)len) < 0 || fstat(s->fd, &st) < 0)
+		return -1;
+	s->real = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, 0);
+	if (s->real == MAP_FAILED) {
+		s->real = NULL;
+		return -1;
+	}
+	s->ino = st.st_ino;
+	s->npages = npages;
+	s->first = high ? XMC_SEG_PAGES - (uint32_t)npages : 0;
+	for (int i = 0; i < npages; i++)
+		s->pg[i] = (struct lnx_page){.in_memory = 1,
+					     .frame = w->next_frame++};
+	return 0;
+}
+
+int lnx_seg_new(xmc_world *w, uint32_t sid, int npages, int high)
+{
+	if (sid != XMC_SID(w->nsegs) || w->nsegs >= XMC_MAX_SEGS ||
+	    npages < 1 || npages > (int)XMC_OBJ_PAGES)
+		return -1;
+	struct lnx_seg *s = &w->seg[w->nsegs];
+	if (seg_create(w, s, npages, high) < 0) {
+		lnx_complain(w, "memfd segment", errno);
+		seg_release(s);
+		memset(s, 0, sizeof *s);
+		s->fd = -1;
+		return -1;
+	}
+	w->nsegs++;
+	return 0;
+}
+
+/* The segment goes away: its memfd is truncated to 0 under every mapping
+ * (any access then faults); the regions keep their registers. */
+void lnx_seg_do_delete(xmc_world *w, int k)
+{
+	struct lnx_seg *s = &w->seg[k];
+	s->deleted = 1;
+	s->pending = 0;
+	if (s->real)
+		munmap(s->real, (size_t)s->npages * LNX_PG);
+	s->real = NULL;
+	if (ftruncate(s->fd, 0) < 0)
+		lnx_complain(w, "ftruncate on delete", errno);
+}
+
+int lnx_seg_delete(xmc_world *w, uint32_t sid)
+{
+	int k;
+	struct lnx_seg *s = lnx_seg_of(w, sid, &k);
+	if (!s || s->deleted || s->pending)
+		return -1;
+	for (int i = 0; i < s->npages; i++)
+		if (s->pg[i].pin_count)
+			return -1;
+	if (s->holds > 0)
+		s->pending = 1; /* takes effect at the last as_puth (W9) */
+	else
+		lnx_seg_do_delete(w, k);
+	return 0;
+}
+
+int lnx_map(xmc_world *w, int pid, int region, uint32_t sid, int key)
+{
+	int k;
+	struct lnx_seg *s = lnx_seg_of(w, sid, &k);
+	if (pid < 0 || pid >= XMC_MAX_PROCS || !w->proc[pid].exists)
+		return -1;
+	struct lnx_proc *p = &w->proc[pid];
+	uint32_t bit = 0x80000000u >> (region & 15);
+	if (region < 3 || region > 15 || region == 14 || (p->adsp.alloc & bit) ||
+	    !s || s->deleted)
+		return -1;
+	if (lnx_map_slot(w, pid, region, k) < 0)
+		return -1;
+	p->adsp.alloc |= bit;
+	p->adsp.srval[region] = XMC_SRVAL(sid, key);
+	p->seg[region] = (int8_t)k;
+	return 0;
+}
+
+int lnx_set_env(xmc_world *w, int interrupt)
+{
+	w->intr = interrupt != 0;
+	return 0;
+}

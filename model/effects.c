@@ -1,0 +1,232 @@
+/*
+ * effects.c - what the spec's effect names do to the model's world, and the
+ * observation hooks. Arguments come from the op in signature order
+ * (harness/prog.h); the clauses that fired decide which effects run.
+ */
+#include <string.h>
+
+#include "world.h"
+
+enum {
+	E_ATTACH, E_DETACH, E_PAGE_IN_RANGE, E_COPY_IN, E_COPY_OUT,
+	E_MARK_MODIFIED_RANGE, E_HIDE_INC, E_HIDE_DEC, E_FLUSH, E_INVALIDATE,
+	E_VALIDATE, E_READY_WAITERS, E_SET_MODIFIED, E_ALLOC_REGION,
+	E_FREE_REGION, E_HOLD, E_RELEASE,
+};
+
+/* The range argument of a move service: slot, user address, count. */
+static void move_args(const struct xmp_op *op, int *slot, int64_t *u,
+		      int64_t *count, int64_t *kaddr)
+{
+	int in = op->code == XMP_XMEMIN;
+	*u = in ? op->a[0] : op->a[1];
+	*kaddr = in ? op->a[1] : op->a[0];
+	*count = op->a[2];
+	*slot = (int)op->a[3];
+}
+
+/* Copy between the user range and the kernel buffer; dir 0 = in. */
+static void copy(struct mdl_world *m, const struct xmp_op *op, int out)
+{
+	int slot;
+	int64_t u, count, kaddr;
+	move_args(op, &slot, &u, &count, &kaddr);
+	const struct mdl_range *rc = mdlw_range(m, slot, u, count);
+	int kb = (int)(kaddr / XMC_KBUF_SIZE);
+	uint32_t koff = (uint32_t)(kaddr % XMC_KBUF_SIZE);
+	uint8_t *k = m->kbuf[kb] + koff;
+	uint32_t in = (uint32_t)(u % XMC_PAGE_SIZE);
+	int64_t left = count;
+	for (int i = 0; i < rc->n && left > 0; i++) {
+		uint32_t n = XMC_PAGE_SIZE - in;
+		if (n > left)
+			n = (uint32_t)left;
+		uint8_t *b = mdlw_bytes(m, rc->pages[i].seg, rc->pages[i].page);
+		if (out)
+			memcpy(b + in, k, n);
+		else
+			memcpy(k, b + in, n);
+		k += n;
+		left -= n;
+		in = 0;
+	}
+	if (!out) {
+		if (koff < m->kdirty_lo[kb])
+			m->kdirty_lo[kb] = koff;
+		if (koff + count > m->kdirty_hi[kb])
+			m->kdirty_hi[kb] = koff + (uint32_t)count;
+	}
+}
+
+static void range_pages(struct mdl_world *m, const struct xmp_op *op,
+			int effect)
+{
+	int slot;
+	int64_t u, count, kaddr;
+	move_args(op, &slot, &u, &count, &kaddr);
+	const struct mdl_range *rc = mdlw_range(m, slot, u, count);
+	for (int i = 0; i < rc->n; i++) {
+		struct mdl_page *p =
+			mdlw_page(m, rc->pages[i].seg, rc->pages[i].page);
+		if (effect == E_MARK_MODIFIED_RANGE)
+			p->mod = 1;
+		else if (!p->in_mem)
+			p->in_mem = 1, p->mod = 0;
+	}
+}
+
+static struct mdl_page *dma_page(struct mdl_world *m, const struct xmp_op *op)
+{
+	int k;
+	uint32_t page;
+	if (mdlw_resolve(m, (int)op->a[0], op->a[1], &k, &page))
+		return NULL;
+	return mdlw_page(m, k, page);
+}
+
+static void attach(struct mdl_world *m, const struct xmp_op *op)
+{
+	uint32_t addr = (uint32_t)op->a[0];
+	uint32_t last = (uint32_t)(op->a[0] + op->a[1] - 1);
+	struct xmc_xmem *d = &m->desc[op->a[2]];
+	const xmc_adspace *as = &m->proc[m->cur].as;
+	uint32_t r = XMC_REGION(addr);
+	int two = XMC_REGION(last) != r;
+	d->aspace_id = two ? XMEM_PROC2 : XMEM_PROC;
+	d->subspace_id = as->srval[r];
+	d->subspace_id2 = two ? as->srval[r + 1] : 0;
+	d->uaddr = addr;
+}
+
+static void hold(struct mdl_world *m, uint32_t srval, int delta)
+{
+	int k = mdlw_sid_seg(m, srval);
+	if (k < 0)
+		return;
+	struct mdl_seg *s = &m->seg[k];
+	if (delta > 0) {
+		s->holds++;
+	} else if (s->holds && --s->holds == 0 && s->pending) {
+		s->pending = 0;
+		s->deleted = 1;
+	}
+}
+
+static void page_effect(int effect, struct mdl_page *p)
+{
+	if (!p)
+		return;
+	switch (effect) {
+	case E_HIDE_INC: p->hide++; break;
+	case E_HIDE_DEC: if (p->hide) p->hide--; break;
+	case E_INVALIDATE: p->valid = 0; break;
+	case E_VALIDATE: p->valid = 1; break;
+	case E_READY_WAITERS: p->waiters = 0; break;
+	case E_SET_MODIFIED: p->mod = 1; break;
+	}
+}
+
+void mdlw_effect(struct mdl_world *m, int effect, const struct xmp_op *op,
+		 int64_t ret)
+{
+	xmc_adspace *as = &m->proc[m->cur].as;
+	uint32_t r;
+	switch (effect) {
+	case E_ATTACH: attach(m, op); return;
+	case E_DETACH: m->desc[op->a[0]].aspace_id = XMEM_INVAL; return;
+	case E_PAGE_IN_RANGE:
+	case E_MARK_MODIFIED_RANGE: range_pages(m, op, effect); return;
+	case E_COPY_IN: copy(m, op, 0); return;
+	case E_COPY_OUT: copy(m, op, 1); return;
+	case E_FLUSH: return; /* the model's memory is coherent */
+	case E_ALLOC_REGION:
+		r = XMC_REGION((uint32_t)ret);
+		as->alloc |= 0x80000000u >> r;
+		as->srval[r] = (uint32_t)op->a[1];
+		return;
+	case E_FREE_REGION:
+		r = XMC_REGION((uint32_t)op->a[1]);
+		as->alloc &= ~(0x80000000u >> r);
+		as->srval[r] = XMC_NULLSEGVAL;
+		return;
+	case E_HOLD:
+		hold(m, as->srval[XMC_REGION((uint32_t)op->a[1])], 1);
+		return;
+	case E_RELEASE: hold(m, (uint32_t)op->a[1], -1); return;
+	}
+	page_effect(effect, dma_page(m, op));
+}
+
+int mdl_page_state(const struct mdl_world *m, int seg, uint32_t page,
+		   struct xmc_page_state *out)
+{
+	const struct mdl_page *p = mdlw_page((struct mdl_world *)m, seg, page);
+	if (!p || m->seg[seg].deleted)
+		return -1;
+	out->in_memory = p->in_mem;
+	out->valid = p->valid;
+	out->modified = p->mod;
+	out->pager_io = p->pager_io;
+	out->prot = p->prot;
+	out->io_error = p->io_err;
+	out->pin_count = p->pin;
+	out->hide_count = p->hide;
+	out->waiters = p->waiters;
+	return 0;
+}
+
+int mdl_peek(const struct mdl_world *m, int seg, uint32_t off, void *buf,
+	     uint32_t len)
+{
+	uint8_t *dst = buf;
+	while (len > 0) {
+		uint32_t page = off / XMC_PAGE_SIZE, in = off % XMC_PAGE_SIZE;
+		const struct mdl_page *p =
+			mdlw_page((struct mdl_world *)m, seg, page);
+		if (!p)
+			return -1;
+		uint32_t n = XMC_PAGE_SIZE - in < len ? XMC_PAGE_SIZE - in : len;
+		const struct mdl_seg *s = &m->seg[seg];
+		if (p->zero)
+			memset(dst, 0, n);
+		else
+			memcpy(dst,
+			       s->mem + (size_t)(page - s->base) * XMC_PAGE_SIZE +
+				       in,
+			       n);
+		dst += n;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+const struct xmc_xmem *mdl_desc(const struct mdl_world *m, int slot)
+{
+	return &m->desc[slot];
+}
+
+const uint8_t *mdl_kbuf(const struct mdl_world *m, int kb)
+{
+	return m->kbuf[kb];
+}
+
+const xmc_adspace *mdl_adspace(const struct mdl_world *m)
+{
+	return &m->proc[m->cur].as;
+}
+
+int mdl_nsegs(const struct mdl_world *m)
+{
+	return m->nsegs;
+}
+
+int mdl_seg_live(const struct mdl_world *m, int seg, uint32_t *first,
+		 uint32_t *npages)
+{
+	if (seg < 0 || seg >= m->nsegs || m->seg[seg].deleted)
+		return 0;
+	*first = m->seg[seg].base;
+	*npages = m->seg[seg].npages;
+	return 1;
+}

@@ -1,0 +1,406 @@
+/*
+ * interp.c - the spec interpreter: evaluates a service's clauses against the
+ * world (which fire, what may be returned), checks and adopts the
+ * implementation's answer, and applies the fired clauses' effects.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "world.h"
+
+#define STACK 64 /* deepest expression the evaluator runs */
+
+enum {
+	F_INTERRUPT, F_DEFINED, F_DESC_KNOWN, F_DESC_DELETED, F_REACHABLE,
+	F_ANY_PROT, F_ANY_NONRESIDENT, F_ANY_IO_ERROR, F_ANY_HIDDEN,
+	F_IN_MEMORY, F_PIN_COUNT, F_HIDE_COUNT, F_PROT, F_PAGER_IO, F_WAITERS,
+	F_ALLOCATED, F_FREE_REGIONS, F_SEG_EXISTS, F_USER_REGION, F_SRVAL,
+	F_HELD, F_DELETE_PENDING, F_PAGE_DELETED,
+};
+
+static int slot_ok(int64_t slot)
+{
+	return slot >= 0 && slot < XMC_MAX_DESCS;
+}
+
+/* Builtins about one page named through a descriptor. */
+static int64_t page_fn(struct mdl_world *m, int fn, const int64_t *a)
+{
+	int k;
+	uint32_t page;
+	if (!slot_ok(a[0]) || mdlw_resolve(m, (int)a[0], a[1], &k, &page))
+		return 0;
+	const struct mdl_page *p = mdlw_page(m, k, page);
+	switch (fn) {
+	case F_IN_MEMORY: return p->in_mem;
+	case F_PIN_COUNT: return p->pin;
+	case F_HIDE_COUNT: return p->hide;
+	case F_PROT: return p->prot;
+	case F_PAGER_IO: return p->pager_io;
+	case F_WAITERS: return p->waiters;
+	case F_PAGE_DELETED: return m->seg[k].deleted;
+	}
+	return 0;
+}
+
+static int64_t range_fn(struct mdl_world *m, int fn, const int64_t *a)
+{
+	if (!slot_ok(a[0]))
+		return 0;
+	const struct mdl_range *rc = mdlw_range(m, (int)a[0], a[1], a[2]);
+	switch (fn) {
+	case F_REACHABLE: return rc->reach;
+	case F_ANY_PROT:
+		return a[3] == XMC_PROT_NONE ? rc->any_none
+		       : a[3] == XMC_PROT_RO ? rc->any_ro
+					     : 0;
+	case F_ANY_NONRESIDENT: return rc->any_nonres;
+	case F_ANY_IO_ERROR: return rc->any_ioerr;
+	case F_ANY_HIDDEN: return rc->any_hidden;
+	}
+	return 0;
+}
+
+static int64_t region_fn(struct mdl_world *m, int fn, int64_t r)
+{
+	const xmc_adspace *as = &m->proc[m->cur].as;
+	if (r < 0 || r > 15)
+		return fn == F_SRVAL ? XMC_NULLSEGVAL : 0;
+	int alloc = !!(as->alloc & (0x80000000u >> r));
+	switch (fn) {
+	case F_ALLOCATED: return alloc;
+	case F_USER_REGION:
+		return alloc && r != 14 && r > 2 &&
+		       mdlw_sid_seg(m, as->srval[r]) >= 0;
+	}
+	return 0;
+}
+
+static int64_t call(struct mdl_world *m, int fn, const int64_t *a)
+{
+	int k;
+	switch (fn) {
+	case F_INTERRUPT: return m->interrupt;
+	case F_DEFINED: return mdlw_defined(m, a[0], a[1]);
+	case F_DESC_KNOWN: return slot_ok(a[0]) && mdlw_desc_known(m, (int)a[0]);
+	case F_DESC_DELETED:
+		return slot_ok(a[0]) && mdlw_desc_deleted(m, (int)a[0]);
+	case F_ALLOCATED:
+	case F_USER_REGION: return region_fn(m, fn, a[0]);
+	case F_SRVAL:
+		return a[0] < 0 || a[0] > 0xffffffffll
+			       ? XMC_NULLSEGVAL
+			       : m->proc[m->cur].as.srval[XMC_REGION(a[0])];
+	case F_FREE_REGIONS: {
+		int n = 0;
+		for (int r = 0; r < 16; r++)
+			n += mdlw_region_eligible(r) &&
+			     !(m->proc[m->cur].as.alloc & (0x80000000u >> r));
+		return n;
+	}
+	case F_SEG_EXISTS:
+	case F_HELD:
+	case F_DELETE_PENDING:
+		k = a[0] < 0 || a[0] > 0xffffffffll
+			    ? -1
+			    : mdlw_sid_seg(m, (uint32_t)a[0]);
+		if (k < 0)
+			return 0;
+		return fn == F_SEG_EXISTS ? 1
+		       : fn == F_HELD	  ? m->seg[k].holds
+					  : m->seg[k].pending;
+	}
+	if (fn >= F_REACHABLE && fn <= F_ANY_HIDDEN)
+		return range_fn(m, fn, a);
+	return page_fn(m, fn, a);
+}
+
+static int64_t binop(int op, int64_t x, int64_t y)
+{
+	uint64_t ux = (uint64_t)x, uy = (uint64_t)y;
+	switch (op) {
+	case MDL_B_ADD: return (int64_t)(ux + uy);
+	case MDL_B_SUB: return (int64_t)(ux - uy);
+	case MDL_B_MUL: return (int64_t)(ux * uy);
+	case MDL_B_AND: return x & y;
+	case MDL_B_OR: return x | y;
+	case MDL_B_XOR: return x ^ y;
+	case MDL_B_SHL: return y < 0 || y > 63 ? 0 : (int64_t)(ux << y);
+	case MDL_B_SHR:
+		if (y < 0 || y > 63)
+			return 0;
+		return x < 0 ? ~(~x >> y) : x >> y;
+	case MDL_B_EQ: return x == y;
+	case MDL_B_NE: return x != y;
+	case MDL_B_LT: return x < y;
+	case MDL_B_LE: return x <= y;
+	case MDL_B_GT: return x > y;
+	case MDL_B_GE: return x >= y;
+	}
+	return 0;
+}
+
+static int64_t param(struct mdl_world *m, int i, int field)
+{
+	int64_t v = m->op->a[i];
+	if (field < 0)
+		return v;
+	if (!slot_ok(v))
+		return 0;
+	const struct xmc_xmem *d = &m->desc[v];
+	switch (field) {
+	case 0: return d->aspace_id;
+	case 1: return d->subspace_id;
+	case 2: return d->subspace_id2;
+	}
+	return d->uaddr;
+}
+
+static int64_t eval(struct mdl_world *m, const struct mdl_expr *e)
+{
+	int64_t st[STACK];
+	int sp = 0;
+	if (!e->code)
+		return 1;
+	if (e->depth > STACK)
+		return 0;
+	for (int pc = 0; pc < e->n; pc++) {
+		const struct mdl_ins *in = &e->code[pc];
+		switch (in->op) {
+		case MDL_X_CONST: st[sp++] = in->imm; break;
+		case MDL_X_PARAM: st[sp++] = param(m, in->a, -1); break;
+		case MDL_X_FIELD: st[sp++] = param(m, in->a, in->b); break;
+		case MDL_X_CALL:
+			sp -= in->b;
+			st[sp] = call(m, in->a, &st[sp]);
+			sp++;
+			break;
+		case MDL_X_NOT: st[sp - 1] = !st[sp - 1]; break;
+		case MDL_X_NEG: st[sp - 1] = (int64_t)(0 - (uint64_t)st[sp - 1]); break;
+		case MDL_X_BNOT: st[sp - 1] = ~st[sp - 1]; break;
+		case MDL_X_BIN:
+			sp--;
+			st[sp - 1] = binop(in->a, st[sp - 1], st[sp]);
+			break;
+		case MDL_X_JZ_KEEP:
+			if (!st[sp - 1])
+				pc = (int)in->imm - 1;
+			else
+				sp--;
+			break;
+		case MDL_X_JNZ_KEEP:
+			if (st[sp - 1])
+				pc = (int)in->imm - 1;
+			else
+				sp--;
+			break;
+		case MDL_X_BOOL: st[sp - 1] = !!st[sp - 1]; break;
+		}
+	}
+	return sp ? st[sp - 1] : 0;
+}
+
+static int in_profile(const struct mdl_world *m, const struct mdl_clause *c)
+{
+	return !c->profiles || (c->profiles & (1u << m->profile));
+}
+
+static void add_rets(struct mdl_world *m, const struct mdl_clause *c,
+		     struct mdl_eval *ev)
+{
+	for (int i = 0; i < c->nrets && ev->nrets < MDL_MAX_RETS * 2; i++)
+		ev->rets[ev->nrets++] = eval(m, &c->rets[i]);
+}
+
+static void fire(struct mdl_eval *ev, const struct mdl_clause *c)
+{
+	if (ev->nfired < MDL_MAX_FIRED)
+		ev->fired[ev->nfired++] = c->index;
+}
+
+/* The pages a service call touches, for observation. */
+static void touched(struct mdl_world *m, const struct xmp_op *op,
+		    struct mdl_eval *ev)
+{
+	const struct mdl_range *rc = NULL;
+	int64_t slot = 0, u = 0, n = 0;
+	if (op->code == XMP_XMEMIN)
+		slot = op->a[3], u = op->a[0], n = op->a[2];
+	else if (op->code == XMP_XMEMOUT)
+		slot = op->a[3], u = op->a[1], n = op->a[2];
+	else if (op->code == XMP_XMEMDMA)
+		slot = op->a[0], u = op->a[1], n = 1;
+	else
+		return;
+	if (!slot_ok(slot))
+		return;
+	rc = mdlw_range(m, (int)slot, u, n);
+	memcpy(ev->touched, rc->pages, rc->n * sizeof rc->pages[0]);
+	ev->ntouched = rc->n;
+}
+
+static void eval_service(struct mdl_world *m, const struct xmp_op *op,
+			 struct mdl_eval *ev)
+{
+	const struct mdl_service *s =
+		&m->spec->svc[op->code - XMP_FIRST_SVC];
+	const struct mdl_clause *c0 = &m->spec->clauses[s->first];
+	int undef = 0, fail = 0;
+	for (int i = 0; i < s->count; i++) {
+		const struct mdl_clause *c = &c0[i];
+		if (c->kind == MDL_SUCCESS || !in_profile(m, c) ||
+		    !eval(m, &c->when))
+			continue;
+		fire(ev, c);
+		if (c->kind == MDL_UNDEFINED)
+			undef = 1;
+		else
+			fail = 1, add_rets(m, c, ev);
+	}
+	if (undef) {
+		ev->kind = MDL_EV_UNDEF;
+		ev->rule = MDL_RULE_ANY;
+		return;
+	}
+	if (fail) {
+		ev->kind = MDL_EV_FAIL;
+		ev->rule = MDL_RULE_VALUES;
+		return;
+	}
+	ev->kind = MDL_EV_NOCLAUSE;
+	ev->rule = MDL_RULE_ANY;
+	for (int i = 0; i < s->count; i++) {
+		const struct mdl_clause *c = &c0[i];
+		if (c->kind != MDL_SUCCESS || !in_profile(m, c) ||
+		    !eval(m, &c->when))
+			continue;
+		if (ev->kind == MDL_EV_NOCLAUSE) {
+			ev->kind = MDL_EV_OK;
+			ev->rule = c->rule;
+			add_rets(m, c, ev);
+		}
+		fire(ev, c);
+	}
+}
+
+void mdl_eval(struct mdl_world *m, const struct xmp_op *op,
+	      struct mdl_eval *ev)
+{
+	ev->nfired = 0;
+	ev->nrets = 0;
+	ev->ntouched = 0;
+	ev->rule = MDL_RULE_ANY;
+	m->rc.valid = 0;
+	m->op = op;
+	if (!XMP_IS_SVC(op->code)) {
+		ev->kind = mdlw_step_legal(m, op, ev) ? MDL_EV_STEP
+						      : MDL_EV_ILLEGAL;
+		return;
+	}
+	eval_service(m, op, ev);
+	touched(m, op, ev);
+}
+
+static int check_values(const struct mdl_eval *ev, int64_t ret, char *why,
+			size_t len)
+{
+	for (int i = 0; i < ev->nrets; i++)
+		if ((uint32_t)ev->rets[i] == (uint32_t)ret)
+			return 0;
+	int o = snprintf(why, len, "returned %d (0x%x), expected",
+			 (int32_t)ret, (uint32_t)ret);
+	for (int i = 0; i < ev->nrets && o > 0 && (size_t)o < len; i++)
+		o += snprintf(why + o, len - (size_t)o, "%s %d", i ? " or" : "",
+			      (int32_t)ev->rets[i]);
+	return 1;
+}
+
+/* W8: a real address consistent with the page and with other pins. */
+static int check_realaddr(struct mdl_world *m, const struct xmp_op *op,
+			  int64_t ret, char *why, size_t len)
+{
+	int k;
+	uint32_t page, r = (uint32_t)ret;
+	if (r == (uint32_t)XMEM_FAIL)
+		return snprintf(why, len, "returned XMEM_FAIL, expected a "
+					  "real address"), 1;
+	if ((r & 0xfff) != ((uint32_t)op->a[1] & 0xfff))
+		return snprintf(why, len, "real address 0x%x does not keep "
+					  "xaddr's low 12 bits", r), 1;
+	if (mdlw_resolve(m, (int)op->a[0], op->a[1], &k, &page))
+		return 0;
+	const struct mdl_page *p = mdlw_page(m, k, page);
+	if (p->frame != MDL_FRAME_NONE && (uint32_t)p->frame != r >> 12)
+		return snprintf(why, len, "frame 0x%x changed to 0x%x while "
+					  "pinned", p->frame, r >> 12), 1;
+	for (int s = 0; s < m->nsegs; s++)
+		for (int i = 0; i < m->seg[s].npages; i++) {
+			const struct mdl_page *q = &m->seg[s].pg[i];
+			if (q != p && q->pin && q->frame == (int32_t)(r >> 12))
+				return snprintf(why, len, "frame 0x%x shared "
+						"with seg %d page %u", r >> 12,
+						s, m->seg[s].base + i), 1;
+		}
+	return 0;
+}
+
+/* W9: as_att's region was free and eligible, the offset kept. */
+static int check_region(struct mdl_world *m, const struct xmp_op *op,
+			int64_t ret, char *why, size_t len)
+{
+	uint32_t r = XMC_REGION((uint32_t)ret);
+	if ((uint32_t)ret == 0)
+		return snprintf(why, len, "returned NULL with a free region"), 1;
+	if (!mdlw_region_eligible((int)r) ||
+	    (m->proc[m->cur].as.alloc & (0x80000000u >> r)))
+		return snprintf(why, len, "region %u was not free and "
+					  "eligible", r), 1;
+	if (XMC_OFFSET((uint32_t)ret) != XMC_OFFSET((uint32_t)op->a[2]))
+		return snprintf(why, len, "offset 0x%x is not the low 28 bits "
+					  "of 0x%x", XMC_OFFSET((uint32_t)ret),
+				(uint32_t)op->a[2]), 1;
+	return 0;
+}
+
+static void adopt_frame(struct mdl_world *m, const struct xmp_op *op,
+			int64_t ret)
+{
+	int k;
+	uint32_t page;
+	if (mdlw_resolve(m, (int)op->a[0], op->a[1], &k, &page))
+		return;
+	struct mdl_page *p = mdlw_page(m, k, page);
+	if (p->pin)
+		p->frame = (int32_t)((uint32_t)ret >> 12);
+}
+
+int mdl_commit(struct mdl_world *m, const struct xmp_op *op,
+	       const struct mdl_eval *ev, int64_t ret, char *why,
+	       size_t whylen)
+{
+	m->op = op;
+	if (ev->kind == MDL_EV_STEP)
+		mdlw_step_apply(m, op);
+	if (ev->kind != MDL_EV_OK && ev->kind != MDL_EV_FAIL)
+		return 0;
+	int bad = 0;
+	switch (ev->rule) {
+	case MDL_RULE_VALUES: bad = check_values(ev, ret, why, whylen); break;
+	case MDL_RULE_REALADDR:
+		bad = check_realaddr(m, op, ret, why, whylen);
+		break;
+	case MDL_RULE_REGION_ADDR:
+		bad = check_region(m, op, ret, why, whylen);
+		break;
+	}
+	if (bad || ev->kind == MDL_EV_FAIL)
+		return bad;
+	if (ev->rule == MDL_RULE_REALADDR)
+		adopt_frame(m, op, ret);
+	for (int i = 0; i < ev->nfired; i++) {
+		const struct mdl_clause *c = &m->spec->clauses[ev->fired[i]];
+		for (int e = 0; e < c->neffects; e++)
+			mdlw_effect(m, c->effects[e], op, ret);
+	}
+	return 0;
+}

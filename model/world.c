@@ -1,0 +1,238 @@
+/*
+ * world.c - the model's world: state, world steps, effects, observation.
+ * Semantics: docs/WORLD.md. No system calls, no allocation after mdl_new.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "world.h"
+
+static const uint32_t fixed_regions = (0x80000000u >> 0) |
+				      (0x80000000u >> 1) |
+				      (0x80000000u >> 2) | (0x80000000u >> 14);
+
+int mdlw_region_eligible(int r)
+{
+	return r >= 3 && r <= 15 && r != 14;
+}
+
+void mdlw_proc_init(struct mdl_proc *p, int pid)
+{
+	p->exists = 1;
+	p->as.alloc = fixed_regions;
+	for (int r = 0; r < 16; r++)
+		p->as.srval[r] = XMC_NULLSEGVAL;
+	/* Fixed regions hold model-private values; they are never compared. */
+	p->as.srval[0] = 0;
+	p->as.srval[1] = 0x100u + 2u * (uint32_t)pid;
+	p->as.srval[2] = 0x101u + 2u * (uint32_t)pid;
+	p->as.srval[14] = 0xe;
+}
+
+struct mdl_world *mdl_new(const struct mdl_spec *spec, int profile)
+{
+	struct mdl_world *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->spec = spec;
+	m->profile = profile;
+	for (int k = 0; k < XMC_MAX_SEGS; k++) {
+		m->seg[k].mem = calloc(XMC_OBJ_PAGES, XMC_PAGE_SIZE);
+		if (!m->seg[k].mem)
+			goto oom;
+	}
+	for (int b = 0; b < XMC_KBUFS; b++) {
+		m->kbuf[b] = calloc(1, XMC_KBUF_SIZE);
+		if (!m->kbuf[b])
+			goto oom;
+	}
+	mdl_reset(m);
+	return m;
+oom:
+	mdl_free(m);
+	return NULL;
+}
+
+void mdl_free(struct mdl_world *m)
+{
+	if (!m)
+		return;
+	for (int k = 0; k < XMC_MAX_SEGS; k++)
+		free(m->seg[k].mem);
+	for (int b = 0; b < XMC_KBUFS; b++)
+		free(m->kbuf[b]);
+	free(m);
+}
+
+void mdl_reset(struct mdl_world *m)
+{
+	for (int b = 0; b < XMC_KBUFS; b++) {
+		if (m->kdirty_hi[b] > m->kdirty_lo[b])
+			memset(m->kbuf[b] + m->kdirty_lo[b], 0,
+			       m->kdirty_hi[b] - m->kdirty_lo[b]);
+		m->kdirty_lo[b] = XMC_KBUF_SIZE;
+		m->kdirty_hi[b] = 0;
+	}
+	m->cur = 0;
+	m->nprocs = 1;
+	m->nsegs = 0;
+	m->interrupt = 0;
+	memset(m->proc, 0, sizeof m->proc);
+	mdlw_proc_init(&m->proc[0], 0);
+	for (int d = 0; d < XMC_MAX_DESCS; d++) {
+		memset(&m->desc[d], 0, sizeof m->desc[d]);
+		m->desc[d].aspace_id = XMEM_INVAL;
+	}
+	m->rc.valid = 0;
+}
+
+/* Segment number of a register value, or -1 when it names no user segment. */
+int mdlw_sid_seg(const struct mdl_world *m, uint32_t srval)
+{
+	uint32_t sid = XMC_SRVAL_SID(srval);
+	if (sid < XMC_SID(0) || sid >= XMC_SID(m->nsegs))
+		return -1;
+	return (int)(sid - XMC_SID(0));
+}
+
+struct mdl_page *mdlw_page(struct mdl_world *m, int seg, uint32_t page)
+{
+	if (seg < 0 || seg >= m->nsegs)
+		return NULL;
+	struct mdl_seg *s = &m->seg[seg];
+	if (page < s->base || page - s->base >= s->npages)
+		return NULL;
+	return &s->pg[page - s->base];
+}
+
+static const struct mdl_page *cpage(const struct mdl_world *m, int seg,
+				    uint32_t page)
+{
+	return mdlw_page((struct mdl_world *)m, seg, page);
+}
+
+uint8_t *mdlw_bytes(struct mdl_world *m, int seg, uint32_t page)
+{
+	struct mdl_seg *s = &m->seg[seg];
+	struct mdl_page *p = &s->pg[page - s->base];
+	uint8_t *b = s->mem + (size_t)(page - s->base) * XMC_PAGE_SIZE;
+	if (p->zero) {
+		memset(b, 0, XMC_PAGE_SIZE);
+		p->zero = 0;
+	}
+	return b;
+}
+
+/* W2: (seg, page) reached by address u through descriptor slot. */
+int mdlw_resolve(const struct mdl_world *m, int slot, int64_t u, int *seg,
+		 uint32_t *page)
+{
+	const struct xmc_xmem *d = &m->desc[slot];
+	if (d->aspace_id != XMEM_PROC && d->aspace_id != XMEM_PROC2)
+		return -1;
+	if (u < 0 || u > 0xffffffffll)
+		return -1;
+	uint32_t r0 = XMC_REGION(d->uaddr), r = XMC_REGION((uint32_t)u);
+	uint32_t sv;
+	if (r == r0)
+		sv = d->subspace_id;
+	else if (d->aspace_id == XMEM_PROC2 && r == r0 + 1)
+		sv = d->subspace_id2;
+	else
+		return -1;
+	int k = mdlw_sid_seg(m, sv);
+	if (k < 0)
+		return -1;
+	uint32_t pg = XMC_OFFSET((uint32_t)u) / XMC_PAGE_SIZE;
+	if (!cpage(m, k, pg))
+		return -1;
+	*seg = k;
+	*page = pg;
+	return 0;
+}
+
+int mdlw_desc_known(const struct mdl_world *m, int slot)
+{
+	const struct xmc_xmem *d = &m->desc[slot];
+	if (mdlw_sid_seg(m, d->subspace_id) < 0)
+		return 0;
+	if (d->aspace_id == XMEM_PROC2 && mdlw_sid_seg(m, d->subspace_id2) < 0)
+		return 0;
+	return 1;
+}
+
+int mdlw_desc_deleted(const struct mdl_world *m, int slot)
+{
+	const struct xmc_xmem *d = &m->desc[slot];
+	if (d->aspace_id != XMEM_PROC && d->aspace_id != XMEM_PROC2)
+		return 0;
+	int k1 = mdlw_sid_seg(m, d->subspace_id);
+	if (k1 >= 0 && m->seg[k1].deleted)
+		return 1;
+	if (d->aspace_id != XMEM_PROC2)
+		return 0;
+	int k2 = mdlw_sid_seg(m, d->subspace_id2);
+	return k2 >= 0 && m->seg[k2].deleted;
+}
+
+/* W1, in the current process. */
+int mdlw_defined(const struct mdl_world *m, int64_t addr, int64_t count)
+{
+	if (count <= 0 || addr < 0 || addr + count > 0x100000000ll)
+		return 0;
+	const xmc_adspace *as = &m->proc[m->cur].as;
+	int64_t first = addr / XMC_PAGE_SIZE;
+	int64_t last = (addr + count - 1) / XMC_PAGE_SIZE;
+	for (int64_t pg = first; pg <= last; pg++) {
+		uint32_t a = (uint32_t)(pg * XMC_PAGE_SIZE);
+		uint32_t r = XMC_REGION(a);
+		if (!(as->alloc & (0x80000000u >> r)))
+			return 0;
+		int k = mdlw_sid_seg(m, as->srval[r]);
+		if (k < 0 || m->seg[k].deleted)
+			return 0;
+		if (!cpage(m, k, XMC_OFFSET(a) / XMC_PAGE_SIZE))
+			return 0;
+	}
+	return 1;
+}
+
+/* Resolve a range through a descriptor once per op (all builtins share it). */
+const struct mdl_range *mdlw_range(struct mdl_world *m, int slot, int64_t u,
+				   int64_t count)
+{
+	struct mdl_range *rc = &m->rc;
+	if (rc->valid && rc->slot == slot && rc->u == u && rc->count == count)
+		return rc;
+	memset(rc, 0, sizeof *rc);
+	rc->valid = 1;
+	rc->slot = slot;
+	rc->u = u;
+	rc->count = count;
+	rc->reach = count >= 0;
+	if (count <= 0)
+		return rc;
+	if (u < 0 || u + count > 0x100000000ll) {
+		rc->reach = 0;
+		return rc;
+	}
+	int64_t first = u / XMC_PAGE_SIZE, last = (u + count - 1) / XMC_PAGE_SIZE;
+	for (int64_t pg = first; pg <= last; pg++) {
+		int k;
+		uint32_t page;
+		if (rc->n == MDL_MAX_TOUCHED ||
+		    mdlw_resolve(m, slot, pg * XMC_PAGE_SIZE, &k, &page)) {
+			rc->reach = 0;
+			break;
+		}
+		const struct mdl_page *p = cpage(m, k, page);
+		rc->pages[rc->n].seg = (uint16_t)k;
+		rc->pages[rc->n++].page = (uint16_t)page;
+		rc->any_none |= p->prot == XMC_PROT_NONE;
+		rc->any_ro |= p->prot == XMC_PROT_RO;
+		rc->any_nonres |= !p->in_mem;
+		rc->any_ioerr |= !p->in_mem && p->io_err;
+		rc->any_hidden |= p->hide > 0;
+	}
+	return rc;
+}

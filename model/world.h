@@ -1,0 +1,89 @@
+/*
+ * world.h - the model's world state (internal to model/).
+ * world.c owns state, steps and effects; interp.c evaluates the spec.
+ */
+#ifndef MDL_WORLD_H
+#define MDL_WORLD_H
+
+#include "model.h"
+
+#define MDL_FRAME_NONE (-1) /* no adopted real frame */
+
+struct mdl_page {
+	uint8_t in_mem; /* has a frame */
+	uint8_t valid; /* not hidden for DMA */
+	uint8_t mod; /* modified bit */
+	uint8_t pager_io; /* pager I/O state */
+	uint8_t prot; /* enum xmc_prot */
+	uint8_t io_err; /* page-in fails */
+	uint8_t zero; /* contents all zero, bytes not materialised */
+	uint16_t pin; /* pin count */
+	uint16_t hide; /* hide count */
+	uint16_t waiters; /* waiting processes */
+	int32_t frame; /* adopted frame (W8) while pinned, else NONE */
+};
+
+struct mdl_seg {
+	uint8_t deleted; /* deleted (never observed again) */
+	uint8_t pending; /* delete deferred by as_geth holds */
+	uint8_t high; /* defined pages end the segment */
+	uint16_t npages; /* defined pages */
+	uint32_t base; /* first defined page */
+	uint16_t holds; /* as_geth holds */
+	struct mdl_page pg[XMC_OBJ_PAGES]; /* defined pages, from base */
+	uint8_t *mem; /* npages * XMC_PAGE_SIZE bytes */
+};
+
+struct mdl_proc {
+	uint8_t exists; /* created */
+	xmc_adspace as; /* its address space */
+};
+
+/* Per-op cache of a range resolved through a descriptor (W2). */
+struct mdl_range {
+	int valid; /* cache filled for (slot, u, count) */
+	int slot; /* descriptor slot */
+	int64_t u, count; /* range */
+	uint8_t reach; /* every page reachable */
+	uint8_t any_none, any_ro; /* some page XMC_PROT_NONE / RO */
+	uint8_t any_nonres, any_ioerr, any_hidden; /* page flags seen */
+	uint16_t n; /* pages resolved */
+	struct mdl_page_ref pages[MDL_MAX_TOUCHED]; /* resolved pages */
+};
+
+struct mdl_world {
+	const struct mdl_spec *spec; /* clauses */
+	int profile; /* enum xmc_profile */
+	int cur; /* current pid */
+	int nprocs; /* processes created */
+	int nsegs; /* segments created */
+	int interrupt; /* 1 at interrupt level */
+	struct mdl_proc proc[XMC_MAX_PROCS]; /* processes */
+	struct mdl_seg seg[XMC_MAX_SEGS]; /* segments */
+	struct xmc_xmem desc[XMC_MAX_DESCS]; /* descriptor slots */
+	uint8_t *kbuf[XMC_KBUFS]; /* kernel buffers */
+	uint32_t kdirty_lo[XMC_KBUFS], kdirty_hi[XMC_KBUFS]; /* written */
+	struct mdl_range rc; /* range cache of the current op */
+	const struct xmp_op *op; /* op being evaluated */
+};
+
+/* world.c */
+int mdlw_sid_seg(const struct mdl_world *m, uint32_t srval);
+struct mdl_page *mdlw_page(struct mdl_world *m, int seg, uint32_t page);
+int mdlw_resolve(const struct mdl_world *m, int slot, int64_t u, int *seg,
+		 uint32_t *page);
+int mdlw_desc_known(const struct mdl_world *m, int slot);
+int mdlw_desc_deleted(const struct mdl_world *m, int slot);
+int mdlw_defined(const struct mdl_world *m, int64_t addr, int64_t count);
+const struct mdl_range *mdlw_range(struct mdl_world *m, int slot, int64_t u,
+				   int64_t count);
+int mdlw_step_legal(struct mdl_world *m, const struct xmp_op *op,
+		    struct mdl_eval *ev);
+void mdlw_step_apply(struct mdl_world *m, const struct xmp_op *op);
+void mdlw_effect(struct mdl_world *m, int effect, const struct xmp_op *op,
+		 int64_t ret);
+int mdlw_region_eligible(int r);
+uint8_t *mdlw_bytes(struct mdl_world *m, int seg, uint32_t page);
+void mdlw_proc_init(struct mdl_proc *p, int pid);
+
+#endif /* MDL_WORLD_H */
