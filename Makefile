@@ -2,6 +2,8 @@
 # cross-memory and address-space kernel services.
 #
 #   make              build build/release/xmcheck and the plug-in .so files
+#   make conformance  the main job: every built-in implementation against the
+#                     model, both profiles, reports in reports/
 #   make check        build with -Werror under ASan+UBSan, run every test
 #   make sanitize     the sanitizer build only (build/sanitize/)
 #   make coverage     a gcov build (build/coverage/)
@@ -9,6 +11,8 @@
 #   make clean
 
 # ---- settings ---------------------------------------------------------------
+SEED      ?= 1
+RUNS      ?= 100000
 CC        ?= cc
 OPT       ?= -O2
 WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -57,13 +61,14 @@ LIB_OBJ   := $(call obj,$(MODEL_SRC) $(CORE_SRC) $(IMPL_SRC)) \
 XMCHECK   := $(BUILD)/xmcheck
 PLUGINS   := $(BUILD)/plugins/sim.so
 TESTS     := $(BUILD)/tests/test_spec $(BUILD)/tests/test_sim \
+             $(BUILD)/tests/test_clauses \
              $(BUILD)/tests/test_model
 ifeq ($(LINUX),1)
   PLUGINS += $(BUILD)/plugins/linux.so
   TESTS   += $(BUILD)/tests/test_linux
 endif
 
-.PHONY: all check sanitize coverage bench clean test-run
+.PHONY: all check sanitize coverage bench clean test-run deps conformance
 all: $(XMCHECK) $(PLUGINS)
 
 $(BUILD)/%.o: %.c
@@ -94,7 +99,7 @@ $(BUILD)/plugins/linux.so: $(call obj,$(LNX_SRC) impl/linux/so.c)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -shared -o $@ $^
 
-$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(BUILD)/libxmcheck.a
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libxmcheck.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LIBS)
 
 # The tests run from the source tree: they read spec/ and corpus/.
@@ -102,8 +107,21 @@ test-run: $(XMCHECK) $(PLUGINS) $(TESTS)
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/cli.sh
 
-check:
+deps:
+	@sh tools/deps.sh
+
+check: deps
 	$(MAKE) MODE=sanitize test-run
+
+IMPLS := --impl sim $(if $(filter 1,$(LINUX)),--impl linux)
+conformance: deps
+	$(MAKE) MODE=release all
+	@mkdir -p reports
+	@st=0; for p in power powerpc; do \
+	  build/release/xmcheck run $(IMPLS) --profile $$p --seed $(SEED) \
+	    --runs $(RUNS) --summary-json reports/conformance-$$p.json \
+	    >reports/conformance-$$p.txt || st=$$?; \
+	  cat reports/conformance-$$p.txt; done; exit $$st
 
 sanitize:
 	$(MAKE) MODE=sanitize all
@@ -111,9 +129,9 @@ sanitize:
 coverage:
 	$(MAKE) MODE=coverage all
 
-bench:
-	$(MAKE) MODE=release all
-	sh tests/bench.sh build/release/xmcheck
+bench: deps
+	$(MAKE) MODE=release all build/release/tests/bench
+	sh tests/bench.sh build/release
 
 clean:
 	rm -rf build

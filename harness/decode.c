@@ -84,7 +84,9 @@ static uint32_t pick_page(struct xmp_src *s, const struct shadow *sh, int k)
 	uint32_t n = sh->nsegs ? sh->npages[k] : 1, base = seg_base(sh, k);
 	if (b < 240)
 		return base + b % n;
-	return b & 1 ? base + n : (base ? base - 1 : 0x1000);
+	if ((b & 1) && base + n < XMC_SEG_PAGES)
+		return base + n;
+	return base ? base - 1 : 0x1000;
 }
 
 /* A region of the current process holding a segment; -1 if none. */

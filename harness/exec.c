@@ -169,9 +169,13 @@ static int run_op(struct hx_exec *x, struct hx_ctx *c)
 	int64_t ret = hx_call(im, op);
 	if (c->ev->kind == MDL_EV_UNDEF) {
 		hx_trace_ret(x, c, ret, "undefined: reported, not compared");
+		if (x->on_op)
+			x->on_op(x->ctx, c->ii, c->opi, c->ev);
 		return HX_UNDEFINED;
 	}
 	hx_check(x, c, ret);
+	if (x->on_op)
+		x->on_op(x->ctx, c->ii, c->opi, c->ev);
 	return c->diverged ? HX_DIVERGED : HX_PASS;
 }
 

@@ -76,7 +76,9 @@ struct hx_exec {
 	/* called for each divergence; may be NULL */
 	void (*on_div)(void *ctx, const struct xmp_prog *p,
 		       const struct hx_div *d);
-	void *ctx; /* passed to on_div */
+	/* called after each op with the model's verdict; may be NULL */
+	void (*on_op)(void *ctx, int impl, int op, const struct mdl_eval *ev);
+	void *ctx; /* passed to on_div and on_op */
 };
 
 /*

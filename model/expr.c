@@ -48,6 +48,9 @@ struct cx {
 	int failed; /* an error is recorded */
 };
 
+/* The result of a step whose error is already recorded. */
+#define FAILED ((struct val){-1, 0})
+
 static const char *const type_names[] = {"int", "bool", "desc", "kbuf",
 					 "adsp"};
 static const char *const field_names[] = {"aspace_id", "subspace_id",
@@ -248,7 +251,7 @@ static int find_param(const struct cx *c, const char *s, int len)
 	return -1;
 }
 
-static int find_name(const char *const *names, int stride, int n,
+static int find_name(const char *const *names, size_t stride, int n,
 		     const char *s, int len)
 {
 	for (int i = 0; i < n; i++) {
@@ -285,14 +288,14 @@ static struct val emit_call(struct cx *c, int bi, int nargs, int col)
 }
 
 /* f(a, ...) with the name already consumed and c->t on the '('. */
-static struct val call(struct cx *c, int bi, struct tok name)
+static struct val parse_call(struct cx *c, int bi, struct tok name)
 {
 	const struct mdl_builtin *b = &mdl_builtins[bi];
 	struct val args[MDL_MAX_ARGS];
 	int lp = c->t.col, nargs = 0;
 
 	if (next(c) < 0)
-		return fail(c, 0, "");
+		return FAILED;
 	if (c->t.kind != T_RP) {
 		for (;;) {
 			struct val a = expr(c, 1);
@@ -304,7 +307,7 @@ static struct val call(struct cx *c, int bi, struct tok name)
 			if (c->t.kind != T_COMMA)
 				break;
 			if (next(c) < 0)
-				return fail(c, 0, "");
+				return FAILED;
 		}
 		if (c->t.kind == T_END)
 			return fail(c, lp, "unclosed '('");
@@ -323,7 +326,7 @@ static struct val call(struct cx *c, int bi, struct tok name)
 				    i + 1, b->name, tname(args[i].type),
 				    tname(b->argt[i]));
 	if (next(c) < 0)
-		return fail(c, 0, "");
+		return FAILED;
 	return emit_call(c, bi, nargs, name.col);
 }
 
@@ -337,7 +340,7 @@ static struct val field(struct cx *c, int pi, int col)
 			    "type mismatch: '.' needs a desc, '%s' is %s",
 			    c->params[pi].name, tname(c->params[pi].type));
 	if (next(c) < 0)
-		return fail(c, 0, "");
+		return FAILED;
 	if (c->t.kind != T_IDENT)
 		return unexpected(c);
 	f = find_name(field_names, sizeof field_names[0], 4,
@@ -346,7 +349,7 @@ static struct val field(struct cx *c, int pi, int col)
 		return fail(c, c->t.col, "unknown descriptor field '%.*s'",
 			    c->t.len, c->src + c->t.col);
 	if (emit(c, MDL_X_FIELD, pi, f, 0) < 0 || next(c) < 0)
-		return fail(c, 0, "");
+		return FAILED;
 	return (struct val){MDL_T_INT, col};
 }
 
@@ -359,33 +362,33 @@ static struct val ident(struct cx *c)
 	if (tok_is(c, "true") || tok_is(c, "false")) {
 		if (emit(c, MDL_X_CONST, 0, 0, tok_is(c, "true")) < 0 ||
 		    next(c) < 0)
-			return fail(c, 0, "");
+			return FAILED;
 		return (struct val){MDL_T_BOOL, name.col};
 	}
 	if (next(c) < 0)
-		return fail(c, 0, "");
+		return FAILED;
 	bi = find_builtin(s, name.len);
 	if (c->t.kind == T_LP) {
 		if (bi < 0)
 			return fail(c, name.col, "unknown function '%.*s'",
 				    name.len, s);
-		return call(c, bi, name);
+		return parse_call(c, bi, name);
 	}
 	i = find_param(c, s, name.len);
 	if (i >= 0) {
 		if (c->t.kind == T_DOT)
 			return field(c, i, name.col);
 		if (emit(c, MDL_X_PARAM, i, 0, 0) < 0)
-			return fail(c, 0, "");
+			return FAILED;
 		if (c->params[i].type == MDL_T_BOOL &&
 		    emit(c, MDL_X_BOOL, 0, 0, 0) < 0)
-			return fail(c, 0, "");
+			return FAILED;
 		return (struct val){c->params[i].type, name.col};
 	}
 	i = find_const(s, name.len);
 	if (i >= 0) {
 		if (emit(c, MDL_X_CONST, 0, 0, mdl_consts[i].value) < 0)
-			return fail(c, 0, "");
+			return FAILED;
 		return (struct val){MDL_T_INT, name.col};
 	}
 	if (bi >= 0 && mdl_builtins[bi].nargs == 0)
@@ -406,14 +409,14 @@ static struct val primary(struct cx *c)
 	case T_INT:
 		v = (struct val){MDL_T_INT, c->t.col};
 		if (emit(c, MDL_X_CONST, 0, 0, c->t.val) < 0 || next(c) < 0)
-			return fail(c, 0, "");
+			return FAILED;
 		return v;
 	case T_IDENT:
 		return ident(c);
 	case T_LP:
 		lp = c->t.col;
 		if (next(c) < 0)
-			return fail(c, 0, "");
+			return FAILED;
 		v = expr(c, 1);
 		if (v.type < 0)
 			return v;
@@ -422,7 +425,7 @@ static struct val primary(struct cx *c)
 		if (c->t.kind != T_RP)
 			return unexpected(c);
 		if (next(c) < 0)
-			return fail(c, 0, "");
+			return FAILED;
 		v.col = lp;
 		return v;
 	default:
@@ -450,14 +453,14 @@ static struct val unary(struct cx *c)
 {
 	struct tok op = c->t;
 	struct val v;
-	int want, opc, start = c->n;
+	int want, opc, start;
 
 	if (op.kind != T_NOT && op.kind != T_MINUS && op.kind != T_TILDE)
 		return primary(c);
 	if (++c->nest > MAX_NEST)
 		return fail(c, op.col, "expression nested too deeply");
 	if (next(c) < 0)
-		return fail(c, 0, "");
+		return FAILED;
 	start = c->n;
 	v = unary(c);
 	c->nest--;
@@ -473,7 +476,7 @@ static struct val unary(struct cx *c)
 			    op.len, c->src + op.col, tname(v.type),
 			    tname(want));
 	if (unary_emit(c, opc, start) < 0)
-		return fail(c, 0, "");
+		return FAILED;
 	return (struct val){want, op.col};
 }
 

@@ -404,3 +404,29 @@ int mdl_commit(struct mdl_world *m, const struct xmp_op *op,
 	}
 	return 0;
 }
+
+int64_t mdl_choose(struct mdl_world *m, const struct xmp_op *op,
+		   const struct mdl_eval *ev)
+{
+	int k;
+	uint32_t page;
+	switch (ev->rule) {
+	case MDL_RULE_VALUES: return ev->nrets ? ev->rets[0] : 0;
+	case MDL_RULE_REALADDR:
+		if (mdlw_resolve(m, (int)op->a[0], op->a[1], &k, &page))
+			return 0x100000 | (op->a[1] & 0xfff);
+		const struct mdl_page *p = mdlw_page(m, k, page);
+		uint32_t frame = p->frame != MDL_FRAME_NONE
+					 ? (uint32_t)p->frame
+					 : 0x100u + (uint32_t)k * XMC_OBJ_PAGES +
+						   (page - m->seg[k].base);
+		return (int64_t)(frame << 12 | ((uint32_t)op->a[1] & 0xfff));
+	case MDL_RULE_REGION_ADDR:
+		for (uint32_t r = 3; r < 16; r++)
+			if (mdlw_region_eligible((int)r) &&
+			    !(m->proc[m->cur].as.alloc & (0x80000000u >> r)))
+				return (int64_t)(r << XMC_SEGSHIFT |
+						 XMC_OFFSET((uint32_t)op->a[2]));
+	}
+	return 0;
+}

@@ -70,6 +70,14 @@ int mdl_commit(struct mdl_world *m, const struct xmp_op *op,
 	       const struct mdl_eval *ev, int64_t ret, char *why,
 	       size_t whylen);
 
+/*
+ * A return value the rule of an evaluated op allows (the first allowed value,
+ * the page's frame, the first free region): the model's own answer, used when
+ * it runs alone (benchmarks, the model as a plug-in).
+ */
+int64_t mdl_choose(struct mdl_world *m, const struct xmp_op *op,
+		   const struct mdl_eval *ev);
+
 /* Observation, with the semantics of the plug-in hooks. */
 int mdl_page_state(const struct mdl_world *m, int seg, uint32_t page,
 		   struct xmc_page_state *out);

@@ -17,7 +17,7 @@
 #include "xmcheck.h"
 
 #define MAX_DEPTH 32 /* a spec needs 6 levels; bounds recursion on bad input */
-#define MAX_FILE (64L << 20) /* bytes per spec file */
+#define MAX_FILE ((size_t)64 << 20) /* bytes per spec file */
 #define MAX_CLAUSES 65535 /* spec->nclauses is 16 bits */
 
 enum { N_SCALAR, N_SEQ, N_MAP };
@@ -38,13 +38,6 @@ struct idref {
 	int clause; /* index in ld->cl */
 };
 
-/* A profile a clause names, checked once every file declared its own. */
-struct pend {
-	int clause; /* index in ld->cl */
-	int line, col; /* of the name */
-	int id; /* enum xmc_profile */
-};
-
 struct ld {
 	struct mdl_spec *s; /* being filled */
 	const char *file; /* current file, for messages */
@@ -54,9 +47,7 @@ struct ld {
 	int ncl, capcl;
 	struct idref *ids; /* clause id set, size nids (power of 2) */
 	int nids;
-	struct pend *pend; /* profile references */
-	int npend, cappend;
-	uint32_t declared; /* bits of the profiles declared */
+	uint32_t declared; /* bits of the profiles declared (first pass) */
 };
 
 static const char *const kind_names[] = {"failure", "success", "undefined"};
@@ -80,7 +71,6 @@ static int lookup(const char *const *names, int n, const char *s)
 			return i;
 	return -1;
 }
-#define LOOKUP(tab, s) lookup(tab, (int)(sizeof tab / sizeof tab[0]), s)
 
 static int lerr(struct ld *ld, int line, int col, const char *fmt, ...)
 {
@@ -255,13 +245,6 @@ static int parse_tree(struct ld *ld, const char *buf, size_t len,
 
 /* ---- checked access to the tree ---- */
 
-static const char *what_kind(const struct node *n)
-{
-	return n->kind == N_SCALAR ? "a scalar"
-	       : n->kind == N_SEQ  ? "a sequence"
-				   : "a mapping";
-}
-
 static int want_kind(struct ld *ld, const struct node *n, int kind,
 		     const char *what)
 {
@@ -271,7 +254,7 @@ static int want_kind(struct ld *ld, const struct node *n, int kind,
 	if (n->kind == kind)
 		return 0;
 	return NERR(ld, n, "%s must be %s, not %s", what, k[kind],
-		    what_kind(n));
+		    k[n->kind]);
 }
 
 static const struct node *map_get(const struct node *m, const char *key)
@@ -342,9 +325,8 @@ static int get_str(struct ld *ld, const struct node *m, const char *key,
 		return what ? -1 : 0;
 	if (!(s = scalar(ld, v, key)))
 		return -1;
-	if (!(*out = malloc(strlen(s) + 1)))
+	if (!(*out = strdup(s)))
 		return NERR(ld, v, "out of memory");
-	strcpy(*out, s);
 	return 0;
 }
 
@@ -437,9 +419,8 @@ static int new_clause(struct ld *ld, const struct node *m, int svc)
 	c->svc = (uint8_t)svc;
 	c->line = m->line;
 	c->col = m->col;
-	if (!(c->file = malloc(strlen(ld->file) + 1)))
+	if (!(c->file = strdup(ld->file)))
 		return NERR(ld, m, "out of memory");
-	strcpy(c->file, ld->file);
 	return 0;
 }
 
@@ -483,18 +464,9 @@ static int add_need(struct ld *ld, struct mdl_clause *c, int k,
 static int add_profile(struct ld *ld, struct mdl_clause *c, int k,
 		       const struct node *n)
 {
-	struct pend *p;
-
-	if (ld->npend == ld->cappend) {
-		int cap = ld->cappend ? ld->cappend * 2 : 16;
-		p = realloc(ld->pend, (size_t)cap * sizeof *p);
-		if (!p)
-			return NERR(ld, n, "out of memory");
-		ld->pend = p;
-		ld->cappend = cap;
-	}
-	ld->pend[ld->npend++] = (struct pend){(int)(c - ld->cl), n->line,
-					      n->col, k};
+	if (!(ld->declared & (1u << k)))
+		return NERR(ld, n, "profile '%s' is not declared in any "
+			    "'profiles:'", prof_names[k]);
 	c->profiles |= 1u << k;
 	return 0;
 }
@@ -767,17 +739,20 @@ static int load_profiles(struct ld *ld, const struct node *v)
 	return 0;
 }
 
-static int load_doc(struct ld *ld, const struct node *root)
+/* Pass 0 declares the profiles of every file, pass 1 loads the services. */
+static int load_doc(struct ld *ld, const struct node *root, int pass)
 {
 	static const char *const keys[] = {"services", "profiles", NULL};
 	const struct node *v;
 
 	if (!root || (root->kind == N_SCALAR && !root->str[0]))
 		return 0; /* an empty file defines nothing */
-	if (check_map(ld, root, keys, "the document") < 0)
-		return -1;
-	if ((v = map_get(root, "profiles")) && load_profiles(ld, v) < 0)
-		return -1;
+	if (pass == 0) {
+		if (check_map(ld, root, keys, "the document") < 0)
+			return -1;
+		v = map_get(root, "profiles");
+		return v ? load_profiles(ld, v) : 0;
+	}
 	if (!(v = map_get(root, "services")))
 		return 0;
 	if (want_kind(ld, v, N_SEQ, "services") < 0)
@@ -800,20 +775,12 @@ static void clause_free(struct mdl_clause *c)
 	free(c->file);
 }
 
-/* Checks profile names against the declarations, then groups by service. */
+/* Moves the clauses, in load order, into their service's group. */
 static int finish(struct ld *ld)
 {
 	struct mdl_spec *s = ld->s;
 	int at[MDL_NSVC] = {0}, n = 0;
 
-	for (int i = 0; i < ld->npend; i++) {
-		const struct pend *p = &ld->pend[i];
-		if (ld->declared & (1u << p->id))
-			continue;
-		ld->file = ld->cl[p->clause].file;
-		return lerr(ld, p->line, p->col, "profile '%s' is not "
-			    "declared in any 'profiles:'", prof_names[p->id]);
-	}
 	if (ld->ncl && !(s->clauses = malloc((size_t)ld->ncl *
 					     sizeof *s->clauses)))
 		return lerr(ld, 1, 1, "out of memory");
@@ -840,35 +807,39 @@ static int load_bufs(int nfiles, const char *const *names,
 		     size_t errlen)
 {
 	struct ld ld = {.err = err, .errlen = errlen, .file = origin};
-	struct node *root;
-	int rc = 0;
+	struct node **root = NULL;
+	int rc = 0, i, pass;
 
 	*out = NULL;
 	if (err && errlen)
 		err[0] = 0;
 	if (!(ld.s = calloc(1, sizeof *ld.s)) ||
-	    !(ld.s->origin = malloc(strlen(origin) + 1))) {
-		free(ld.s);
-		return lerr(&ld, 1, 1, "out of memory");
-	}
-	strcpy(ld.s->origin, origin);
-	ld.s->hash = FNV_BASIS;
-	for (int i = 0; i < nfiles && rc == 0; i++) {
-		const char *buf = bufs[i] ? bufs[i] : "";
-		size_t len = bufs[i] ? lens[i] : 0;
-		ld.file = names[i] ? names[i] : "?";
-		ld.s->hash = fnv(ld.s->hash, buf, len);
-		if ((rc = parse_tree(&ld, buf, len, &root)) == 0)
-			rc = load_doc(&ld, root);
-		node_free(root);
-	}
+	    !(ld.s->origin = strdup(origin)) ||
+	    !(root = calloc((size_t)(nfiles > 0 ? nfiles : 1), sizeof *root)))
+		rc = lerr(&ld, 1, 1, "out of memory");
+	else
+		ld.s->hash = FNV_BASIS;
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < nfiles && rc == 0; i++) {
+			const char *buf = bufs[i] ? bufs[i] : "";
+			size_t len = bufs[i] ? lens[i] : 0;
+			ld.file = names[i] ? names[i] : "?";
+			if (pass == 0) {
+				ld.s->hash = fnv(ld.s->hash, buf, len);
+				rc = parse_tree(&ld, buf, len, &root[i]);
+			}
+			if (rc == 0)
+				rc = load_doc(&ld, root[i], pass);
+		}
 	if (rc == 0)
 		rc = finish(&ld);
-	for (int i = 0; i < ld.ncl; i++)
+	for (i = 0; root && i < nfiles; i++)
+		node_free(root[i]);
+	free(root);
+	for (i = 0; i < ld.ncl; i++)
 		clause_free(&ld.cl[i]);
 	free(ld.cl);
 	free(ld.ids);
-	free(ld.pend);
 	if (rc < 0) {
 		mdl_spec_free(ld.s);
 		return -1;
@@ -896,36 +867,37 @@ static int io_err(char *err, size_t errlen, const char *path, int e)
 	return -1;
 }
 
+/* Reads until EOF rather than trusting a size: pipes and /dev/stdin work. */
 static int read_file(const char *path, char **buf, size_t *len, char *err,
 		     size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
-	size_t cap = 0, n = 0, k;
+	size_t cap = 0, n = 0, k = 1;
 	char *b = NULL, *nb;
+	int e = 0;
 
 	if (!f)
 		return io_err(err, errlen, path, errno);
-	do {
+	while (k > 0 && !e) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 65536;
-			if (cap > (size_t)MAX_FILE + 1 ||
-			    !(nb = realloc(b, cap))) {
-				free(b);
-				fclose(f);
-				return io_err(err, errlen, path,
-					      cap > MAX_FILE ? EFBIG : ENOMEM);
-			}
-			b = nb;
+			if (cap > MAX_FILE + 1)
+				e = EFBIG;
+			else if (!(nb = realloc(b, cap)))
+				e = ENOMEM;
+			else
+				b = nb;
 		}
-		k = fread(b + n, 1, cap - n, f);
-		n += k;
-	} while (k > 0);
-	if (ferror(f)) {
-		free(b);
-		fclose(f);
-		return io_err(err, errlen, path, EIO);
+		if (!e)
+			n += (k = fread(b + n, 1, cap - n, f));
 	}
+	if (!e && ferror(f))
+		e = EIO;
 	fclose(f);
+	if (e) {
+		free(b);
+		return io_err(err, errlen, path, e);
+	}
 	*buf = b;
 	*len = n;
 	return 0;
@@ -943,32 +915,35 @@ static int list_dir(const char *dir, char ***names, int *n, char *err,
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	char **v = NULL, **nv;
-	int cap = 0;
+	int cap = 0, oom = 0;
 	size_t dl = strlen(dir);
 	int slash = dl && dir[dl - 1] == '/';
 
 	*n = 0;
 	if (!d)
 		return io_err(err, errlen, dir, errno);
-	while ((e = readdir(d))) {
+	while (!oom && (e = readdir(d))) {
 		size_t l = strlen(e->d_name);
 		if (e->d_name[0] == '.' || l < 6 ||
 		    strcmp(e->d_name + l - 5, ".yaml"))
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 8;
-			if (!(nv = realloc(v, (size_t)cap * sizeof *v)))
+			if (!(nv = realloc(v, (size_t)cap * sizeof *v))) {
+				oom = 1;
 				break;
+			}
 			v = nv;
 		}
 		if (!(v[*n] = malloc(dl + l + 2)))
-			break;
-		sprintf(v[(*n)++], "%s%s%s", dir, slash ? "" : "/",
-			e->d_name);
+			oom = 1;
+		else
+			sprintf(v[(*n)++], "%s%s%s", dir, slash ? "" : "/",
+				e->d_name);
 	}
 	closedir(d);
 	*names = v;
-	if (e) /* stopped early: out of memory */
+	if (oom)
 		return io_err(err, errlen, dir, ENOMEM);
 	if (!*n && err && errlen)
 		snprintf(err, errlen, "%s:1:1: no *.yaml file", dir);
@@ -991,11 +966,10 @@ int mdl_spec_load(const char *path, struct mdl_spec **out, char *err,
 		return io_err(err, errlen, path, errno);
 	if (!S_ISDIR(st.st_mode)) {
 		if (!(names = malloc(sizeof *names)) ||
-		    !(names[0] = malloc(strlen(path) + 1))) {
+		    !(names[0] = strdup(path))) {
 			free(names);
 			return io_err(err, errlen, path, ENOMEM);
 		}
-		strcpy(names[0], path);
 		n = 1;
 	} else if (list_dir(path, &names, &n, err, errlen) < 0) {
 		goto out;

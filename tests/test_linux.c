@@ -456,6 +456,68 @@ START_TEST(t_reset)
 }
 END_TEST
 
+/* Random steps and services; after each, Linux must agree with the shim
+ * at every alias (addressability and bytes). Refused steps are fine. */
+static uint32_t rnd(uint64_t *x, uint32_t n)
+{
+	*x = *x * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)(*x >> 33) % n;
+}
+
+/* One random step or service; returns 1 when it did something. */
+static int random_step(uint64_t *x, struct xmc_xmem *d, int *nseg, int op)
+{
+	static const uint32_t pages[4] = {0, 1, 65534, 65535};
+	uint32_t sid = XMC_SID(rnd(x, (uint32_t)(*nseg ? *nseg : 1)));
+	uint32_t pg = pages[rnd(x, 4)];
+	uint32_t r = d->aspace_id == XMEM_INVAL ? 3 + rnd(x, 2)
+						: XMC_REGION(d->uaddr) + rnd(x, 2);
+	uint32_t a = r << 28 | (pg * 4096 + rnd(x, 4096));
+	int n = 1 + (int)rnd(x, rnd(x, 4) ? 200 : 6000);
+	switch (op) {
+	case 0: return P->seg_new(W, XMC_SID(*nseg), 1 + (int)rnd(x, 4), (int)rnd(x, 2)) == 0 && ++*nseg;
+	case 1: return P->map(W, (int)rnd(x, 2), 3 + (int)rnd(x, 2), sid, 0) == 0;
+	case 2: return P->protect(W, sid, pg, rnd(x, 2) ? 0 : (int)rnd(x, 3)) == 0;
+	case 3: return P->pin(W, sid, pg) == 0;
+	case 4: return P->unpin(W, sid, pg) == 0;
+	case 5: return P->page_out(W, sid, pg) == 0;
+	case 6: return P->page_in(W, sid, pg) == 0;
+	case 7: return P->io_error(W, sid, pg, (int)rnd(x, 2)) == 0;
+	case 8: d->aspace_id = XMEM_INVAL;
+		return P->xmattach(W, a, n, d, 0) == XMEM_SUCC;
+	case 9: return P->xmemdma(W, d, a, (int)rnd(x, 8)) != XMEM_FAIL;
+	case 10: return P->xmemin(W, a, kb, n, d) == XMEM_SUCC;
+	case 11: memset(kb, (int)rnd(x, 256), (size_t)n);
+		return P->xmemout(W, kb, a, n, d) == XMEM_SUCC;
+	case 12: return P->as_att(W, P->getadsp(W), XMC_SRVAL(sid, 0), 0) != 0;
+	case 13: return P->as_det(W, P->getadsp(W), a) == 0;
+	case 14: return P->proc_new(W, 1) == 0 || P->proc_switch(W, (int)rnd(x, 2)) == 0;
+	case 15: return P->poke(W, sid, pg * 4096, "poke", 4) == 0;
+	case 16: return P->dma_write(W, sid, pg * 4096 + 8, "dma", 3) == 0;
+	case 17: return P->set_env(W, rnd(x, 4) == 0) == 0;
+	}
+	*nseg = 0;
+	return P->reset(W) == 0;
+}
+
+START_TEST(t_random_consistency)
+{
+	uint64_t x = 12345;
+	struct xmc_xmem d = {XMEM_INVAL, 0, 0, 0};
+	int nseg = 0, done[19] = {0};
+	for (int i = 0; i < 3000; i++) {
+		int op = (int)rnd(&x, 19);
+		if (op == 18 && rnd(&x, 4))
+			op = 10; /* resets are rarer */
+		done[op] += random_step(&x, &d, &nseg, op);
+		ck_assert_msg(lnx_xcheck(W) == 0, "step %d op %d", i, op);
+	}
+	for (int op = 0; op < 19; op++) /* every kind happened */
+		ck_assert_msg(done[op] > 0, "op %d never succeeded", op);
+	ck_assert_uint_eq(lnx_errors(W), 0);
+}
+END_TEST
+
 START_TEST(t_caps)
 {
 	uint32_t c = P->runtime_caps(W);
@@ -486,11 +548,12 @@ int main(void)
 		t_xmattach, t_xmattach_proc2, t_xmdetach, t_xmem_desc,
 		t_xmem_prot, t_xmem_paging, t_xmemdma_fail, t_xmemdma_frames,
 		t_hide_aliases, t_adspace, t_geth_puth, t_procs, t_reset,
-		t_caps, NULL};
+		t_caps, t_random_consistency, NULL};
 	const TTest *const ppc[] = {t_powerpc_no_hide, t_xmem_paging,
 					   NULL};
 	const TTest *const mprot[] = {t_hide_aliases, t_xmem_prot,
-					     t_xmem_paging, t_reset, NULL};
+				      t_xmem_paging, t_reset,
+				      t_random_consistency, NULL};
 	Suite *s = suite_create("linux");
 	add(s, "power", setup_power, power);
 	add(s, "powerpc", setup_powerpc, ppc);

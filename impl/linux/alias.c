@@ -283,11 +283,12 @@ static int xcheck_alias(xmc_world *w, const struct lnx_alias *al,
 	for (int i = 0; i < s->npages; i++) {
 		const struct lnx_page *pg = &s->pg[i];
 		int want = lnx_visible(pg) && pg->prot != XMC_PROT_NONE;
-		char b;
+		uint8_t b[64];
 		uint64_t a = al->slot + (uint64_t)(s->first + (uint32_t)i) * LNX_PG;
-		struct iovec l = {&b, 1}, r = {(void *)(uintptr_t)a, 1};
+		struct iovec l = {b, sizeof b}, r = {(void *)(uintptr_t)a, sizeof b};
 		ssize_t got = process_vm_readv(w->ch[al->c].pid, &l, 1, &r, 1, 0);
-		if ((got == 1) != want) {
+		if ((got == (ssize_t)sizeof b) != want ||
+		    (want && memcmp(b, s->real + (size_t)i * LNX_PG, sizeof b))) {
 			fprintf(stderr, "xcheck: child %d page %u: probe %zd, "
 				"shim says %s\n", al->c, s->first + (uint32_t)i,
 				got, want ? "addressable" : "not addressable");

@@ -144,9 +144,9 @@ static int child_map(const struct lnx_req *rq, int sock, int *fds, int uffd)
 	}
 	if (fds[rq->k] < 0)
 		return EBADF;
-	if (mmap(a, len, PROT_READ | PROT_WRITE,
-		 MAP_SHARED | MAP_FIXED | MAP_POPULATE, fds[rq->k], 0) ==
-	    MAP_FAILED)
+	int pop = rq->uffd ? MAP_POPULATE : 0; /* MINOR mode needs PTEs */
+	if (mmap(a, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | pop,
+		 fds[rq->k], 0) == MAP_FAILED)
 		return errno;
 	if (rq->uffd && uffd >= 0) {
 		struct uffdio_register r = {.range = {rq->addr, len},
@@ -173,14 +173,15 @@ static int child_cont(int uffd, uint64_t addr, uint64_t len)
 	return 0;
 }
 
-static int child_reset(int *fds, uint64_t base)
+/* The slots were unmapped by the UNMAP requests before this one. */
+static int child_reset(int *fds)
 {
 	for (int k = 0; k < XMC_MAX_SEGS; k++) {
 		if (fds[k] >= 0)
 			close(fds[k]);
 		fds[k] = -1;
 	}
-	return child_reserve(base, LNX_WINDOW);
+	return 0;
 }
 
 static int child_do(const struct lnx_req *rq, int sock, int *fds, int uffd,
@@ -203,7 +204,7 @@ static int child_do(const struct lnx_req *rq, int sock, int *fds, int uffd,
 	case LNX_OP_PROT:
 		return mprotect(a, len, prot_bits(rq->prot[0])) < 0 ? errno : 0;
 	case LNX_OP_RESET:
-		return child_reset(fds, base);
+		return child_reset(fds);
 	}
 	return EINVAL;
 }
@@ -239,8 +240,8 @@ static void child_loop(int sock, struct lnx_ctl *ctl, int uffd, uint64_t base)
 		if (e && atomic_compare_exchange_strong(&ctl->err, &zero, e))
 			atomic_store(&ctl->errop, rq->op);
 		atomic_store(&ctl->tail, ++t);
-		if (atomic_load(&ctl->waiting))
-			futex(&ctl->tail, FUTEX_WAKE, 1, NULL);
+		if (atomic_load(&ctl->head) == t && atomic_load(&ctl->waiting))
+			futex(&ctl->tail, FUTEX_WAKE, 1, NULL); /* drained */
 	}
 }
 
@@ -375,17 +376,17 @@ static int child_dead(struct lnx_child *ch)
 	return r == 0 ? 0 : kill(ch->pid, 0) < 0;
 }
 
-/* Waits until the child has done every request up to head - room. */
-static int drain(xmc_world *w, struct lnx_child *ch, uint32_t room)
+/* Wakes the child and waits until it has done every request posted. */
+static int drain(xmc_world *w, struct lnx_child *ch)
 {
 	struct lnx_ctl *t = ch->ctl;
 	uint32_t head = atomic_load(&t->head);
 	struct timespec ts = {0, 200 * 1000 * 1000};
-	if (head - atomic_load(&t->tail) <= room)
+	if (atomic_load(&t->tail) == head)
 		return 0;
 	atomic_store(&t->waiting, 1);
 	kick(ch);
-	for (uint32_t v; head - (v = atomic_load(&t->tail)) > room;) {
+	for (uint32_t v; (v = atomic_load(&t->tail)) != head;) {
 		if (futex(&t->tail, FUTEX_WAIT, v, &ts) < 0 &&
 		    errno == ETIMEDOUT && child_dead(ch)) {
 			ch->broken = 1;
@@ -422,7 +423,7 @@ int lnx_post(xmc_world *w, int c, struct lnx_req *rq, int fd)
 {
 	struct lnx_child *ch = &w->ch[c];
 	if (ch->broken || ch->pid <= 0 ||
-	    (full(ch) && drain(w, ch, 0) < 0))
+	    (full(ch) && drain(w, ch) < 0))
 		return -1;
 	if (rq->op == LNX_OP_MAP && send_fd_once(w, ch, rq, fd) < 0)
 		return -1;
@@ -438,7 +439,7 @@ int lnx_post(xmc_world *w, int c, struct lnx_req *rq, int fd)
 int lnx_barrier(xmc_world *w, int c)
 {
 	struct lnx_child *ch = &w->ch[c];
-	if (ch->broken || ch->pid <= 0 || drain(w, ch, 0) < 0)
+	if (ch->broken || ch->pid <= 0 || drain(w, ch) < 0)
 		return -1;
 	int e = atomic_exchange(&ch->ctl->err, 0);
 	if (e) {

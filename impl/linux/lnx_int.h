@@ -37,7 +37,7 @@ enum lnx_op {
 	LNX_OP_ZAP, /* MADV_DONTNEED [addr, +npages): drop the PTEs */
 	LNX_OP_CONT, /* UFFDIO_CONTINUE [addr, +npages): map them again */
 	LNX_OP_PROT, /* mprotect [addr, +npages) to prot[0] */
-	LNX_OP_RESET, /* re-reserve the whole window, close cached memfds */
+	LNX_OP_RESET, /* close the cached memfds (slots unmapped before) */
 };
 
 /* One request in the ring. */

@@ -148,20 +148,34 @@ xmc_world *lnx_create(const struct xmc_config *cfg, char *err, size_t errlen)
 	return w;
 }
 
+/* Posts the unmapping of every slot in use (cheaper than re-reserving the
+ * whole window, which frees and rebuilds page tables) and the closing of
+ * the child's cached memfds. Nothing waits: the next barrier drains. */
+static void reset_child(xmc_world *w, int c)
+{
+	struct lnx_req rq = {.op = LNX_OP_RESET};
+	if (w->ch[c].broken || !w->ch[c].dirty)
+		return;
+	for (int r = 0; r < 16; r++) {
+		int k = c == LNX_KPROC ? ((w->kmap >> r) & 1 ? r : -1)
+				       : w->proc[c].seg[r];
+		if (k >= 0)
+			lnx_unmap_slot(w, c, r, k);
+	}
+	lnx_post(w, c, &rq, -1);
+}
+
 int lnx_reset(xmc_world *w)
 {
 	char err[160];
 	int rc = 0;
 	for (int c = 0; c < LNX_NCHILD; c++)
-		if (!w->ch[c].broken && w->ch[c].dirty) {
-			struct lnx_req rq = {.op = LNX_OP_RESET};
-			lnx_post(w, c, &rq, -1);
-		}
+		reset_child(w, c);
 	for (int k = 0; k < w->nsegs; k++)
 		seg_release(&w->seg[k]);
 	state_init(w);
 	for (int c = 0; c < LNX_NCHILD; c++) {
-		if (!w->ch[c].broken && lnx_barrier(w, c) == 0)
+		if (!w->ch[c].broken) /* no wait: the next barrier drains */
 			continue;
 		lnx_child_stop(w, c); /* restart a child that failed */
 		if (lnx_child_start(w, c, err, sizeof err) < 0) {
@@ -233,9 +247,12 @@ static int seg_create(xmc_world *w, struct lnx_seg *s, int npages, int high)
 {
 	size_t len = (size_t)npages * LNX_PG;
 	struct stat st;
+	static const uint8_t zero[XMC_OBJ_PAGES * LNX_PG];
 	s->fd = memfd_create("xmc-seg", MFD_CLOEXEC);
-	if (s->fd < 0 || ftruncate(s->fd, (off_t)len) < 0 ||
-	    fallocate(s->fd, 0, 0, (off_t)len) < 0 || fstat(s->fd, &st) < 0)
+	/* every defined page written: in memory, zero and up to date (so a
+	 * child's MAP_POPULATE maps them all with one fault-around) */
+	if (s->fd < 0 || pwrite(s->fd, zero, len, 0) != (ssize_t)len ||
+	    fstat(s->fd, &st) < 0)
 		return -1;
 	s->real = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, 0);
 	if (s->real == MAP_FAILED) {

@@ -1,0 +1,6 @@
+#!/bin/sh
+# tests/bench.sh - throughput figures; see tests/bench.c. Not a test: it
+# prints numbers and never fails on them.
+set -e
+B=${1:-build/release}
+"$B/tests/bench" 100000 1
