@@ -202,19 +202,36 @@ static int setup(const char *cmd, const struct opts *o, struct hx_exec *x,
 {
 	const struct xmc_plugin *pls[HX_MAX_IMPLS];
 	char err[512];
+	int n = 0, r = 0;
 	if (!(*spec = load_spec(o->spec)))
 		return 2;
-	for (int i = 0; i < o->nimpls; i++)
-		if (!(pls[i] = hx_plugin_open(o->impls[i], err, sizeof err))) {
-			fprintf(stderr, "xmcheck %s: %s\n", cmd, err);
-			return 2;
-		}
-	if (hx_init(x, *spec, o->profile, pls, o->nimpls, o->seed, err,
-		    sizeof err)) {
-		fprintf(stderr, "xmcheck %s: %s\n", cmd, err);
-		return 2;
-	}
-	return 0;
+	for (; n < o->nimpls && !r; n++)
+		if (!(pls[n] = hx_plugin_open(o->impls[n], err, sizeof err)))
+			r = 2;
+	if (!r && hx_init(x, *spec, o->profile, pls, o->nimpls, o->seed, err,
+			  sizeof err))
+		r = 2;
+	if (!r)
+		return 0;
+	fprintf(stderr, "xmcheck %s: %s\n", cmd, err);
+	for (int i = 0; i < n; i++)
+		if (pls[i])
+			hx_plugin_close(pls[i]);
+	mdl_spec_free(*spec);
+	return r;
+}
+
+/* Tear down what setup built. */
+static void teardown(struct hx_exec *x, struct mdl_spec *spec)
+{
+	const struct xmc_plugin *pls[HX_MAX_IMPLS];
+	int n = x->nimpl;
+	for (int i = 0; i < n; i++)
+		pls[i] = x->impl[i].pl;
+	hx_fini(x);
+	for (int i = 0; i < n; i++)
+		hx_plugin_close(pls[i]);
+	mdl_spec_free(spec);
 }
 
 struct run_ctx {
@@ -275,6 +292,7 @@ static int cmd_run(int argc, char **argv)
 	x.ctx = &rc;
 	if (o.trace && !(x.trace = fopen(o.trace, "w"))) {
 		fprintf(stderr, "xmcheck run: %s: %s\n", o.trace, strerror(errno));
+		teardown(&x, spec);
 		return 2;
 	}
 	uint32_t caps = hx_common_caps(&x);
@@ -298,8 +316,7 @@ static int cmd_run(int argc, char **argv)
 	x.trace = NULL;
 	if (o.summary && write_summary(o.summary, &x, &s))
 		r = 2;
-	hx_fini(&x);
-	mdl_spec_free(spec);
+	teardown(&x, spec);
 	return r;
 }
 
@@ -370,8 +387,7 @@ static int cmd_replay(int argc, char **argv)
 	for (int i = 0; i < x.nimpl; i++)
 		printf("result %s: %s\n", x.impl[i].pl->name, names[outcome[i]]);
 	r = x.divergences ? 1 : 0;
-	hx_fini(&x);
-	mdl_spec_free(spec);
+	teardown(&x, spec);
 	return r;
 }
 

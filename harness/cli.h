@@ -15,6 +15,8 @@
 const struct xmc_plugin *hx_plugin_open(const char *name, char *err,
 					size_t errlen);
 const char *hx_builtin_names(void);
+/* Release what hx_plugin_open returned (a built-in one is kept). */
+void hx_plugin_close(const struct xmc_plugin *pl);
 
 /* The spec compiled into the binary (tools/embed.c). */
 int hx_spec_builtin(struct mdl_spec **out, char *err, size_t errlen);

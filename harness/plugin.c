@@ -89,3 +89,11 @@ const struct xmc_plugin *hx_plugin_open(const char *name, char *err,
 	/* The handle stays open for the life of the process. */
 	return adopt(pl, name, err, errlen);
 }
+
+void hx_plugin_close(const struct xmc_plugin *pl)
+{
+	for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
+		if (builtins[i] == pl)
+			return;
+	free((void *)pl);
+}

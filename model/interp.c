@@ -8,7 +8,7 @@
 
 #include "world.h"
 
-#define STACK 64 /* deepest expression the evaluator runs */
+#define STACK MDL_MAX_DEPTH /* deepest expression the loader accepts */
 
 enum {
 	F_INTERRUPT, F_DEFINED, F_DESC_KNOWN, F_DESC_DELETED, F_REACHABLE,

@@ -858,12 +858,9 @@ int mdl_spec_load_mem(int nfiles, const char *const *names,
 
 static int io_err(char *err, size_t errlen, const char *path, int e)
 {
-	char msg[128];
-
-	if (strerror_r(e, msg, sizeof msg))
-		snprintf(msg, sizeof msg, "error %d", e);
 	if (err && errlen)
-		snprintf(err, errlen, "%s:1:1: cannot read: %s", path, msg);
+		snprintf(err, errlen, "%s:1:1: cannot read: %s", path,
+			 strerror(e));
 	return -1;
 }
 
