@@ -43,8 +43,9 @@ TEST_LIBS := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 MODEL_SRC := model/world.c model/steps.c model/effects.c model/interp.c \
              model/tables.c model/spec_load.c model/expr.c
 CORE_SRC  := harness/prog.c harness/decode.c harness/exec.c \
-             harness/call.c harness/observe.c
-CLI_SRC   := harness/cli.c harness/plugin.c harness/summary.c
+             harness/call.c harness/observe.c \
+             harness/findings.c harness/minimize.c
+CLI_SRC   := harness/cli.c harness/plugin.c harness/summary.c harness/run.c
 SIM_SRC   := $(filter-out impl/sim/so.c,$(wildcard impl/sim/*.c))
 LNX_SRC   := $(filter-out impl/linux/so.c impl/linux/bench_%.c,\
                $(wildcard impl/linux/*.c))

@@ -28,20 +28,8 @@ int hx_spec_builtin(struct mdl_spec **out, char *err, size_t errlen)
 	return r;
 }
 
-struct opts {
-	const char *impls[HX_MAX_IMPLS]; /* --impl values */
-	int nimpls; /* how many */
-	const char *spec; /* --spec, NULL = built-in */
-	const char *trace; /* --trace FILE */
-	const char *summary; /* --summary-json FILE */
-	int profile; /* enum xmc_profile */
-	uint64_t seed; /* --seed */
-	uint64_t runs; /* --runs */
-	int max_ops; /* --max-ops */
-	int quiet; /* --quiet: no divergence details */
-};
 
-static int usage_error(const char *cmd, const char *msg, const char *arg)
+int hx_cli_usage(const char *cmd, const char *msg, const char *arg)
 {
 	fprintf(stderr, "xmcheck %s: %s%s%s\n", cmd, msg, arg ? ": " : "",
 		arg ? arg : "");
@@ -49,7 +37,7 @@ static int usage_error(const char *cmd, const char *msg, const char *arg)
 	return 2;
 }
 
-static int parse_u64(const char *s, uint64_t *v)
+int hx_parse_u64(const char *s, uint64_t *v)
 {
 	char *end;
 	errno = 0;
@@ -59,7 +47,7 @@ static int parse_u64(const char *s, uint64_t *v)
 	return errno || *end ? -1 : 0;
 }
 
-static int parse_profile(const char *s)
+int hx_parse_profile(const char *s)
 {
 	if (!strcmp(s, "power"))
 		return XMC_PROFILE_POWER;
@@ -68,12 +56,12 @@ static int parse_profile(const char *s)
 	return -1;
 }
 
-static const char *profile_name(int p)
+const char *hx_profile_name(int p)
 {
 	return p == XMC_PROFILE_POWER ? "power" : "powerpc";
 }
 
-static const char run_help[] =
+const char hx_run_help[] =
 	"Usage: xmcheck run [--impl NAME|PATH.so]... [options]\n"
 	"Generate programs from a seed and run them on the reference model and\n"
 	"on each implementation, comparing every op.\n\n"
@@ -87,6 +75,8 @@ static const char run_help[] =
 	"  --spec PATH       spec file or directory (default: the built-in one)\n"
 	"  --trace FILE      write the op-by-op trace\n"
 	"  --summary-json F  write the run summary as JSON\n"
+	"  --findings DIR    where findings are kept (default findings/)\n"
+	"  --no-minimize     keep findings as found\n"
 	"  --quiet           print only the summary\n"
 	"  -h, --help        this help\n\n"
 	"Exit status: 0 no divergence, 1 divergence, 2 usage or input error.\n";
@@ -115,11 +105,12 @@ static const char main_help[] =
 	"Commands:\n"
 	"  run       generate programs from a seed, compare implementations\n"
 	"  replay    run one program file and print its trace\n"
+	"  minimize  shrink a diverging program, keeping its signature\n"
 	"  spec      check or list a spec\n\n"
 	"'xmcheck COMMAND --help' describes each.\n";
 
 enum { O_IMPL = 256, O_PROFILE, O_SEED, O_RUNS, O_SPEC, O_TRACE, O_SUMMARY,
-       O_MAXOPS, O_QUIET };
+       O_MAXOPS, O_QUIET, O_FINDINGS, O_NOMIN, O_C };
 
 static const struct option long_opts[] = {
 	{"impl", required_argument, 0, O_IMPL},
@@ -131,42 +122,47 @@ static const struct option long_opts[] = {
 	{"summary-json", required_argument, 0, O_SUMMARY},
 	{"max-ops", required_argument, 0, O_MAXOPS},
 	{"quiet", no_argument, 0, O_QUIET},
+	{"findings", required_argument, 0, O_FINDINGS},
+	{"no-minimize", no_argument, 0, O_NOMIN},
+	{"c", required_argument, 0, O_C},
+	{"output", required_argument, 0, 'o'},
 	{"help", no_argument, 0, 'h'},
 	{0, 0, 0, 0},
 };
 
 /* Parse options; returns -1 to go on, or an exit status. */
-static int parse_opts(const char *cmd, const char *help, int argc, char **argv,
-		      struct opts *o)
+int hx_cli_opts(const char *cmd, const char *help, int argc, char **argv,
+		      struct hx_opts *o)
 {
 	uint64_t v;
 	int c;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ho:", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'h': printf(help, hx_builtin_names()); return 0;
 		case O_IMPL:
 			if (o->nimpls == HX_MAX_IMPLS)
-				return usage_error(cmd, "too many --impl", NULL);
+				return hx_cli_usage(cmd, "too many --impl", NULL);
 			o->impls[o->nimpls++] = optarg;
 			break;
 		case O_PROFILE:
-			if ((o->profile = parse_profile(optarg)) < 0)
-				return usage_error(cmd, "unknown profile "
+			if ((o->profile = hx_parse_profile(optarg)) < 0)
+				return hx_cli_usage(cmd, "unknown profile "
 						   "(power, powerpc)", optarg);
+			o->profile_set = 1;
 			break;
 		case O_SEED:
-			if (parse_u64(optarg, &o->seed))
-				return usage_error(cmd, "bad --seed", optarg);
+			if (hx_parse_u64(optarg, &o->seed))
+				return hx_cli_usage(cmd, "bad --seed", optarg);
 			break;
 		case O_RUNS:
-			if (parse_u64(optarg, &o->runs))
-				return usage_error(cmd, "bad --runs", optarg);
+			if (hx_parse_u64(optarg, &o->runs))
+				return hx_cli_usage(cmd, "bad --runs", optarg);
 			break;
 		case O_MAXOPS:
-			if (parse_u64(optarg, &v) || v < 1 || v > XMP_MAX_OPS)
-				return usage_error(cmd, "bad --max-ops (1..64)",
+			if (hx_parse_u64(optarg, &v) || v < 1 || v > XMP_MAX_OPS)
+				return hx_cli_usage(cmd, "bad --max-ops (1..64)",
 						   optarg);
 			o->max_ops = (int)v;
 			break;
@@ -174,8 +170,12 @@ static int parse_opts(const char *cmd, const char *help, int argc, char **argv,
 		case O_TRACE: o->trace = optarg; break;
 		case O_SUMMARY: o->summary = optarg; break;
 		case O_QUIET: o->quiet = 1; break;
-		case ':': return usage_error(cmd, "missing value", argv[optind - 1]);
-		default: return usage_error(cmd, "unknown option", argv[optind - 1]);
+		case O_FINDINGS: o->findings = optarg; break;
+		case O_NOMIN: o->no_minimize = 1; break;
+		case O_C:
+		case 'o': o->out = optarg; break;
+		case ':': return hx_cli_usage(cmd, "missing value", argv[optind - 1]);
+		default: return hx_cli_usage(cmd, "unknown option", argv[optind - 1]);
 		}
 	}
 	if (!o->nimpls)
@@ -197,7 +197,7 @@ static struct mdl_spec *load_spec(const char *path)
 }
 
 /* Spec, implementations and executor; returns 0 or an exit status. */
-static int setup(const char *cmd, const struct opts *o, struct hx_exec *x,
+int hx_cli_setup(const char *cmd, const struct hx_opts *o, struct hx_exec *x,
 		 struct mdl_spec **spec)
 {
 	const struct xmc_plugin *pls[HX_MAX_IMPLS];
@@ -222,7 +222,7 @@ static int setup(const char *cmd, const struct opts *o, struct hx_exec *x,
 }
 
 /* Tear down what setup built. */
-static void teardown(struct hx_exec *x, struct mdl_spec *spec)
+void hx_cli_teardown(struct hx_exec *x, struct mdl_spec *spec)
 {
 	const struct xmc_plugin *pls[HX_MAX_IMPLS];
 	int n = x->nimpl;
@@ -234,94 +234,8 @@ static void teardown(struct hx_exec *x, struct mdl_spec *spec)
 	mdl_spec_free(spec);
 }
 
-struct run_ctx {
-	uint64_t program; /* index of the program being run */
-	int shown; /* divergences printed in full */
-	int quiet; /* print nothing per divergence */
-};
-
-static void print_div(void *ctx, const struct xmp_prog *p,
-		      const struct hx_div *d)
-{
-	struct run_ctx *rc = ctx;
-	char text[XMP_MAX_OPS * 160];
-	if (rc->quiet)
-		return;
-	printf("divergence %s (program %" PRIu64 ", op %d)\n"
-	       "  expected: %s\n  observed: %s\n",
-	       d->signature, rc->program, d->op, d->expected, d->observed);
-	if (rc->shown++ < MAX_SHOWN && xmp_print(p, text, sizeof text) >= 0)
-		printf("  program:\n%s", text);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int write_summary(const char *path, const struct hx_exec *x,
-			 const struct hx_summary *s)
-{
-	FILE *f = fopen(path, "w");
-	if (!f || hx_summary_json(x, s, f) || fclose(f)) {
-		fprintf(stderr, "xmcheck run: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static int cmd_run(int argc, char **argv)
-{
-	struct opts o = {.profile = XMC_PROFILE_POWER, .seed = 1, .runs = 1000,
-			 .max_ops = 48};
-	struct hx_exec x;
-	struct mdl_spec *spec;
-	int r = parse_opts("run", run_help, argc, argv, &o);
-	if (r >= 0)
-		return r;
-	if (optind < argc)
-		return usage_error("run", "unexpected argument", argv[optind]);
-	printf("seed %" PRIu64 "\n", o.seed);
-	fflush(stdout);
-	if ((r = setup("run", &o, &x, &spec)))
-		return r;
-	struct run_ctx rc = {.quiet = o.quiet};
-	x.on_div = print_div;
-	x.ctx = &rc;
-	if (o.trace && !(x.trace = fopen(o.trace, "w"))) {
-		fprintf(stderr, "xmcheck run: %s: %s\n", o.trace, strerror(errno));
-		teardown(&x, spec);
-		return 2;
-	}
-	uint32_t caps = hx_common_caps(&x);
-	struct xmp_prog p;
-	double t0 = now();
-	for (rc.program = 0; rc.program < o.runs; rc.program++) {
-		struct xmp_src src;
-		uint64_t st = o.seed ^ (rc.program * 0x9e3779b97f4a7c15ull);
-		xmp_src_rng(&src, xmp_splitmix(&st));
-		int n = 4 + (int)(xmp_rng_next(src.rng) % (uint64_t)o.max_ops);
-		xmp_decode(&src, n < o.max_ops ? n : o.max_ops, caps, o.profile,
-			   &p);
-		hx_run(&x, &p, NULL);
-	}
-	struct hx_summary s = {o.seed, profile_name(o.profile), o.runs,
-			       now() - t0};
-	hx_summary_text(&x, &s, stdout);
-	r = x.divergences ? 1 : 0;
-	if (x.trace && fclose(x.trace))
-		r = 2;
-	x.trace = NULL;
-	if (o.summary && write_summary(o.summary, &x, &s))
-		r = 2;
-	teardown(&x, spec);
-	return r;
-}
-
 /* Read a whole text file; NULL with a one-line message on error. */
-static char *read_text(const char *path)
+char *hx_read_text(const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
@@ -358,17 +272,17 @@ static char *read_text(const char *path)
 
 static int cmd_replay(int argc, char **argv)
 {
-	struct opts o = {.profile = XMC_PROFILE_POWER, .seed = 1};
+	struct hx_opts o = {.profile = XMC_PROFILE_POWER, .seed = 1};
 	struct hx_exec x;
 	struct mdl_spec *spec;
 	struct xmp_prog p;
 	char err[512];
-	int r = parse_opts("replay", replay_help, argc, argv, &o);
+	int r = hx_cli_opts("replay", replay_help, argc, argv, &o);
 	if (r >= 0)
 		return r;
 	if (optind != argc - 1)
-		return usage_error("replay", "expected one program FILE", NULL);
-	char *text = read_text(argv[optind]);
+		return hx_cli_usage("replay", "expected one program FILE", NULL);
+	char *text = hx_read_text(argv[optind]);
 	if (!text)
 		return 2;
 	r = xmp_parse(argv[optind], text, &p, err, sizeof err);
@@ -377,7 +291,7 @@ static int cmd_replay(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return 2;
 	}
-	if ((r = setup("replay", &o, &x, &spec)))
+	if ((r = hx_cli_setup("replay", &o, &x, &spec)))
 		return r;
 	x.trace = stdout;
 	int outcome[HX_MAX_IMPLS];
@@ -387,7 +301,7 @@ static int cmd_replay(int argc, char **argv)
 	for (int i = 0; i < x.nimpl; i++)
 		printf("result %s: %s\n", x.impl[i].pl->name, names[outcome[i]]);
 	r = x.divergences ? 1 : 0;
-	teardown(&x, spec);
+	hx_cli_teardown(&x, spec);
 	return r;
 }
 
@@ -403,17 +317,17 @@ static int cmd_spec(int argc, char **argv)
 	const char *path = NULL;
 	if (!strcmp(argv[1], "check")) {
 		if (argc > 3)
-			return usage_error("spec", "expected at most one PATH",
+			return hx_cli_usage("spec", "expected at most one PATH",
 					   NULL);
 		path = argc == 3 ? argv[2] : NULL;
 	} else if (!strcmp(argv[1], "list")) {
 		if (argc == 4 && !strcmp(argv[2], "--spec"))
 			path = argv[3];
 		else if (argc != 2)
-			return usage_error("spec", "usage: spec list [--spec "
+			return hx_cli_usage("spec", "usage: spec list [--spec "
 					   "PATH]", NULL);
 	} else {
-		return usage_error("spec", "unknown subcommand", argv[1]);
+		return hx_cli_usage("spec", "unknown subcommand", argv[1]);
 	}
 	struct mdl_spec *s = load_spec(path);
 	if (!s)
@@ -449,7 +363,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "run"))
-		return cmd_run(argc - 1, argv + 1);
+		return hx_cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "minimize"))
+		return hx_cmd_minimize(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "replay"))
 		return cmd_replay(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "spec"))

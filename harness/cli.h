@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "exec.h"
+#include "findings.h"
 #include "spec.h"
 #include "xmcheck.h"
 
@@ -17,6 +18,41 @@ const struct xmc_plugin *hx_plugin_open(const char *name, char *err,
 const char *hx_builtin_names(void);
 /* Release what hx_plugin_open returned (a built-in one is kept). */
 void hx_plugin_close(const struct xmc_plugin *pl);
+
+/* Options shared by the subcommands. */
+struct hx_opts {
+	const char *impls[HX_MAX_IMPLS]; /* --impl values */
+	int nimpls; /* how many */
+	const char *spec; /* --spec, NULL = built-in */
+	const char *trace; /* --trace FILE */
+	const char *summary; /* --summary-json FILE */
+	const char *findings; /* --findings DIR */
+	const char *out; /* -o / --c OUT */
+	int profile; /* enum xmc_profile */
+	uint64_t seed; /* --seed */
+	uint64_t runs; /* --runs */
+	int max_ops; /* --max-ops */
+	int quiet; /* --quiet: no divergence details */
+	int no_minimize; /* --no-minimize */
+	int profile_set; /* --profile was given */
+};
+
+int hx_cli_usage(const char *cmd, const char *msg, const char *arg);
+int hx_cli_opts(const char *cmd, const char *help, int argc, char **argv,
+		struct hx_opts *o);
+int hx_cli_setup(const char *cmd, const struct hx_opts *o, struct hx_exec *x,
+		 struct mdl_spec **spec);
+void hx_cli_teardown(struct hx_exec *x, struct mdl_spec *spec);
+char *hx_read_text(const char *path);
+const char *hx_profile_name(int p);
+int hx_parse_profile(const char *s);
+int hx_parse_u64(const char *s, uint64_t *v);
+extern const char hx_run_help[];
+
+int hx_cmd_run(int argc, char **argv);
+int hx_cmd_minimize(int argc, char **argv);
+int hx_cmd_corpus(int argc, char **argv);
+int hx_cmd_repro(int argc, char **argv);
 
 /* The spec compiled into the binary (tools/embed.c). */
 int hx_spec_builtin(struct mdl_spec **out, char *err, size_t errlen);
@@ -27,6 +63,10 @@ struct hx_summary {
 	const char *profile; /* profile name */
 	uint64_t runs; /* programs asked for */
 	double elapsed; /* seconds (reported only, never decides anything) */
+	const char *first_sig; /* first divergence's signature, or NULL */
+	uint64_t first_program; /* its program index */
+	uint64_t first_ops; /* ops run up to and including it */
+	const struct hx_store *store; /* findings store, or NULL */
 };
 
 /* Status of a clause for an implementation: pass, fail, unsupported, ... */

@@ -275,6 +275,43 @@ static const char *check_op(const struct xmp_op *op)
 	return NULL;
 }
 
+int xmp_valid(const struct xmp_op *op)
+{
+	if (op->code >= XMP_NCODES)
+		return 0;
+	const struct xmp_opdef *d = &xmp_ops[op->code];
+	for (int i = 0; i < XMP_NARGS; i++) {
+		int64_t v = op->a[i];
+		if (i >= d->nargs) {
+			if (v)
+				return 0;
+			continue;
+		}
+		switch (d->args[i].kind) {
+		case XMP_A_INT:
+			if (v < INT32_MIN || v > INT32_MAX)
+				return 0;
+			break;
+		case XMP_A_ADDR:
+			if (v < 0 || v > 0xffffffffll)
+				return 0;
+			break;
+		case XMP_A_SMALL:
+			if (v < d->args[i].lo || v > d->args[i].hi)
+				return 0;
+			break;
+		case XMP_A_KADDR:
+			if (v < 0 || v >= (int64_t)XMC_KBUFS * XMC_KBUF_SIZE)
+				return 0;
+			break;
+		case XMP_A_ZERO:
+			if (v)
+				return 0;
+		}
+	}
+	return check_op(op) == NULL;
+}
+
 static int parse_args(struct pctx *c, const char *p, const char *eol,
 		      struct xmp_op *op)
 {

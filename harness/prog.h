@@ -131,6 +131,9 @@ int xmp_print(const struct xmp_prog *p, char *buf, size_t len);
 int xmp_parse(const char *name, const char *text, struct xmp_prog *p,
 	      char *err, size_t errlen);
 
+/* 1 when every argument is in range (what xmp_parse would accept). */
+int xmp_valid(const struct xmp_op *op);
+
 /* The bytes a poke or dma_write with this pattern writes. */
 void xmp_fill(uint32_t pattern, uint8_t *buf, uint32_t len);
 

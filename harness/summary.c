@@ -99,6 +99,21 @@ static void json_unsupported(const struct hx_exec *x, int i, FILE *f)
 	fprintf(f, "]%s\n", i + 1 < x->nimpl ? "," : "");
 }
 
+static void json_findings(const struct hx_store *st, FILE *f)
+{
+	fprintf(f, "  \"findings\": {\"dir\": ");
+	jstr(f, st->dir);
+	fprintf(f, ", \"new\": %d, \"signatures\": [", st->nnew);
+	for (int i = 0, n = 0; i < st->nsig; i++) {
+		if (!st->seen[i])
+			continue;
+		fprintf(f, "%s\n    {\"signature\": ", n++ ? "," : "");
+		jstr(f, st->sig[i]);
+		fprintf(f, ", \"seen\": %u}", st->seen[i]);
+	}
+	fprintf(f, "]},\n");
+}
+
 static void json_clauses(const struct hx_exec *x, FILE *f)
 {
 	int total = 0, hit = 0;
@@ -148,11 +163,30 @@ int hx_summary_json(const struct hx_exec *x, const struct hx_summary *s,
 		x->programs, x->ops, x->divergences, x->undefined,
 		x->unsupported);
 	json_clauses(x, f);
+	fprintf(f, "  \"first_divergence\": ");
+	if (s->first_sig) {
+		fprintf(f, "{\"signature\": ");
+		jstr(f, s->first_sig);
+		fprintf(f, ", \"program\": %" PRIu64 ", \"ops\": %" PRIu64 "},\n",
+			s->first_program, s->first_ops);
+	} else {
+		fprintf(f, "null,\n");
+	}
+	if (s->store)
+		json_findings(s->store, f);
 	fprintf(f, "  \"unsupported\": {\n");
 	for (int i = 0; i < x->nimpl; i++)
 		json_unsupported(x, i, f);
 	fprintf(f, "  },\n  \"elapsed_s\": %.3f\n}\n", s->elapsed);
 	return ferror(f) ? -1 : 0;
+}
+
+static int seen_sigs(const struct hx_store *st)
+{
+	int n = 0;
+	for (int i = 0; i < st->nsig; i++)
+		n += st->seen[i] > 0;
+	return n;
 }
 
 void hx_summary_text(const struct hx_exec *x, const struct hx_summary *s,
@@ -164,6 +198,9 @@ void hx_summary_text(const struct hx_exec *x, const struct hx_summary *s,
 		x->programs, x->ops, x->divergences, x->undefined,
 		x->unsupported, s->elapsed,
 		s->elapsed > 0 ? (double)x->ops / s->elapsed : 0.0);
+	if (s->store)
+		fprintf(f, "findings: %d new in %s, %d signatures seen\n",
+			s->store->nnew, s->store->dir, seen_sigs(s->store));
 	for (int i = 0; i < x->nimpl; i++) {
 		int n[5] = {0};
 		static const char *const names[] = {"pass", "fail", "unsupported",

@@ -364,6 +364,20 @@ START_TEST(t_powerpc_no_hide)
 }
 END_TEST
 
+/* Regression: a CONTINUE still queued for a child when seg_delete
+ * truncates the memfd (found by xmcheck run, seed 1, program 11142). */
+START_TEST(t_delete_after_posted)
+{
+	uint32_t s = seg(4, 0, -1, -1);
+	ck_assert_int_eq(P->page_out(W, s, 1), 0);
+	ck_assert_int_eq(P->map(W, 0, 7, s, 0), 0);
+	ck_assert_int_eq(P->page_in(W, s, 1), 0);
+	ck_assert_int_eq(P->seg_delete(W, s), 0);
+	ck_assert(!readable(0, A(7, 0, 0)));
+	ck_assert_uint_eq(lnx_errors(W), 0);
+}
+END_TEST
+
 /* ---- W9 address spaces ---- */
 
 START_TEST(t_adspace)
@@ -548,7 +562,7 @@ int main(void)
 		t_xmattach, t_xmattach_proc2, t_xmdetach, t_xmem_desc,
 		t_xmem_prot, t_xmem_paging, t_xmemdma_fail, t_xmemdma_frames,
 		t_hide_aliases, t_adspace, t_geth_puth, t_procs, t_reset,
-		t_caps, t_random_consistency, NULL};
+		t_caps, t_random_consistency, t_delete_after_posted, NULL};
 	const TTest *const ppc[] = {t_powerpc_no_hide, t_xmem_paging,
 					   NULL};
 	const TTest *const mprot[] = {t_hide_aliases, t_xmem_prot,

@@ -286,10 +286,15 @@ int lnx_seg_new(xmc_world *w, uint32_t sid, int npages, int high)
 }
 
 /* The segment goes away: its memfd is truncated to 0 under every mapping
- * (any access then faults); the regions keep their registers. */
+ * (any access then faults); the regions keep their registers. The truncate
+ * acts on the children's mappings directly, so the requests they have not
+ * done yet (a UFFDIO_CONTINUE needs the page) go first. */
 void lnx_seg_do_delete(xmc_world *w, int k)
 {
 	struct lnx_seg *s = &w->seg[k];
+	for (int c = 0; c < LNX_NCHILD; c++)
+		if (!w->ch[c].broken && w->ch[c].pid > 0)
+			lnx_barrier(w, c);
 	s->deleted = 1;
 	s->pending = 0;
 	if (s->real)

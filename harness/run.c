@@ -1,0 +1,289 @@
+/*
+ * run.c - `xmcheck run` (generate, compare, keep findings) and
+ * `xmcheck minimize`.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+struct run_ctx {
+	struct hx_exec *x; /* the run's executor */
+	uint64_t program; /* index of the program being run */
+	int quiet; /* print nothing per divergence */
+	int has[HX_MAX_IMPLS]; /* implementation diverged on this program */
+	struct hx_div div[HX_MAX_IMPLS]; /* its divergence */
+	char first_sig[160]; /* first divergence of the run */
+	uint64_t first_program, first_ops; /* where it was */
+};
+
+static void on_div(void *ctx, const struct xmp_prog *p, const struct hx_div *d)
+{
+	struct run_ctx *rc = ctx;
+	(void)p;
+	rc->has[d->impl] = 1;
+	rc->div[d->impl] = *d;
+	if (!rc->first_sig[0]) {
+		snprintf(rc->first_sig, sizeof rc->first_sig, "%s", d->signature);
+		rc->first_program = rc->program;
+		rc->first_ops = rc->x->ops;
+	}
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress(void *ctx, const char *line)
+{
+	if (!*(int *)ctx)
+		fprintf(stderr, "%s\n", line);
+}
+
+/* A second executor per implementation, for minimizing its findings. */
+struct minimizers {
+	struct hx_exec x[HX_MAX_IMPLS]; /* one implementation each */
+	int ready[HX_MAX_IMPLS]; /* set up */
+};
+
+static struct hx_exec *minimizer(struct minimizers *mz, const struct hx_exec *x,
+				 int i)
+{
+	char err[256];
+	const struct xmc_plugin *pl[1] = {x->impl[i].pl};
+	if (!mz->ready[i] && !hx_init(&mz->x[i], x->spec, x->profile, pl, 1,
+				      0, err, sizeof err))
+		mz->ready[i] = 1;
+	return mz->ready[i] ? &mz->x[i] : NULL;
+}
+
+/* Keep the divergence of implementation i on p: minimize, then store. */
+static int keep(struct run_ctx *rc, const struct hx_opts *o,
+		struct hx_store *st, struct minimizers *mz,
+		const struct xmp_prog *p, int i)
+{
+	static struct xmp_prog q;
+	struct hx_div d = rc->div[i];
+	char path[1024], err[512];
+	if (hx_store_seen(st, d.signature) >= 0)
+		return 0;
+	q = *p;
+	struct hx_exec *mx = o->no_minimize ? NULL : minimizer(mz, rc->x, i);
+	if (mx) {
+		struct xmp_prog orig = q;
+		hx_minimize(mx, &q, d.signature, progress, &rc->quiet);
+		if (!hx_first_div(mx, &q, &d) ||
+		    strcmp(d.signature, rc->div[i].signature)) {
+			q = orig; /* not reproducible alone: keep it whole */
+			d = rc->div[i];
+		}
+	}
+	const struct xmc_plugin *pl = rc->x->impl[i].pl;
+	struct hx_finding f = {&d, pl->name, pl->version,
+			       hx_profile_name(o->profile), o->seed, rc->program,
+			       rc->x->spec->hash, p->n, &q};
+	if (hx_store_put(st, &f, path, sizeof path, err, sizeof err)) {
+		fprintf(stderr, "xmcheck run: %s\n", err);
+		return -1;
+	}
+	if (!rc->quiet)
+		printf("finding %s (program %" PRIu64 ", op %d)\n  expected: %s\n"
+		       "  observed: %s\n  kept: %s (%d ops, %d before "
+		       "minimizing)\n",
+		       d.signature, rc->program, rc->div[i].op, d.expected,
+		       d.observed, path, q.n, p->n);
+	return 0;
+}
+
+static void gen(const struct hx_opts *o, uint64_t i, uint32_t caps,
+		struct xmp_prog *p)
+{
+	struct xmp_src src;
+	uint64_t st = o->seed ^ (i * 0x9e3779b97f4a7c15ull);
+	xmp_src_rng(&src, xmp_splitmix(&st));
+	int n = 4 + (int)(xmp_rng_next(src.rng) % (uint64_t)o->max_ops);
+	xmp_decode(&src, n < o->max_ops ? n : o->max_ops, caps, o->profile, p);
+}
+
+static int write_summary(const char *path, const struct hx_exec *x,
+			 const struct hx_summary *s)
+{
+	FILE *f = fopen(path, "w");
+	if (!f || hx_summary_json(x, s, f) || fclose(f)) {
+		fprintf(stderr, "xmcheck run: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The generation loop; returns 0, or 2 when a finding could not be kept. */
+static int loop(const struct hx_opts *o, struct hx_exec *x,
+		struct run_ctx *rc, struct hx_store *st)
+{
+	static struct minimizers mz;
+	struct xmp_prog p;
+	uint32_t caps = hx_common_caps(x);
+	int r = 0;
+	memset(&mz, 0, sizeof mz);
+	for (rc->program = 0; rc->program < o->runs && !r; rc->program++) {
+		gen(o, rc->program, caps, &p);
+		memset(rc->has, 0, sizeof rc->has);
+		if (!hx_run(x, &p, NULL))
+			continue;
+		for (int i = 0; i < x->nimpl && !r; i++)
+			if (rc->has[i] && keep(rc, o, st, &mz, &p, i))
+				r = 2;
+	}
+	for (int i = 0; i < HX_MAX_IMPLS; i++)
+		if (mz.ready[i])
+			hx_fini(&mz.x[i]);
+	return r;
+}
+
+int hx_cmd_run(int argc, char **argv)
+{
+	struct hx_opts o = {.profile = XMC_PROFILE_POWER, .seed = 1,
+			    .runs = 1000, .max_ops = 48, .findings = "findings"};
+	struct hx_exec x;
+	struct hx_store st;
+	struct mdl_spec *spec;
+	char err[512];
+	int r = hx_cli_opts("run", hx_run_help, argc, argv, &o);
+	if (r >= 0)
+		return r;
+	if (optind < argc)
+		return hx_cli_usage("run", "unexpected argument", argv[optind]);
+	printf("seed %" PRIu64 "\n", o.seed);
+	fflush(stdout);
+	if (hx_store_open(&st, o.findings, err, sizeof err)) {
+		fprintf(stderr, "xmcheck run: %s\n", err);
+		hx_store_close(&st);
+		return 2;
+	}
+	if ((r = hx_cli_setup("run", &o, &x, &spec)))
+		return hx_store_close(&st), r;
+	struct run_ctx rc = {.x = &x, .quiet = o.quiet};
+	x.on_div = on_div;
+	x.ctx = &rc;
+	if (o.trace && !(x.trace = fopen(o.trace, "w"))) {
+		fprintf(stderr, "xmcheck run: %s: %s\n", o.trace, strerror(errno));
+		r = 2;
+	}
+	double t0 = now();
+	if (!r)
+		r = loop(&o, &x, &rc, &st);
+	struct hx_summary s = {o.seed, hx_profile_name(o.profile), o.runs,
+			       now() - t0, rc.first_sig[0] ? rc.first_sig : NULL,
+			       rc.first_program, rc.first_ops, &st};
+	hx_summary_text(&x, &s, stdout);
+	if (!r)
+		r = x.divergences ? 1 : 0;
+	if (x.trace && fclose(x.trace))
+		r = 2;
+	x.trace = NULL;
+	if (o.summary && write_summary(o.summary, &x, &s))
+		r = 2;
+	hx_cli_teardown(&x, spec);
+	hx_store_close(&st);
+	return r;
+}
+
+static const char minimize_help[] =
+	"Usage: xmcheck minimize FILE [--impl NAME|PATH.so] [-o OUT] "
+	"[--profile P]\n"
+	"Shrink the program in FILE while its first divergence on the\n"
+	"implementation keeps its signature: drop ops, then move arguments\n"
+	"toward the smallest values. Writes the result as a finding (header and\n"
+	"program) to OUT, or to standard output; a progress line per round goes\n"
+	"to standard error. The profile defaults to the file's '# profile:'.\n\n"
+	"  --impl NAME   implementation (default: sim)\n"
+	"  -o, --output  where to write the minimized program\n"
+	"  --spec PATH   spec file or directory\n"
+	"Exit status: 0 minimized, 2 usage or input error, or no divergence.\n";
+
+/* Read and parse a program file; its profile from the header if unset. */
+static int load_prog(const char *path, struct hx_opts *o, struct xmp_prog *p,
+		     char **text)
+{
+	char err[512], prof[32];
+	if (!(*text = hx_read_text(path)))
+		return 2;
+	if (xmp_parse(path, *text, p, err, sizeof err)) {
+		fprintf(stderr, "%s\n", err);
+		free(*text);
+		return 2;
+	}
+	if (!o->profile_set && hx_header_get(*text, "profile", prof, sizeof prof)) {
+		if ((o->profile = hx_parse_profile(prof)) < 0) {
+			fprintf(stderr, "%s: unknown profile '%s' in header\n",
+				path, prof);
+			free(*text);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+static int write_min(const char *out, const struct hx_finding *f)
+{
+	FILE *fp = out ? fopen(out, "w") : stdout;
+	if (!fp) {
+		fprintf(stderr, "xmcheck minimize: %s: %s\n", out, strerror(errno));
+		return 2;
+	}
+	hx_finding_write(fp, f);
+	if (out && fclose(fp)) {
+		fprintf(stderr, "xmcheck minimize: %s: %s\n", out, strerror(errno));
+		return 2;
+	}
+	return 0;
+}
+
+int hx_cmd_minimize(int argc, char **argv)
+{
+	struct hx_opts o = {.profile = XMC_PROFILE_POWER};
+	static struct xmp_prog p;
+	struct hx_exec x;
+	struct hx_div d;
+	struct mdl_spec *spec;
+	char *text, seed[32] = "0";
+	int quiet = 0, r = hx_cli_opts("minimize", minimize_help, argc, argv, &o);
+	if (r >= 0)
+		return r;
+	if (optind != argc - 1 || o.nimpls != 1)
+		return hx_cli_usage("minimize", "expected one FILE and one --impl",
+				    NULL);
+	if ((r = load_prog(argv[optind], &o, &p, &text)))
+		return r;
+	hx_header_get(text, "seed", seed, sizeof seed);
+	free(text);
+	if ((r = hx_cli_setup("minimize", &o, &x, &spec)))
+		return r;
+	if (!hx_first_div(&x, &p, &d)) {
+		fprintf(stderr, "%s: no divergence on %s\n", argv[optind],
+			x.impl[0].pl->name);
+		hx_cli_teardown(&x, spec);
+		return 2;
+	}
+	int before = p.n;
+	char sig[160];
+	snprintf(sig, sizeof sig, "%s", d.signature);
+	hx_minimize(&x, &p, sig, progress, &quiet);
+	hx_first_div(&x, &p, &d);
+	fprintf(stderr, "minimized %s: %d -> %d ops\n", sig, before, p.n);
+	struct hx_finding f = {&d, x.impl[0].pl->name, x.impl[0].pl->version,
+			       hx_profile_name(o.profile),
+			       strtoull(seed, NULL, 0), 0, spec->hash, before,
+			       &p};
+	r = write_min(o.out, &f);
+	hx_cli_teardown(&x, spec);
+	return r;
+}
