@@ -45,7 +45,8 @@ MODEL_SRC := model/world.c model/steps.c model/effects.c model/interp.c \
 CORE_SRC  := harness/prog.c harness/decode.c harness/exec.c \
              harness/call.c harness/observe.c \
              harness/findings.c harness/minimize.c
-CLI_SRC   := harness/cli.c harness/plugin.c harness/summary.c harness/run.c
+CLI_SRC   := harness/cli.c harness/plugin.c harness/summary.c harness/run.c \
+             harness/corpus.c harness/repro.c
 SIM_SRC   := $(filter-out impl/sim/so.c,$(wildcard impl/sim/*.c))
 LNX_SRC   := $(filter-out impl/linux/so.c impl/linux/bench_%.c,\
                $(wildcard impl/linux/*.c))
@@ -57,6 +58,7 @@ endif
 SPEC      := $(sort $(wildcard spec/*.yaml))
 
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+IMPLS     := --impl sim $(if $(filter 1,$(LINUX)),--impl linux)
 LIB_OBJ   := $(call obj,$(MODEL_SRC) $(CORE_SRC) $(IMPL_SRC)) \
              $(BUILD)/spec_builtin.o
 XMCHECK   := $(BUILD)/xmcheck
@@ -69,7 +71,8 @@ ifeq ($(LINUX),1)
   TESTS   += $(BUILD)/tests/test_linux
 endif
 
-.PHONY: all check sanitize coverage bench clean test-run deps conformance
+.PHONY: all check sanitize coverage bench clean test-run deps conformance \
+        mutants
 all: $(XMCHECK) $(PLUGINS)
 
 $(BUILD)/%.o: %.c
@@ -103,10 +106,15 @@ $(BUILD)/plugins/linux.so: $(call obj,$(LNX_SRC) impl/linux/so.c)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libxmcheck.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LIBS)
 
+$(BUILD)/tests/buggy.so: $(BUILD)/tests/buggy.o $(call obj,$(SIM_SRC))
+	$(CC) $(CFLAGS) -shared -o $@ $^
+
 # The tests run from the source tree: they read spec/ and corpus/.
-test-run: $(XMCHECK) $(PLUGINS) $(TESTS)
+test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
+	$(XMCHECK) corpus corpus $(IMPLS)
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/cli.sh
+	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/findings.sh
 
 deps:
 	@sh tools/deps.sh
@@ -114,7 +122,6 @@ deps:
 check: deps
 	$(MAKE) MODE=sanitize test-run
 
-IMPLS := --impl sim $(if $(filter 1,$(LINUX)),--impl linux)
 conformance: deps
 	$(MAKE) MODE=release all
 	@mkdir -p reports
@@ -138,3 +145,32 @@ clean:
 	rm -rf build
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# ---- mutants: planted-bug simulators (impl/sim/mutants.txt) ---- begin ----
+# `make mutants` builds build/release/mutants/<name>.so for every line
+# `N name description` of impl/sim/mutants.txt (the sim sources compiled with
+# -DSIM_MUTANT=N, objects under build/<mode>/mutants/obj/<name>/), runs each
+# against the model with a fixed seed and budget (tools/mutants.sh) and writes
+# reports/mutants.json. It fails when a mutant survives.
+MUT_SEED  ?= 1
+MUT_RUNS  ?= 50000
+MUT_TABLE := impl/sim/mutants.txt
+MUT_LIST  := $(shell awk '/^[0-9]/ {print $$1 ":" $$2}' $(MUT_TABLE) 2>/dev/null)
+MUT_NAMES := $(foreach m,$(MUT_LIST),$(word 2,$(subst :, ,$(m))))
+
+# $(1) = N, $(2) = name
+define MUT_RULES
+MUT_OBJ_$(2) := $(patsubst %.c,$(BUILD)/mutants/obj/$(2)/%.o,$(SIM_SRC) impl/sim/so.c)
+$$(MUT_OBJ_$(2)): $(BUILD)/mutants/obj/$(2)/%.o: %.c $(MUT_TABLE)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) -DSIM_MUTANT=$(1) -MMD -MP -c $$< -o $$@
+$(BUILD)/mutants/$(2).so: $$(MUT_OBJ_$(2))
+	$$(CC) $$(CFLAGS) -shared -o $$@ $$^
+endef
+$(foreach m,$(MUT_LIST),$(eval $(call MUT_RULES,$(word 1,$(subst :, ,$(m))),$(word 2,$(subst :, ,$(m))))))
+
+mutants: deps
+	$(MAKE) MODE=release all $(MUT_NAMES:%=build/release/mutants/%.so)
+	XMCHECK=build/release/xmcheck MUTDIR=build/release/mutants \
+	  SEED=$(MUT_SEED) RUNS=$(MUT_RUNS) sh tools/mutants.sh $(MUT_TABLE)
+# ---- mutants ---- end ----

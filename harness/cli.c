@@ -106,6 +106,8 @@ static const char main_help[] =
 	"  run       generate programs from a seed, compare implementations\n"
 	"  replay    run one program file and print its trace\n"
 	"  minimize  shrink a diverging program, keeping its signature\n"
+	"  corpus    replay program files, check their stated outcomes\n"
+	"  repro     write a standalone C reproducer of a program\n"
 	"  spec      check or list a spec\n\n"
 	"'xmcheck COMMAND --help' describes each.\n";
 
@@ -364,6 +366,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "run"))
 		return hx_cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "repro"))
+		return hx_cmd_repro(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "corpus"))
+		return hx_cmd_corpus(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "minimize"))
 		return hx_cmd_minimize(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "replay"))

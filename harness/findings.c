@@ -59,6 +59,27 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
+/* A temporary file a killed run left behind. */
+static int is_tmp(const struct dirent *e)
+{
+	size_t n = strlen(e->d_name);
+	return e->d_name[0] == '.' && n > 5 && !strcmp(e->d_name + n - 4, ".tmp");
+}
+
+static void drop_tmp(const char *dir)
+{
+	struct dirent **ents;
+	int n = scandir(dir, &ents, is_tmp, NULL);
+	for (int i = 0; i < n; i++) {
+		char path[1024];
+		snprintf(path, sizeof path, "%s/%s", dir, ents[i]->d_name);
+		unlink(path);
+		free(ents[i]);
+	}
+	if (n >= 0)
+		free(ents);
+}
+
 static int is_prog(const struct dirent *e)
 {
 	size_t n = strlen(e->d_name);
@@ -78,6 +99,7 @@ int hx_store_open(struct hx_store *s, const char *dir, char *err,
 	if (mkdirs(dir))
 		return snprintf(err, errlen, "%s: %s", dir, strerror(errno)),
 		       -1;
+	drop_tmp(dir);
 	int n = scandir(dir, &ents, is_prog, by_name);
 	if (n < 0)
 		return snprintf(err, errlen, "%s: %s", dir, strerror(errno)),

@@ -100,6 +100,7 @@ static int keep(struct run_ctx *rc, const struct hx_opts *o,
 		       "minimizing)\n",
 		       d.signature, rc->program, rc->div[i].op, d.expected,
 		       d.observed, path, q.n, p->n);
+	fflush(stdout); /* a killed run still tells what it kept */
 	return 0;
 }
 

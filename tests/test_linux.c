@@ -17,7 +17,7 @@ static const struct xmc_plugin *P = &lnx_plugin;
 static xmc_world *W;
 static uint8_t kb[XMC_KBUF_SIZE];
 
-#define A(r, page, off) (((uint32_t)(r) << 28) | ((page) * 4096u + (off)))
+#define A(r, page, off) (((uint32_t)(r) << 28) | ((page)*4096u + (off)))
 #define NOSEG 0x007f0000u /* a register of a fixed region: no user segment */
 
 static xmc_world *mk(int profile)
@@ -29,8 +29,14 @@ static xmc_world *mk(int profile)
 	return w;
 }
 
-static void setup_power(void) { W = mk(XMC_PROFILE_POWER); }
-static void setup_powerpc(void) { W = mk(XMC_PROFILE_POWERPC); }
+static void setup_power(void)
+{
+	W = mk(XMC_PROFILE_POWER);
+}
+static void setup_powerpc(void)
+{
+	W = mk(XMC_PROFILE_POWERPC);
+}
 static void setup_mprotect(void)
 {
 	setenv("LNX_NO_UFFD", "1", 1);
@@ -251,8 +257,7 @@ START_TEST(t_xmemdma_fail)
 	ck_assert_int_eq(P->pin(W, s, 0), 0);
 	ck_assert_int_eq(P->pin(W, s, 1), 0);
 	ck_assert_int_eq(P->pin(W, s, 2), 0);
-	ck_assert_int_eq(P->xmemdma(W, &inv, A(3, 0, 0), XMEM_HIDE),
-			 XMEM_FAIL);
+	ck_assert_int_eq(P->xmemdma(W, &inv, A(3, 0, 0), XMEM_HIDE), XMEM_FAIL);
 	ck_assert_int_eq(P->xmemdma(W, &d, A(4, 0, 0), XMEM_HIDE), XMEM_FAIL);
 	ck_assert_int_eq(P->xmemdma(W, &d, A(3, 3, 0), XMEM_HIDE), XMEM_FAIL);
 	ck_assert_int_eq(P->xmemdma(W, &d, A(3, 0, 0), 0x8), XMEM_FAIL);
@@ -261,19 +266,18 @@ START_TEST(t_xmemdma_fail)
 	int chk = XMEM_ACC_CHK | XMEM_UNHIDE;
 	ck_assert_int_eq(P->xmemdma(W, &d, A(3, 1, 0), XMEM_ACC_CHK),
 			 XMEM_FAIL);
-	ck_assert_int_eq(P->xmemdma(W, &d, A(3, 2, 0),
-				    XMEM_ACC_CHK | XMEM_WRITE_ONLY),
-			 XMEM_FAIL);
-	int ra = P->xmemdma(W, &d, A(3, 1, 0x123),
-			    XMEM_ACC_CHK | XMEM_WRITE_ONLY);
+	ck_assert_int_eq(
+	    P->xmemdma(W, &d, A(3, 2, 0), XMEM_ACC_CHK | XMEM_WRITE_ONLY),
+	    XMEM_FAIL);
+	int ra =
+	    P->xmemdma(W, &d, A(3, 1, 0x123), XMEM_ACC_CHK | XMEM_WRITE_ONLY);
 	ck_assert_int_ne(ra, XMEM_FAIL);
 	ck_assert_int_eq(ra & 0xfff, 0x123);
 	ck_assert_int_ne(P->xmemdma(W, &d, A(3, 1, 0), chk | XMEM_WRITE_ONLY),
 			 XMEM_FAIL);
 	ck_assert_int_eq(st(s, 1).modified, 0); /* RO key: not modified */
 	ck_assert_int_ne(P->xmemdma(W, &d, A(3, 2, 0), XMEM_HIDE), XMEM_FAIL);
-	ck_assert_int_ne(P->xmemdma(W, &d, A(3, 2, 0), XMEM_UNHIDE),
-			 XMEM_FAIL);
+	ck_assert_int_ne(P->xmemdma(W, &d, A(3, 2, 0), XMEM_UNHIDE), XMEM_FAIL);
 	ck_assert_int_eq(st(s, 2).modified, 1);
 	for (int i = 0; i < 3; i++)
 		ck_assert_int_eq(P->unpin(W, s, (uint32_t)i), 0);
@@ -301,8 +305,7 @@ START_TEST(t_xmemdma_frames)
 	ck_assert_int_eq(b & 0xfff, 0x20);
 	ck_assert_int_eq(P->xmemdma(W, &d, A(3, 0, 0), XMEM_UNHIDE),
 			 XMEM_FAIL); /* W3: hide count 0 */
-	ck_assert_int_ne(P->xmemdma(W, &d, A(3, 1, 0), XMEM_UNHIDE),
-			 XMEM_FAIL);
+	ck_assert_int_ne(P->xmemdma(W, &d, A(3, 1, 0), XMEM_UNHIDE), XMEM_FAIL);
 }
 END_TEST
 
@@ -330,12 +333,10 @@ START_TEST(t_hide_aliases)
 	ck_assert_int_eq(lnx_xcheck(W), 0);
 	ck_assert_int_eq(P->dma_write(W, s, 4096, "dev", 3), 0);
 	ck_assert_int_eq(P->xmemin(W, A(3, 1, 0), kb, 3, &d), XMEM_FAIL);
-	ck_assert_int_ne(P->xmemdma(W, &d, A(3, 1, 0), XMEM_UNHIDE),
-			 XMEM_FAIL);
+	ck_assert_int_ne(P->xmemdma(W, &d, A(3, 1, 0), XMEM_UNHIDE), XMEM_FAIL);
 	ck_assert(!readable(1, A(7, 1, 0))); /* one hide left */
 	ck_assert_int_eq(st(s, 1).modified, 0);
-	ck_assert_int_ne(P->xmemdma(W, &d, A(3, 1, 0), XMEM_UNHIDE),
-			 XMEM_FAIL);
+	ck_assert_int_ne(P->xmemdma(W, &d, A(3, 1, 0), XMEM_UNHIDE), XMEM_FAIL);
 	ck_assert(readable(0, A(9, 1, 0)));
 	ck_assert(readable(1, A(7, 1, 0)));
 	struct xmc_page_state p = st(s, 1);
@@ -405,7 +406,7 @@ START_TEST(t_adspace)
 	int n = 0;
 	while (P->as_att(W, as, XMC_SRVAL(s, 0), 0) != 0)
 		n++;
-	ck_assert_int_eq(n, 12); /* regions 3..13 and 15 */
+	ck_assert_int_eq(n, 12);		   /* regions 3..13 and 15 */
 	ck_assert_uint_eq(as->alloc, 0xffff0000u); /* 16 regions */
 }
 END_TEST
@@ -478,40 +479,63 @@ static uint32_t rnd(uint64_t *x, uint32_t n)
 	return (uint32_t)(*x >> 33) % n;
 }
 
-/* One random step or service; returns 1 when it did something. */
+/* A random world step (op 0..7, 15..18); returns 1 when it was done. */
+static int random_world(uint64_t *x, int *nseg, int op, uint32_t sid,
+			uint32_t pg)
+{
+	int a = (int)rnd(x, 4), b = (int)rnd(x, 2); /* drawn in order */
+	switch (op) {
+	case 0:
+		if (P->seg_new(W, XMC_SID(*nseg), 1 + a, b) != 0)
+			return 0;
+		return ++*nseg > 0;
+	case 1: return !P->map(W, b, 3 + a % 2, sid, 0);
+	case 2: return !P->protect(W, sid, pg, rnd(x, 2) ? 0 : (int)rnd(x, 3));
+	case 3: return !P->pin(W, sid, pg);
+	case 4: return !P->unpin(W, sid, pg);
+	case 5: return !P->page_out(W, sid, pg);
+	case 6: return !P->page_in(W, sid, pg);
+	case 7: return !P->io_error(W, sid, pg, (int)rnd(x, 2));
+	case 15: return !P->poke(W, sid, pg * 4096, "poke", 4);
+	case 16: return !P->dma_write(W, sid, pg * 4096 + 8, "dma", 3);
+	case 17: return !P->set_env(W, rnd(x, 4) == 0);
+	}
+	*nseg = 0;
+	return !P->reset(W);
+}
+
+/* A random service (op 8..14) near the descriptor's regions. */
+static int random_service(uint64_t *x, struct xmc_xmem *d, int op, uint32_t sid,
+			  uint32_t pg)
+{
+	uint32_t r = d->aspace_id == XMEM_INVAL
+			 ? 3 + rnd(x, 2)
+			 : XMC_REGION(d->uaddr) + rnd(x, 2);
+	uint32_t a = r << 28 | (pg * 4096 + rnd(x, 4096));
+	int n = 1 + (int)rnd(x, rnd(x, 4) ? 200 : 6000);
+	switch (op) {
+	case 8:
+		d->aspace_id = XMEM_INVAL;
+		return P->xmattach(W, a, n, d, 0) == XMEM_SUCC;
+	case 9: return P->xmemdma(W, d, a, (int)rnd(x, 8)) != XMEM_FAIL;
+	case 10: return P->xmemin(W, a, kb, n, d) == XMEM_SUCC;
+	case 11:
+		memset(kb, (int)rnd(x, 256), (size_t)n);
+		return P->xmemout(W, kb, a, n, d) == XMEM_SUCC;
+	case 12: return P->as_att(W, P->getadsp(W), XMC_SRVAL(sid, 0), 0) != 0;
+	case 13: return P->as_det(W, P->getadsp(W), a) == 0;
+	}
+	return !P->proc_new(W, 1) || !P->proc_switch(W, (int)rnd(x, 2));
+}
+
 static int random_step(uint64_t *x, struct xmc_xmem *d, int *nseg, int op)
 {
 	static const uint32_t pages[4] = {0, 1, 65534, 65535};
 	uint32_t sid = XMC_SID(rnd(x, (uint32_t)(*nseg ? *nseg : 1)));
 	uint32_t pg = pages[rnd(x, 4)];
-	uint32_t r = d->aspace_id == XMEM_INVAL ? 3 + rnd(x, 2)
-						: XMC_REGION(d->uaddr) + rnd(x, 2);
-	uint32_t a = r << 28 | (pg * 4096 + rnd(x, 4096));
-	int n = 1 + (int)rnd(x, rnd(x, 4) ? 200 : 6000);
-	switch (op) {
-	case 0: return P->seg_new(W, XMC_SID(*nseg), 1 + (int)rnd(x, 4), (int)rnd(x, 2)) == 0 && ++*nseg;
-	case 1: return P->map(W, (int)rnd(x, 2), 3 + (int)rnd(x, 2), sid, 0) == 0;
-	case 2: return P->protect(W, sid, pg, rnd(x, 2) ? 0 : (int)rnd(x, 3)) == 0;
-	case 3: return P->pin(W, sid, pg) == 0;
-	case 4: return P->unpin(W, sid, pg) == 0;
-	case 5: return P->page_out(W, sid, pg) == 0;
-	case 6: return P->page_in(W, sid, pg) == 0;
-	case 7: return P->io_error(W, sid, pg, (int)rnd(x, 2)) == 0;
-	case 8: d->aspace_id = XMEM_INVAL;
-		return P->xmattach(W, a, n, d, 0) == XMEM_SUCC;
-	case 9: return P->xmemdma(W, d, a, (int)rnd(x, 8)) != XMEM_FAIL;
-	case 10: return P->xmemin(W, a, kb, n, d) == XMEM_SUCC;
-	case 11: memset(kb, (int)rnd(x, 256), (size_t)n);
-		return P->xmemout(W, kb, a, n, d) == XMEM_SUCC;
-	case 12: return P->as_att(W, P->getadsp(W), XMC_SRVAL(sid, 0), 0) != 0;
-	case 13: return P->as_det(W, P->getadsp(W), a) == 0;
-	case 14: return P->proc_new(W, 1) == 0 || P->proc_switch(W, (int)rnd(x, 2)) == 0;
-	case 15: return P->poke(W, sid, pg * 4096, "poke", 4) == 0;
-	case 16: return P->dma_write(W, sid, pg * 4096 + 8, "dma", 3) == 0;
-	case 17: return P->set_env(W, rnd(x, 4) == 0) == 0;
-	}
-	*nseg = 0;
-	return P->reset(W) == 0;
+	if (op >= 8 && op <= 14)
+		return random_service(x, d, op, sid, pg);
+	return random_world(x, nseg, op, sid, pg);
 }
 
 START_TEST(t_random_consistency)
@@ -519,7 +543,7 @@ START_TEST(t_random_consistency)
 	uint64_t x = 12345;
 	struct xmc_xmem d = {XMEM_INVAL, 0, 0, 0};
 	int nseg = 0, done[19] = {0};
-	for (int i = 0; i < 3000; i++) {
+	for (int i = 0; i < 4000; i++) {
 		int op = (int)rnd(&x, 19);
 		if (op == 18 && rnd(&x, 4))
 			op = 10; /* resets are rarer */
@@ -558,15 +582,26 @@ static void add(Suite *s, const char *name, void (*setup)(void),
 
 int main(void)
 {
-	const TTest *const power[] = {
-		t_xmattach, t_xmattach_proc2, t_xmdetach, t_xmem_desc,
-		t_xmem_prot, t_xmem_paging, t_xmemdma_fail, t_xmemdma_frames,
-		t_hide_aliases, t_adspace, t_geth_puth, t_procs, t_reset,
-		t_caps, t_random_consistency, t_delete_after_posted, NULL};
-	const TTest *const ppc[] = {t_powerpc_no_hide, t_xmem_paging,
-					   NULL};
-	const TTest *const mprot[] = {t_hide_aliases, t_xmem_prot,
-				      t_xmem_paging, t_reset,
+	const TTest *const power[] = {t_xmattach,
+				      t_xmattach_proc2,
+				      t_xmdetach,
+				      t_xmem_desc,
+				      t_xmem_prot,
+				      t_xmem_paging,
+				      t_xmemdma_fail,
+				      t_xmemdma_frames,
+				      t_hide_aliases,
+				      t_adspace,
+				      t_geth_puth,
+				      t_procs,
+				      t_reset,
+				      t_caps,
+				      t_random_consistency,
+				      t_delete_after_posted,
+				      NULL};
+	const TTest *const ppc[] = {t_powerpc_no_hide, t_xmem_paging, NULL};
+	const TTest *const mprot[] = {t_hide_aliases,	    t_xmem_prot,
+				      t_xmem_paging,	    t_reset,
 				      t_random_consistency, NULL};
 	Suite *s = suite_create("linux");
 	add(s, "power", setup_power, power);
