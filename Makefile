@@ -71,11 +71,16 @@ ifeq ($(LINUX),1)
   TESTS   += $(BUILD)/tests/test_linux
 endif
 
-.PHONY: all check sanitize coverage bench clean test-run deps conformance \
+.PHONY: FORCE all check sanitize coverage bench clean test-run deps conformance \
         mutants
 all: $(XMCHECK) $(PLUGINS)
 
-$(BUILD)/%.o: %.c
+# Objects are rebuilt when the flags change (LINUX=0/1, OPT, ...).
+$(BUILD)/flags: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CFLAGS)' | cmp -s - $@ || echo '$(CFLAGS)' >$@
+
+$(BUILD)/%.o: %.c $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
@@ -114,7 +119,8 @@ test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	$(XMCHECK) corpus corpus $(IMPLS)
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/cli.sh
-	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/findings.sh
+	XMCHECK=$(XMCHECK) BUILD=$(BUILD) REPRO_CFLAGS="$(MODEFLAGS)" \
+	  sh tests/findings.sh
 
 deps:
 	@sh tools/deps.sh

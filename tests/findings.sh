@@ -69,7 +69,8 @@ done
 f=$(ls "$T/f"/*.prog | head -n 1)
 "$X" repro "$f" --c "$T/repro.c" --impl "$BUGGY" >/dev/null && ok ||
 	bad "repro failed"
-cc -std=c11 -Wall -Wextra -Werror -Iharness -o "$T/repro" "$T/repro.c" -ldl &&
+cc ${REPRO_CFLAGS:-} -std=c11 -Wall -Wextra -Werror -Iharness -o "$T/repro" \
+	"$T/repro.c" -ldl &&
 	ok || bad "reproducer does not build"
 "$T/repro" "$BUGGY" >/dev/null
 [ $? = 1 ] && ok || bad "reproducer does not fail on the buggy plug-in"

@@ -101,8 +101,7 @@ void lnx_as_puth(xmc_world *w, xmc_adspace *adsp, xmc_vmhandle h)
 		lnx_seg_do_delete(w, k);
 }
 
-xmc_vmhandle lnx_as_getsrval(xmc_world *w, xmc_adspace *adsp,
-			     xmc_caddr addr)
+xmc_vmhandle lnx_as_getsrval(xmc_world *w, xmc_adspace *adsp, xmc_caddr addr)
 {
 	return reg(&w->proc[proc_of(w, adsp)], (int)XMC_REGION(addr));
 }

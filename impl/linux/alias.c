@@ -20,17 +20,17 @@
 #ifndef PROCMAP_QUERY
 /* linux/fs.h of kernels >= 6.11; this toolchain's headers predate it */
 struct procmap_query {
-	uint64_t size; /* sizeof(struct procmap_query) */
-	uint64_t query_flags; /* in: PROCMAP_QUERY_* */
-	uint64_t query_addr; /* in: address to look up */
-	uint64_t vma_start; /* out: VMA start */
-	uint64_t vma_end; /* out: VMA end */
-	uint64_t vma_flags; /* out: PROCMAP_QUERY_VMA_* */
+	uint64_t size;		/* sizeof(struct procmap_query) */
+	uint64_t query_flags;	/* in: PROCMAP_QUERY_* */
+	uint64_t query_addr;	/* in: address to look up */
+	uint64_t vma_start;	/* out: VMA start */
+	uint64_t vma_end;	/* out: VMA end */
+	uint64_t vma_flags;	/* out: PROCMAP_QUERY_VMA_* */
 	uint64_t vma_page_size; /* out: page size */
-	uint64_t vma_offset; /* out: file offset of vma_start */
-	uint64_t inode; /* out: backing inode */
-	uint32_t dev_major; /* out: device */
-	uint32_t dev_minor; /* out: device */
+	uint64_t vma_offset;	/* out: file offset of vma_start */
+	uint64_t inode;		/* out: backing inode */
+	uint32_t dev_major;	/* out: device */
+	uint32_t dev_minor;	/* out: device */
 	uint32_t vma_name_size; /* in/out: name buffer size */
 	uint32_t build_id_size; /* in/out: build id buffer size */
 	uint64_t vma_name_addr; /* in: name buffer */
@@ -100,10 +100,12 @@ static int aliases(xmc_world *w, int k, struct lnx_alias *al)
 			continue;
 		for (int r = 0; r < 16; r++)
 			if (w->proc[p].seg[r] == k)
-				al[n++] = (struct lnx_alias){p, slot_addr(w, p, r)};
+				al[n++] =
+				    (struct lnx_alias){p, slot_addr(w, p, r)};
 	}
 	if (w->kmap & (1u << k))
-		al[n++] = (struct lnx_alias){LNX_KPROC, slot_addr(w, LNX_KPROC, k)};
+		al[n++] =
+		    (struct lnx_alias){LNX_KPROC, slot_addr(w, LNX_KPROC, k)};
 	return n;
 }
 
@@ -186,8 +188,7 @@ static int pick_alias(xmc_world *w, int k, int region, uint64_t *slot)
 	return LNX_KPROC;
 }
 
-static ssize_t pvm(pid_t pid, struct iovec *l, struct iovec *r, int n,
-		   int out)
+static ssize_t pvm(pid_t pid, struct iovec *l, struct iovec *r, int n, int out)
 {
 	return out ? process_vm_writev(pid, l, 1, r, (unsigned long)n, 0)
 		   : process_vm_readv(pid, l, 1, r, (unsigned long)n, 0);
@@ -237,8 +238,8 @@ int lnx_vma_check(xmc_world *w, int c, uint64_t addr, int k, uint32_t page)
 		if (!lnx_visible(pg) || pg->prot == XMC_PROT_NONE)
 			return 0; /* a probe cannot tell */
 		return process_vm_readv(w->ch[c].pid, &l, 1, &r, 1, 0) == 1
-			       ? 0
-			       : -1;
+			   ? 0
+			   : -1;
 	}
 	struct procmap_query q;
 	memset(&q, 0, sizeof q);
@@ -248,9 +249,9 @@ int lnx_vma_check(xmc_world *w, int c, uint64_t addr, int k, uint32_t page)
 		return -1;
 	uint64_t want = (uint64_t)(page - s->first) * LNX_PG;
 	return (q.vma_flags & PROCMAP_QUERY_VMA_SHARED) && q.inode == s->ino &&
-			       q.vma_offset + (addr - q.vma_start) == want
-		       ? 0
-		       : -1;
+		       q.vma_offset + (addr - q.vma_start) == want
+		   ? 0
+		   : -1;
 }
 
 int lnx_pmq_works(xmc_world *w)
@@ -264,8 +265,7 @@ int lnx_pmq_works(xmc_world *w)
 	return ioctl(w->ch[0].maps, PROCMAP_QUERY, &q) == 0;
 }
 
-ssize_t lnx_probe(xmc_world *w, int pid, xmc_caddr addr, void *buf,
-		  size_t len)
+ssize_t lnx_probe(xmc_world *w, int pid, xmc_caddr addr, void *buf, size_t len)
 {
 	if (pid < 0 || pid >= XMC_MAX_PROCS || lnx_barrier(w, pid) < 0)
 		return -1;
@@ -284,14 +284,20 @@ static int xcheck_alias(xmc_world *w, const struct lnx_alias *al,
 		const struct lnx_page *pg = &s->pg[i];
 		int want = lnx_visible(pg) && pg->prot != XMC_PROT_NONE;
 		uint8_t b[64];
-		uint64_t a = al->slot + (uint64_t)(s->first + (uint32_t)i) * LNX_PG;
-		struct iovec l = {b, sizeof b}, r = {(void *)(uintptr_t)a, sizeof b};
-		ssize_t got = process_vm_readv(w->ch[al->c].pid, &l, 1, &r, 1, 0);
+		uint64_t a =
+		    al->slot + (uint64_t)(s->first + (uint32_t)i) * LNX_PG;
+		struct iovec l = {b, sizeof b},
+			     r = {(void *)(uintptr_t)a, sizeof b};
+		ssize_t got =
+		    process_vm_readv(w->ch[al->c].pid, &l, 1, &r, 1, 0);
 		if ((got == (ssize_t)sizeof b) != want ||
-		    (want && memcmp(b, s->real + (size_t)i * LNX_PG, sizeof b))) {
-			fprintf(stderr, "xcheck: child %d page %u: probe %zd, "
-				"shim says %s\n", al->c, s->first + (uint32_t)i,
-				got, want ? "addressable" : "not addressable");
+		    (want &&
+		     memcmp(b, s->real + (size_t)i * LNX_PG, sizeof b))) {
+			fprintf(stderr,
+				"xcheck: child %d page %u: probe %zd, "
+				"shim says %s\n",
+				al->c, s->first + (uint32_t)i, got,
+				want ? "addressable" : "not addressable");
 			bad++;
 		}
 	}

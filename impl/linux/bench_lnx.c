@@ -29,7 +29,7 @@ static const struct xmc_plugin *P = &lnx_plugin;
 static xmc_world *W;
 static struct xmc_xmem D;
 static uint8_t kb[4096];
-static char *raw; /* raw-mechanism mapping (self) */
+static char *raw;      /* raw-mechanism mapping (self) */
 static int rfd, ruffd; /* its memfd and uffd */
 
 static double now(void)
@@ -50,7 +50,8 @@ static double cpu(void)
 	for (int c = 0; W && c < LNX_NCHILD; c++) {
 		char path[64];
 		unsigned long long run = 0;
-		snprintf(path, sizeof path, "/proc/%d/schedstat", (int)W->ch[c].pid);
+		snprintf(path, sizeof path, "/proc/%d/schedstat",
+			 (int)W->ch[c].pid);
 		FILE *f = fopen(path, "r");
 		if (f && fscanf(f, "%llu", &run) == 1)
 			ns += (double)run;
@@ -207,8 +208,7 @@ static void world(int uffd)
 	P->pin(W, XMC_SID(0), 0);
 }
 
-static void row(const char *what, double shim, const char *rawname,
-		double rawv)
+static void row(const char *what, double shim, const char *rawname, double rawv)
 {
 	printf("%-34s %9.0f ns   %-36s %7.0f ns   x%.2f\n", what, shim, rawname,
 	       rawv, shim / rawv);

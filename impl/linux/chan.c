@@ -37,7 +37,7 @@
 
 /* The hello a child sends once its window and uffd are ready. */
 struct lnx_hello {
-	int32_t err; /* 0, or errno of the window reservation */
+	int32_t err;	  /* 0, or errno of the window reservation */
 	int32_t has_uffd; /* 1 when a uffd fd rides along */
 	int32_t uffd_err; /* errno of userfaultfd() when has_uffd is 0 */
 };
@@ -155,11 +155,12 @@ static int child_map(const struct lnx_req *rq, int sock, int *fds, int uffd)
 			return errno;
 	}
 	for (uint32_t i = 0; i < rq->npages; i++) {
-		if (rq->zap[i] && madvise(a + i * LNX_PG, LNX_PG,
-					  MADV_DONTNEED) < 0)
+		if (rq->zap[i] &&
+		    madvise(a + i * LNX_PG, LNX_PG, MADV_DONTNEED) < 0)
 			return errno;
 		if (rq->prot[i] != XMC_PROT_RW &&
-		    mprotect(a + i * LNX_PG, LNX_PG, prot_bits(rq->prot[i])) < 0)
+		    mprotect(a + i * LNX_PG, LNX_PG, prot_bits(rq->prot[i])) <
+			0)
 			return errno;
 	}
 	return 0;
@@ -193,18 +194,13 @@ static int child_do(const struct lnx_req *rq, int sock, int *fds, int uffd,
 	    (rq->addr < base || rq->addr + len > base + LNX_WINDOW))
 		return EFAULT;
 	switch (rq->op) {
-	case LNX_OP_MAP:
-		return child_map(rq, sock, fds, uffd);
-	case LNX_OP_UNMAP:
-		return child_reserve(rq->addr, len);
-	case LNX_OP_ZAP:
-		return madvise(a, len, MADV_DONTNEED) < 0 ? errno : 0;
-	case LNX_OP_CONT:
-		return child_cont(uffd, rq->addr, len);
+	case LNX_OP_MAP: return child_map(rq, sock, fds, uffd);
+	case LNX_OP_UNMAP: return child_reserve(rq->addr, len);
+	case LNX_OP_ZAP: return madvise(a, len, MADV_DONTNEED) < 0 ? errno : 0;
+	case LNX_OP_CONT: return child_cont(uffd, rq->addr, len);
 	case LNX_OP_PROT:
 		return mprotect(a, len, prot_bits(rq->prot[0])) < 0 ? errno : 0;
-	case LNX_OP_RESET:
-		return child_reset(fds);
+	case LNX_OP_RESET: return child_reset(fds);
 	}
 	return EINVAL;
 }
@@ -253,7 +249,7 @@ static void child_main(int sock, struct lnx_ctl *ctl, uint64_t base,
 	if (getppid() != parent)
 		_exit(0);
 	prctl(PR_SET_DUMPABLE, 1); /* process_vm_* and /proc/PID/maps */
-	signal(SIGINT, SIG_IGN); /* the harness handles ^C, we follow it */
+	signal(SIGINT, SIG_IGN);   /* ^C is the harness's; we die with it */
 	if (sock != 3) {
 		dup2(sock, 3);
 		sock = 3;
@@ -261,7 +257,7 @@ static void child_main(int sock, struct lnx_ctl *ctl, uint64_t base,
 	syscall(SYS_close_range, 4u, ~0u, 0u);
 	void *p = mmap((void *)(uintptr_t)base, LNX_WINDOW, PROT_NONE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
-			       MAP_FIXED_NOREPLACE,
+			   MAP_FIXED_NOREPLACE,
 		       -1, 0);
 	if (p != (void *)(uintptr_t)base)
 		h.err = p == MAP_FAILED ? errno : EEXIST;
@@ -283,10 +279,12 @@ static int hello(xmc_world *w, int c, char *err, size_t errlen)
 	setsockopt(ch->sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	ssize_t n = recv_with_fd(ch->sock, &h, sizeof h, &fd);
 	if (n != (ssize_t)sizeof h || h.err) {
-		snprintf(err, errlen, "linux: child %d cannot reserve its "
-			 "window at 0x%llx: %s", c,
-			 (unsigned long long)ch->base,
-			 n == (ssize_t)sizeof h ? strerror(h.err) : "no answer");
+		snprintf(err, errlen,
+			 "linux: child %d cannot reserve its "
+			 "window at 0x%llx: %s",
+			 c, (unsigned long long)ch->base,
+			 n == (ssize_t)sizeof h ? strerror(h.err)
+						: "no answer");
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -309,7 +307,8 @@ int lnx_child_start(xmc_world *w, int c, char *err, size_t errlen)
 		void *p = mmap(NULL, sizeof *ch->ctl, PROT_READ | PROT_WRITE,
 			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED) {
-			snprintf(err, errlen, "linux: mmap: %s", strerror(errno));
+			snprintf(err, errlen, "linux: mmap: %s",
+				 strerror(errno));
 			return -1;
 		}
 		ch->ctl = p;
@@ -398,8 +397,8 @@ static int drain(xmc_world *w, struct lnx_child *ch)
 	return 0;
 }
 
-static int send_fd_once(xmc_world *w, struct lnx_child *ch,
-			struct lnx_req *rq, int fd)
+static int send_fd_once(xmc_world *w, struct lnx_child *ch, struct lnx_req *rq,
+			int fd)
 {
 	rq->newfd = !(ch->fds & (1u << rq->k));
 	if (!rq->newfd)
@@ -422,8 +421,7 @@ static int full(struct lnx_child *ch)
 int lnx_post(xmc_world *w, int c, struct lnx_req *rq, int fd)
 {
 	struct lnx_child *ch = &w->ch[c];
-	if (ch->broken || ch->pid <= 0 ||
-	    (full(ch) && drain(w, ch) < 0))
+	if (ch->broken || ch->pid <= 0 || (full(ch) && drain(w, ch) < 0))
 		return -1;
 	if (rq->op == LNX_OP_MAP && send_fd_once(w, ch, rq, fd) < 0)
 		return -1;
@@ -458,7 +456,8 @@ int lnx_cont(xmc_world *w, int c, uint64_t addr, uint64_t len)
 	if (ch->broken || ch->pid <= 0)
 		return -1;
 	if (atomic_load(&t->head) != atomic_load(&t->tail)) {
-		struct lnx_req rq = {.op = LNX_OP_CONT, .addr = addr,
+		struct lnx_req rq = {.op = LNX_OP_CONT,
+				     .addr = addr,
 				     .npages = (uint32_t)(len / LNX_PG)};
 		return lnx_post(w, c, &rq, -1);
 	}

@@ -6,7 +6,7 @@
  * slots (the regions); segments are memfds mapped into slots; the shim
  * reaches user memory only from outside with process_vm_readv/writev and
  * enacts page state (hide, page-out, protection) at every alias with
- * userfaultfd MINOR mode and mprotect. See impl/linux/README in the report.
+ * userfaultfd MINOR mode (mprotect without it).
  */
 #ifndef LNX_LINUX_H
 #define LNX_LINUX_H
@@ -25,8 +25,7 @@ extern const struct xmc_plugin lnx_plugin;
  * through its real Linux mapping (process_vm_readv): the return value is
  * what the syscall returned (-1 when the page is unreachable).
  */
-ssize_t lnx_probe(xmc_world *w, int pid, xmc_caddr addr, void *buf,
-		  size_t len);
+ssize_t lnx_probe(xmc_world *w, int pid, xmc_caddr addr, void *buf, size_t len);
 
 /*
  * lnx_xcheck compares the shim's tables with Linux: for every live page at

@@ -17,39 +17,39 @@
 #include "xmcheck.h"
 
 #define LNX_NCHILD 5 /* four user processes and the kernel helper */
-#define LNX_KPROC 4 /* child index of the kernel helper */
-#define LNX_BASE 0x200000000000ull /* window of child 0 */
-#define LNX_STRIDE 0x1000000000ull /* distance between windows (64 GiB) */
-#define LNX_WINDOW (1ull << 32) /* 16 slots of 256 MiB */
+#define LNX_KPROC 4  /* child index of the kernel helper */
+#define LNX_BASE 0x200000000000ull	/* window of child 0 */
+#define LNX_STRIDE 0x1000000000ull	/* distance between windows (64 GiB) */
+#define LNX_WINDOW (1ull << 32)		/* 16 slots of 256 MiB */
 #define LNX_SLOT (1ull << XMC_SEGSHIFT) /* one region */
-#define LNX_PG 4096u /* bytes per page */
-#define LNX_FRAME0 0x100u /* first synthetic frame number */
-#define LNX_FIXED_REGIONS 0xe0020000u /* alloc bits of regions 0, 1, 2, 14 */
-#define LNX_CAPS                                                            \
-	(XMC_CAP_PROCS | XMC_CAP_SEG_DELETE | XMC_CAP_PROTECT | XMC_CAP_PIN | \
-	 XMC_CAP_PAGEOUT | XMC_CAP_IO_ERROR | XMC_CAP_INTERRUPT |            \
+#define LNX_PG 4096u			/* bytes per page */
+#define LNX_FRAME0 0x100u		/* first synthetic frame number */
+#define LNX_FIXED_REGIONS 0xe0020000u	/* alloc bits of regions 0, 1, 2, 14 */
+#define LNX_CAPS                                                               \
+	(XMC_CAP_PROCS | XMC_CAP_SEG_DELETE | XMC_CAP_PROTECT | XMC_CAP_PIN |  \
+	 XMC_CAP_PAGEOUT | XMC_CAP_IO_ERROR | XMC_CAP_INTERRUPT |              \
 	 XMC_CAP_DMA_DEVICE | XMC_CAP_MODIFIED)
 
 /* Requests the parent posts to a child (handled in order). */
 enum lnx_op {
 	LNX_OP_MAP = 1, /* map segment k's memfd at addr */
-	LNX_OP_UNMAP, /* re-reserve [addr, +npages) PROT_NONE */
-	LNX_OP_ZAP, /* MADV_DONTNEED [addr, +npages): drop the PTEs */
-	LNX_OP_CONT, /* UFFDIO_CONTINUE [addr, +npages): map them again */
-	LNX_OP_PROT, /* mprotect [addr, +npages) to prot[0] */
-	LNX_OP_RESET, /* close the cached memfds (slots unmapped before) */
+	LNX_OP_UNMAP,	/* re-reserve [addr, +npages) PROT_NONE */
+	LNX_OP_ZAP,	/* MADV_DONTNEED [addr, +npages): drop the PTEs */
+	LNX_OP_CONT,	/* UFFDIO_CONTINUE [addr, +npages): map them again */
+	LNX_OP_PROT,	/* mprotect [addr, +npages) to prot[0] */
+	LNX_OP_RESET,	/* close the cached memfds (slots unmapped before) */
 };
 
 /* One request in the ring. */
 struct lnx_req {
-	uint32_t op; /* enum lnx_op */
-	uint32_t k; /* MAP: segment index (the child caches its memfd) */
-	uint64_t addr; /* first byte, inside the child's window */
+	uint32_t op;	 /* enum lnx_op */
+	uint32_t k;	 /* MAP: segment index (the child caches its memfd) */
+	uint64_t addr;	 /* first byte, inside the child's window */
 	uint32_t npages; /* pages from addr */
-	uint8_t uffd; /* MAP: register the range with the child's uffd */
-	uint8_t newfd; /* MAP: the memfd waits on the socket (SCM_RIGHTS) */
+	uint8_t uffd;	 /* MAP: register the range with the child's uffd */
+	uint8_t newfd;	 /* MAP: the memfd waits on the socket (SCM_RIGHTS) */
 	uint8_t prot[XMC_OBJ_PAGES]; /* MAP/PROT: enum xmc_prot per page */
-	uint8_t zap[XMC_OBJ_PAGES]; /* MAP: 1 = drop the PTE of page i */
+	uint8_t zap[XMC_OBJ_PAGES];  /* MAP: 1 = drop the PTE of page i */
 };
 
 #define LNX_RING 256 /* requests in flight per child */
@@ -57,91 +57,91 @@ struct lnx_req {
 /* Memory shared by the parent and one child: a single-producer ring. The
  * child is woken only when the parent needs the work done (a barrier). */
 struct lnx_ctl {
-	_Atomic uint32_t head; /* requests posted (parent writes) */
-	_Atomic uint32_t tail; /* requests done (child writes) */
-	_Atomic uint32_t sleeping; /* 1 while the child waits on head */
-	_Atomic uint32_t waiting; /* 1 while the parent waits on tail */
-	_Atomic int32_t err; /* first errno a request met, 0 = none */
-	_Atomic uint32_t errop; /* request kind that met it */
+	_Atomic uint32_t head;	       /* requests posted (parent writes) */
+	_Atomic uint32_t tail;	       /* requests done (child writes) */
+	_Atomic uint32_t sleeping;     /* 1 while the child waits on head */
+	_Atomic uint32_t waiting;      /* 1 while the parent waits on tail */
+	_Atomic int32_t err;	       /* first errno a request met, 0 = none */
+	_Atomic uint32_t errop;	       /* request kind that met it */
 	struct lnx_req ring[LNX_RING]; /* requests, index seq % LNX_RING */
 };
 
 /* One forked child: a world process (0..3) or the kernel helper (4). */
 struct lnx_child {
-	pid_t pid; /* Linux pid, 0 when not running */
-	int sock; /* parent end of the SOCK_SEQPACKET pair */
-	int uffd; /* the child's userfaultfd, -1 without */
-	int maps; /* /proc/PID/maps for PROCMAP_QUERY, -1 without */
-	int broken; /* the channel failed: restart at the next reset */
-	int dirty; /* the window holds mappings since the last reset */
+	pid_t pid;     /* Linux pid, 0 when not running */
+	int sock;      /* parent end of the SOCK_SEQPACKET pair */
+	int uffd;      /* the child's userfaultfd, -1 without */
+	int maps;      /* /proc/PID/maps for PROCMAP_QUERY, -1 without */
+	int broken;    /* the channel failed: restart at the next reset */
+	int dirty;     /* the window holds mappings since the last reset */
 	uint64_t base; /* start of the child's 4 GiB window */
-	uint32_t fds; /* segments whose memfd the child holds (bit k) */
+	uint32_t fds;  /* segments whose memfd the child holds (bit k) */
 	struct lnx_ctl *ctl; /* shared ring */
 };
 
 /* Shim state of one defined page. */
 struct lnx_page {
-	uint8_t in_memory; /* has a frame (else "paged out") */
-	uint8_t modified; /* modified bit kept by the shim */
-	uint8_t prot; /* enum xmc_prot (storage key) */
-	uint8_t io_error; /* page-in fails */
-	uint16_t pin_count; /* pins held; mlock while > 0 */
+	uint8_t in_memory;   /* has a frame (else "paged out") */
+	uint8_t modified;    /* modified bit kept by the shim */
+	uint8_t prot;	     /* enum xmc_prot (storage key) */
+	uint8_t io_error;    /* page-in fails */
+	uint16_t pin_count;  /* pins held; mlock while > 0 */
 	uint16_t hide_count; /* hides not yet undone */
-	uint32_t frame; /* synthetic frame number, fixed while pinned */
+	uint32_t frame;	     /* synthetic frame number, fixed while pinned */
 };
 
 /* One segment (virtual-memory object). */
 struct lnx_seg {
-	int fd; /* memfd holding the defined pages, -1 when none */
-	uint8_t *real; /* parent's own mapping: "real memory", NULL if none */
-	uint64_t ino; /* memfd inode, for the PROCMAP_QUERY cross-check */
+	int fd;		/* memfd holding the defined pages, -1 when none */
+	uint8_t *real;	/* parent's own mapping: "real memory", NULL if none */
+	uint64_t ino;	/* memfd inode, for the PROCMAP_QUERY cross-check */
 	uint32_t first; /* segment page number of defined page 0 */
-	int npages; /* defined pages */
-	int deleted; /* seg_delete took effect */
-	int pending; /* seg_delete waits for the last as_puth */
-	int holds; /* as_geth holds outstanding */
+	int npages;	/* defined pages */
+	int deleted;	/* seg_delete took effect */
+	int pending;	/* seg_delete waits for the last as_puth */
+	int holds;	/* as_geth holds outstanding */
 	struct lnx_page pg[XMC_OBJ_PAGES]; /* per defined page */
 };
 
 /* One world process: the shim's adspace_t mirror of a child. */
 struct lnx_proc {
-	int exists; /* proc_new done (process 0 always) */
+	int exists;	  /* proc_new done (process 0 always) */
 	xmc_adspace adsp; /* alloc bitmap and segment registers */
-	int8_t seg[16]; /* segment index mapped in region r, -1 none */
+	int8_t seg[16];	  /* segment index mapped in region r, -1 none */
 };
 
 /* A place where a segment is mapped: child c, slot start. */
 struct lnx_alias {
-	int c; /* child index */
+	int c;	       /* child index */
 	uint64_t slot; /* address of segment page 0 in the child */
 };
 
 /* A piece of a user range inside one segment. */
 struct lnx_piece {
-	int k; /* segment index */
-	int region; /* region of the user address */
+	int k;	      /* segment index */
+	int region;   /* region of the user address */
 	uint32_t off; /* byte offset in the segment */
 	uint32_t len; /* bytes */
 };
 
 struct xmc_world {
-	struct xmc_config cfg; /* profile and seed */
-	struct lnx_child ch[LNX_NCHILD]; /* forked children */
+	struct xmc_config cfg;		     /* profile and seed */
+	struct lnx_child ch[LNX_NCHILD];     /* forked children */
 	struct lnx_proc proc[XMC_MAX_PROCS]; /* world processes */
-	struct lnx_seg seg[XMC_MAX_SEGS]; /* segments by index */
-	int nsegs; /* segments created */
-	int cur; /* current process */
-	int intr; /* 1 at interrupt level */
-	uint32_t kmap; /* segments mapped in the kernel helper (bit k) */
+	struct lnx_seg seg[XMC_MAX_SEGS];    /* segments by index */
+	int nsegs;			     /* segments created */
+	int cur;			     /* current process */
+	int intr;			     /* 1 at interrupt level */
+	uint32_t kmap;	     /* segments mapped in the kernel helper (bit k) */
 	uint32_t next_frame; /* next synthetic frame number */
-	int use_uffd; /* hide/page-out with uffd MINOR, else mprotect */
-	int have_pmq; /* PROCMAP_QUERY works on /proc/PID/maps */
-	uint32_t caps; /* capabilities available in this world */
-	char pin_why[96]; /* reason when XMC_CAP_PIN is missing */
-	char uffd_why[96]; /* reason when userfaultfd is not used */
-	unsigned errors; /* internal disagreements met */
-	int cpu_pinned; /* affinity changed; restore oldmask */
-	cpu_set_t oldmask; /* caller's affinity before create */
+	int use_uffd;	     /* hide/page-out with uffd MINOR, else mprotect */
+	int have_pmq;	     /* PROCMAP_QUERY works on /proc/PID/maps */
+	uint32_t caps;	     /* capabilities available in this world */
+	char pin_why[96];    /* reason when XMC_CAP_PIN is missing */
+	char uffd_why[96];   /* reason when userfaultfd is not used */
+	unsigned errors;     /* internal disagreements met */
+	int cpu_pinned;	     /* affinity changed; restore oldmask */
+	cpu_set_t oldmask;   /* caller's affinity before create */
 };
 
 /* chan.c: children and the request channel */
@@ -170,27 +170,24 @@ void lnx_seg_do_delete(xmc_world *w, int k);
 uint32_t lnx_runtime_caps(xmc_world *w);
 
 /* xmem.c / adspace.c: the services (plugin.c wires them) */
-int lnx_xmattach(xmc_world *w, xmc_caddr addr, int count,
-		 struct xmc_xmem *dp, int segflag);
+int lnx_xmattach(xmc_world *w, xmc_caddr addr, int count, struct xmc_xmem *dp,
+		 int segflag);
 int lnx_xmdetach(xmc_world *w, struct xmc_xmem *dp);
 int lnx_xmemin(xmc_world *w, xmc_caddr uaddr, void *kaddr, int count,
 	       struct xmc_xmem *dp);
 int lnx_xmemout(xmc_world *w, void *kaddr, xmc_caddr uaddr, int count,
 		struct xmc_xmem *dp);
-int lnx_xmemdma(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr,
-		int flag);
+int lnx_xmemdma(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr, int flag);
 xmc_caddr lnx_as_att(xmc_world *w, xmc_adspace *adsp, xmc_vmhandle h,
 		     xmc_caddr offset);
 int lnx_as_det(xmc_world *w, xmc_adspace *adsp, xmc_caddr eaddr);
 xmc_adspace *lnx_getadsp(xmc_world *w);
 xmc_vmhandle lnx_as_geth(xmc_world *w, xmc_adspace *adsp, xmc_caddr addr);
 void lnx_as_puth(xmc_world *w, xmc_adspace *adsp, xmc_vmhandle h);
-xmc_vmhandle lnx_as_getsrval(xmc_world *w, xmc_adspace *adsp,
-			     xmc_caddr addr);
+xmc_vmhandle lnx_as_getsrval(xmc_world *w, xmc_adspace *adsp, xmc_caddr addr);
 
 /* world.c: lifecycle and world steps (plugin.c wires them) */
-xmc_world *lnx_create(const struct xmc_config *cfg, char *err,
-		      size_t errlen);
+xmc_world *lnx_create(const struct xmc_config *cfg, char *err, size_t errlen);
 int lnx_reset(xmc_world *w);
 void lnx_destroy(xmc_world *w);
 const char *lnx_cap_reason(xmc_world *w, uint32_t cap);
@@ -217,7 +214,6 @@ int lnx_dma_write(xmc_world *w, uint32_t sid, uint32_t off, const void *buf,
 int lnx_clear_mod(xmc_world *w, uint32_t sid, uint32_t page);
 int lnx_page_state(xmc_world *w, uint32_t sid, uint32_t page,
 		   struct xmc_page_state *out);
-int lnx_peek(xmc_world *w, uint32_t sid, uint32_t off, void *buf,
-	     uint32_t len);
+int lnx_peek(xmc_world *w, uint32_t sid, uint32_t off, void *buf, uint32_t len);
 
 #endif /* LNX_INT_H */

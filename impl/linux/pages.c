@@ -187,8 +187,7 @@ int lnx_page_state(xmc_world *w, uint32_t sid, uint32_t page,
 	return 0; /* pager_io and waiters: never set (caps not claimed) */
 }
 
-int lnx_peek(xmc_world *w, uint32_t sid, uint32_t off, void *buf,
-	     uint32_t len)
+int lnx_peek(xmc_world *w, uint32_t sid, uint32_t off, void *buf, uint32_t len)
 {
 	int k;
 	uint8_t *p = real_range(w, sid, off, len, &k);

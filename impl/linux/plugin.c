@@ -7,6 +7,7 @@
  */
 #include "lnx_int.h"
 
+/* clang-format off */
 const struct xmc_plugin lnx_plugin = {
 	.abi_version = XMC_ABI_VERSION,
 	.struct_size = sizeof(struct xmc_plugin),
@@ -55,3 +56,4 @@ const struct xmc_plugin lnx_plugin = {
 	.page_state = lnx_page_state,
 	.peek = lnx_peek,
 };
+/* clang-format on */

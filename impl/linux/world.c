@@ -79,8 +79,10 @@ static int probe_pvm(xmc_world *w, char *err, size_t errlen)
 	if (process_vm_readv(w->ch[0].pid, &l, 1, &r, 1, 0) == 1 &&
 	    b == lnx_probe_byte)
 		return 0;
-	snprintf(err, errlen, "linux: process_vm_readv on a child refused "
-		 "(%s): the shim cannot reach user memory", strerror(errno));
+	snprintf(err, errlen,
+		 "linux: process_vm_readv on a child refused "
+		 "(%s): the shim cannot reach user memory",
+		 strerror(errno));
 	return -1;
 }
 
@@ -218,8 +220,7 @@ const char *lnx_cap_reason(xmc_world *w, uint32_t cap)
 	case XMC_CAP_WAITERS:
 		return "waiting processes need blocking userfaultfd faults and "
 		       "a handler thread; this shim runs uffd in SIGBUS mode";
-	case XMC_CAP_PIN:
-		return w->pin_why;
+	case XMC_CAP_PIN: return w->pin_why;
 	case XMC_CAP_DMA_DEVICE:
 		return "device DMA needs pinned pages and mlock is refused";
 	}
@@ -263,8 +264,8 @@ static int seg_create(xmc_world *w, struct lnx_seg *s, int npages, int high)
 	s->npages = npages;
 	s->first = high ? XMC_SEG_PAGES - (uint32_t)npages : 0;
 	for (int i = 0; i < npages; i++)
-		s->pg[i] = (struct lnx_page){.in_memory = 1,
-					     .frame = w->next_frame++};
+		s->pg[i] =
+		    (struct lnx_page){.in_memory = 1, .frame = w->next_frame++};
 	return 0;
 }
 
@@ -328,8 +329,8 @@ int lnx_map(xmc_world *w, int pid, int region, uint32_t sid, int key)
 		return -1;
 	struct lnx_proc *p = &w->proc[pid];
 	uint32_t bit = 0x80000000u >> (region & 15);
-	if (region < 3 || region > 15 || region == 14 || (p->adsp.alloc & bit) ||
-	    !s || s->deleted)
+	if (region < 3 || region > 15 || region == 14 ||
+	    (p->adsp.alloc & bit) || !s || s->deleted)
 		return -1;
 	if (lnx_map_slot(w, pid, region, k) < 0)
 		return -1;

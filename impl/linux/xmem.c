@@ -21,8 +21,7 @@ static int seg_index(xmc_world *w, uint32_t srval)
 }
 
 /* W2 valid: fills the segment indices (k2 = -1 for XMEM_PROC). */
-static int desc_valid(xmc_world *w, const struct xmc_xmem *dp, int *k1,
-		      int *k2)
+static int desc_valid(xmc_world *w, const struct xmc_xmem *dp, int *k1, int *k2)
 {
 	if (!dp || (dp->aspace_id != XMEM_PROC && dp->aspace_id != XMEM_PROC2))
 		return 0;
@@ -66,7 +65,7 @@ static int reach(xmc_world *w, const struct xmc_xmem *dp, int k1, int k2,
 	int r0 = (int)XMC_REGION(dp->uaddr);
 	int n = split(u, count, pc);
 	for (int i = 0; i < n; i++) {
-		pc[i].k = pc[i].region == r0 ? k1
+		pc[i].k = pc[i].region == r0	   ? k1
 			  : pc[i].region == r0 + 1 ? k2
 						   : -1;
 		if (pc[i].k < 0 || !on_defined(w, &pc[i]))
@@ -77,9 +76,9 @@ static int reach(xmc_world *w, const struct xmc_xmem *dp, int k1, int k2,
 
 /* The pages a range touches (each piece lies on at most 16). */
 struct touched {
-	int n; /* pages */
-	int k[2 * XMC_OBJ_PAGES]; /* segment index */
-	uint32_t page[2 * XMC_OBJ_PAGES]; /* page number in the segment */
+	int n;					/* pages */
+	int k[2 * XMC_OBJ_PAGES];		/* segment index */
+	uint32_t page[2 * XMC_OBJ_PAGES];	/* page number in the segment */
 	struct lnx_page *pg[2 * XMC_OBJ_PAGES]; /* shim state */
 };
 
@@ -131,7 +130,8 @@ static int xm_copy(xmc_world *w, uint32_t u, void *kaddr, int count,
 	if (pages_ok(w, &t, out) < 0)
 		return XMEM_FAIL;
 	for (int i = 0; i < t.n; i++) /* process level: page in */
-		if (!t.pg[i]->in_memory && lnx_page_in(w, t.k[i], t.page[i]) < 0)
+		if (!t.pg[i]->in_memory &&
+		    lnx_page_in(w, t.k[i], t.page[i]) < 0)
 			return XMEM_FAIL;
 	if (lnx_copy(w, pc, n, kaddr, out) < 0)
 		return XMEM_FAIL;
@@ -165,23 +165,24 @@ static int defined(xmc_world *w, uint32_t addr, uint32_t count)
 			return 0;
 	}
 	for (int i = 0; i < n; i++) {
-		uint64_t slot = w->ch[w->cur].base +
-				(uint64_t)pc[i].region * LNX_SLOT;
+		uint64_t slot =
+		    w->ch[w->cur].base + (uint64_t)pc[i].region * LNX_SLOT;
 		uint32_t lo = pc[i].off / LNX_PG;
 		uint32_t hi = (pc[i].off + pc[i].len - 1) / LNX_PG;
 		if (lnx_vma_check(w, w->cur, slot + (uint64_t)lo * LNX_PG,
 				  pc[i].k, lo) < 0 ||
 		    lnx_vma_check(w, w->cur, slot + (uint64_t)hi * LNX_PG,
 				  pc[i].k, hi) < 0) {
-			lnx_complain(w, "xmattach: VMA disagrees with table", 0);
+			lnx_complain(w, "xmattach: VMA disagrees with table",
+				     0);
 			return 0;
 		}
 	}
 	return n > 0;
 }
 
-int lnx_xmattach(xmc_world *w, xmc_caddr addr, int count,
-		 struct xmc_xmem *dp, int segflag)
+int lnx_xmattach(xmc_world *w, xmc_caddr addr, int count, struct xmc_xmem *dp,
+		 int segflag)
 {
 	if (!dp || (segflag != USER_ADSPACE && segflag != USERI_ADSPACE))
 		return XMEM_FAIL; /* W3: SYS_ADSPACE and others undefined */
@@ -229,8 +230,8 @@ static struct lnx_page *dma_page(xmc_world *w, const struct xmc_xmem *xp,
 }
 
 /* power profile: hide/unhide at every alias. */
-static int hide_unhide(xmc_world *w, int k, uint32_t page,
-		       struct lnx_page *pg, int flag)
+static int hide_unhide(xmc_world *w, int k, uint32_t page, struct lnx_page *pg,
+		       int flag)
 {
 	if (!(flag & XMEM_UNHIDE)) {
 		if (pg->hide_count++ == 0 && lnx_enact(w, k, page, 0) < 0) {

@@ -77,13 +77,26 @@ xmc_caddr sim_as_att(xmc_world *w, xmc_adspace *adsp, xmc_vmhandle h,
 	if (!w || !adsp || w->intr || !sid_known(w, XMC_SRVAL_SID(h)))
 		return 0;
 	as = as_of(w, adsp, &foreign);
+#if SIM_MUTANT == 30 /* as-att-no-region-15: eligible 3..13 only */
+	for (r = 3; r < 15; r++) {
+#else
 	for (r = 3; r < 16; r++) {
+#endif
+#if SIM_MUTANT == 31 /* as-att-alloc-bit-order: bit r counted from the LSB */
+		if (r == 14 || (as->alloc & (1u << r)))
+			continue;
+#else
 		if (r == 14 || (as->alloc & BIT(r)))
 			continue;
+#endif
 		as->alloc |= BIT(r);
 		as->srval[r] = h;
 		sync_back(as, adsp, foreign);
+#if SIM_MUTANT == 32 /* as-att-keeps-upper-bits of offset */
+		return ((uint32_t)r << XMC_SEGSHIFT) | offset;
+#else
 		return ((uint32_t)r << XMC_SEGSHIFT) | XMC_OFFSET(offset);
+#endif
 	}
 	return 0;
 }
@@ -97,8 +110,16 @@ int sim_as_det(xmc_world *w, xmc_adspace *adsp, xmc_caddr eaddr)
 	if (!w || !adsp || w->intr)
 		return XMC_EINVAL;
 	as = as_of(w, adsp, &foreign);
+#if SIM_MUTANT == 33 /* as-det-allows-14: kernel extension region freed */
+	if (((FIXED_REGIONS & ~BIT(14)) & BIT(r)) || !(as->alloc & BIT(r)))
+		return XMC_EINVAL;
+#elif SIM_MUTANT == 34 /* as-det-free-ok: a free region "detaches" */
+	if (FIXED_REGIONS & BIT(r))
+		return XMC_EINVAL;
+#else
 	if ((FIXED_REGIONS & BIT(r)) || !(as->alloc & BIT(r)))
 		return XMC_EINVAL;
+#endif
 	as->alloc &= ~BIT(r);
 	as->srval[r] = XMC_NULLSEGVAL;
 	sync_back(as, adsp, foreign);
@@ -127,8 +148,12 @@ xmc_vmhandle sim_as_geth(xmc_world *w, xmc_adspace *adsp, xmc_caddr addr)
 		return XMC_NULLSEGVAL;
 	h = sim_as_getsrval(w, adsp, addr);
 	s = h == XMC_NULLSEGVAL ? NULL : sim_seg(w, XMC_SRVAL_SID(h));
+#if SIM_MUTANT != 35 /* as-geth-no-hold */
 	if (sim_seg_live(s) && s->holds < UINT16_MAX)
 		s->holds++;
+#else
+	(void)s;
+#endif
 	return h;
 }
 
@@ -142,6 +167,10 @@ void sim_as_puth(xmc_world *w, xmc_adspace *adsp, xmc_vmhandle h)
 	s = sim_seg(w, XMC_SRVAL_SID(h));
 	if (!sim_seg_live(s) || s->holds == 0)
 		return;
+#if SIM_MUTANT == 36 /* as-puth-no-delete: the deferred delete is lost */
+	--s->holds;
+#else
 	if (--s->holds == 0 && s->state == SIM_SEG_PENDING)
 		sim_seg_destroy(w, s);
+#endif
 }

@@ -15,6 +15,16 @@
 
 #include "xmcheck.h"
 
+/*
+ * Planted-bug builds: SIM_MUTANT = N compiles in the one deliberate bug
+ * numbered N in impl/sim/mutants.txt (`make mutants` builds each as its own
+ * plug-in). 0, the default, is the correct simulator; every mutation point
+ * is an `#if SIM_MUTANT == N`, so the normal build is unchanged.
+ */
+#ifndef SIM_MUTANT
+#define SIM_MUTANT 0
+#endif
+
 #define SIM_NPAGES (XMC_MAX_SEGS * XMC_OBJ_PAGES) /* all user pages */
 #define SIM_NFRAMES SIM_NPAGES /* enough for every page to be resident */
 #define SIM_NOFRAME 0xffffu /* vpage.frame of a page on paging space */
