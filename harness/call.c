@@ -30,6 +30,7 @@ static const void *hook(const struct xmc_plugin *pl, int code)
 	case XMP_DMA_READ: return (const void *)pl->dma_read;
 	case XMP_DMA_WRITE: return (const void *)pl->dma_write;
 	case XMP_CLEAR_MOD: return (const void *)pl->clear_mod;
+	case XMP_PROBE: return (const void *)pl->probe;
 	case XMP_DESC_SET: return (const void *)pl;
 	case XMP_XMATTACH: return (const void *)pl->xmattach;
 	case XMP_XMDETACH: return (const void *)pl->xmdetach;
@@ -151,6 +152,7 @@ static int64_t call_step(struct hx_impl *im, const struct xmp_op *op)
 	case XMP_CLEAR_MOD: return pl->clear_mod(w, sid, pg);
 	case XMP_DMA_READ:
 		return pl->dma_read(w, sid, pg, im->scratch, (uint32_t)a[2]);
+	case XMP_PROBE: return pl->probe(w, (int)a[0], (uint32_t)a[1]);
 	}
 	xmp_fill((uint32_t)a[3], im->scratch, (uint32_t)a[2]);
 	if (op->code == XMP_POKE)

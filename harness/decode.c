@@ -40,6 +40,7 @@ static const uint8_t weight[XMP_NCODES] = {
 	[XMP_IO_ERROR] = 3, [XMP_PAGER_IO] = 3, [XMP_WAIT] = 3,
 	[XMP_SET_ENV] = 3, [XMP_POKE] = 4, [XMP_DMA_READ] = 3,
 	[XMP_DMA_WRITE] = 3, [XMP_CLEAR_MOD] = 2, [XMP_DESC_SET] = 2,
+	[XMP_PROBE] = 5,
 	[XMP_XMATTACH] = 14, [XMP_XMDETACH] = 4, [XMP_XMEMIN] = 10,
 	[XMP_XMEMOUT] = 10, [XMP_XMEMDMA] = 18, [XMP_AS_ATT] = 4,
 	[XMP_AS_DET] = 3, [XMP_GETADSP] = 1, [XMP_AS_GETH] = 3,
@@ -264,6 +265,34 @@ static void gen_desc_set(struct xmp_src *s, struct shadow *sh,
 	op->a[4] = pick_addr(s, sh);
 }
 
+/*
+ * A probe: often of a page under DMA, through any mapping of its segment
+ * (in any process), since every alias must see the page invalid.
+ */
+static void gen_probe(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
+{
+	int h = xmp_byte(s) < 150 ? pick_hidden(s, sh) : -1, seg = -1;
+	uint32_t a = h >= 0 ? sh->dma[h].addr : 0;
+	if (h >= 0)
+		seg = sh->map[sh->cur][XMC_REGION(a)];
+	op->a[0] = sh->cur;
+	op->a[1] = pick_addr(s, sh);
+	if (seg < 0)
+		return;
+	int pids[XMC_MAX_PROCS * 16], regs[XMC_MAX_PROCS * 16], n = 0;
+	for (int pid = 0; pid < sh->nprocs; pid++)
+		for (int r = 0; r < 16; r++)
+			if (sh->map[pid][r] == seg) {
+				pids[n] = pid;
+				regs[n++] = r;
+			}
+	int i = n ? xmp_byte(s) % n : 0;
+	if (n) {
+		op->a[0] = pids[i];
+		op->a[1] = ((uint32_t)regs[i] << XMC_SEGSHIFT) | XMC_OFFSET(a);
+	}
+}
+
 static void gen_step(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
 {
 	uint8_t b;
@@ -286,6 +315,7 @@ static void gen_step(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
 	case XMP_DMA_READ:
 	case XMP_DMA_WRITE: gen_bytes_step(s, sh, op); return;
 	case XMP_DESC_SET: gen_desc_set(s, sh, op); return;
+	case XMP_PROBE: gen_probe(s, sh, op); return;
 	}
 	int h = op->code == XMP_WAIT ? pick_hidden(s, sh) : -1;
 	if (h >= 0) {

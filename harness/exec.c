@@ -119,14 +119,19 @@ void hx_diverge(struct hx_exec *x, struct hx_ctx *c, const char *field,
 		c->opi < c->p->n ? &c->p->op[c->opi] : NULL;
 	d->impl = c->ii;
 	d->op = c->opi;
-	d->clause = op && XMP_IS_SVC(op->code) ? blame(x, c->ev, mask) : -1;
+	d->clause = !op			     ? -1
+		    : XMP_IS_SVC(op->code)	     ? blame(x, c->ev, mask)
+		    : op->code == XMP_PROBE ? c->ev->cause
+					     : -1;
 	snprintf(d->field, sizeof d->field, "%s", field);
 	snprintf(d->expected, sizeof d->expected, "%s", expected);
 	snprintf(d->observed, sizeof d->observed, "%s", observed);
 	snprintf(d->signature, sizeof d->signature, "%s/%s/%s/%s",
 		 x->impl[c->ii].pl->name,
-		 !op ? "sweep" : XMP_IS_SVC(op->code) ? xmp_ops[op->code].name
-						      : "step",
+		 !op			     ? "sweep"
+		 : XMP_IS_SVC(op->code) || op->code == XMP_PROBE
+			 ? xmp_ops[op->code].name
+			 : "step",
 		 d->clause >= 0 ? x->spec->clauses[d->clause].id
 		 : op		? xmp_ops[op->code].name
 				: "end",

@@ -204,6 +204,17 @@ static void check_step(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 	struct hx_impl *im = &x->impl[c->ii];
 	const struct xmp_op *op = &c->p->op[c->opi];
 	hx_trace_ret(x, c, ret, NULL);
+	if (op->code == XMP_PROBE) {
+		static const char *const res[] = {"fault", "load completes"};
+		if (ret != c->ev->rets[0])
+			hx_diverge(x, c, "probe", HX_F_VALID,
+				   res[c->ev->rets[0] & 1],
+				   ret == 0 ? res[0] : ret == 1 ? res[1]
+						     : "cannot tell");
+		else
+			cmp_touched(x, c);
+		return;
+	}
 	if (ret != 0) {
 		hx_diverge(x, c, "step", HX_F_RET, "done (0)", "refused (non-zero)");
 		return;

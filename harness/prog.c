@@ -52,6 +52,7 @@ const struct xmp_opdef xmp_ops[XMP_NCODES] = {
 			   {SEG, OFF, {"len", XMP_A_SMALL, 1, 4096},
 			    ADDR("pattern")}},
 	[XMP_CLEAR_MOD] = {"clear_mod", 2, XMC_CAP_MODIFIED, {SEG, PAGE}},
+	[XMP_PROBE] = {"probe", 2, XMC_CAP_PROBE, {PID, ADDR("addr")}},
 	[XMP_DESC_SET] = {"desc_set", 5, 0,
 			  {SLOT("dp"), INT("aspace_id"), ADDR("subspace_id"),
 			   ADDR("subspace_id2"), ADDR("uaddr")}},

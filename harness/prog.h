@@ -44,6 +44,7 @@ enum xmp_code {
 	XMP_DMA_READ, /* seg off len */
 	XMP_DMA_WRITE, /* seg off len pattern */
 	XMP_CLEAR_MOD, /* seg page */
+	XMP_PROBE, /* pid addr: observation, result compared */
 	XMP_DESC_SET, /* slot aspace_id subspace_id subspace_id2 uaddr */
 	/* services, in enum mdl_svc order */
 	XMP_XMATTACH, /* addr count dp segflag */

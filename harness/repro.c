@@ -206,6 +206,10 @@ static void emit_call(FILE *f, const struct xmp_op *op)
 		fprintf(f, "\tr = pl->dma_read(w, 0x%x, %u, buf, %u);\n", sid,
 			(unsigned)a[1], (unsigned)a[2]);
 		return;
+	case XMP_PROBE:
+		fprintf(f, "\tr = pl->probe(w, %d, 0x%xu);\n", (int)a[0],
+			(unsigned)a[1]);
+		return;
 	case XMP_DESC_SET:
 		fprintf(f, "\tdp[%d] = (struct xmc_xmem){%d, 0x%xu, 0x%xu, 0x%xu};"
 			   "\n\tr = 0;\n", (int)a[0], (int)a[1], (unsigned)a[2],
@@ -291,7 +295,11 @@ static void emit_checks(FILE *f, int i, const struct xmp_op *op,
 			const struct after *a, int mod)
 {
 	int slot = slot_of(op);
-	if (a->ev.kind == MDL_EV_STEP)
+	if (op->code == XMP_PROBE)
+		fprintf(f, "\tprintf(\"op %d probe: %%ld\\n\", r);\n\tif (r != %d)\n"
+			   "\t\tfail(%d, \"probe (1 = load completes)\", r, %d);\n",
+			i, (int)a->ev.rets[0], i, (int)a->ev.rets[0]);
+	else if (a->ev.kind == MDL_EV_STEP)
 		fprintf(f, "\tif (r)\n\t\tfail(%d, \"step refused\", r, 0);\n", i);
 	else
 		emit_ret(f, i, op, &a->ev);

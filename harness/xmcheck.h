@@ -105,8 +105,9 @@ enum xmc_cap {
 	XMC_CAP_INTERRUPT = 1u << 8, /* set_env: interrupt level */
 	XMC_CAP_DMA_DEVICE = 1u << 9, /* dma_read / dma_write */
 	XMC_CAP_MODIFIED = 1u << 10, /* modified bit observable, clear_mod */
+	XMC_CAP_PROBE = 1u << 11, /* probe: a processor load, as it would go */
 };
-#define XMC_CAP_ALL 0x7ffu
+#define XMC_CAP_ALL 0xfffu
 
 /* DMA state of one page, as observed (docs/WORLD.md, "Page state"). */
 struct xmc_page_state {
@@ -213,6 +214,12 @@ struct xmc_plugin {
 			  struct xmc_page_state *out);
 	int (*peek)(xmc_world *w, uint32_t sid, uint32_t off, void *buf,
 		    uint32_t len);
+	/*
+	 * Would a processor load by process pid at addr complete now, through
+	 * that process's own mapping (docs/WORLD.md, "Probes")? 1 yes, 0 it
+	 * would fault, -1 cannot tell. Must not change the world.
+	 */
+	int (*probe)(xmc_world *w, int pid, xmc_caddr addr);
 };
 
 /* The one exported symbol of a plug-in .so. */

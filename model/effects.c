@@ -71,7 +71,7 @@ static void range_pages(struct mdl_world *m, const struct xmp_op *op,
 		if (effect == E_MARK_MODIFIED_RANGE)
 			p->mod = 1;
 		else if (!p->in_mem)
-			p->in_mem = 1, p->mod = 0;
+			p->in_mem = 1, p->mod = 0, p->by = (uint16_t)(m->clause_now + 1);
 	}
 }
 
@@ -112,10 +112,11 @@ static void hold(struct mdl_world *m, uint32_t srval, int delta)
 	}
 }
 
-static void page_effect(int effect, struct mdl_page *p)
+static void page_effect(int effect, struct mdl_page *p, int clause)
 {
 	if (!p)
 		return;
+	p->by = (uint16_t)(clause + 1);
 	switch (effect) {
 	case E_HIDE_INC: p->hide++; break;
 	case E_HIDE_DEC: if (p->hide) p->hide--; break;
@@ -154,7 +155,7 @@ void mdlw_effect(struct mdl_world *m, int effect, const struct xmp_op *op,
 		return;
 	case E_RELEASE: hold(m, (uint32_t)op->a[1], -1); return;
 	}
-	page_effect(effect, dma_page(m, op));
+	page_effect(effect, dma_page(m, op), m->clause_now);
 }
 
 int mdl_page_state(const struct mdl_world *m, int seg, uint32_t page,

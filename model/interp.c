@@ -289,6 +289,7 @@ void mdl_eval(struct mdl_world *m, const struct xmp_op *op,
 	ev->nfired = 0;
 	ev->nrets = 0;
 	ev->ntouched = 0;
+	ev->cause = -1;
 	ev->rule = MDL_RULE_ANY;
 	m->rc.valid = 0;
 	m->op = op;
@@ -399,6 +400,7 @@ int mdl_commit(struct mdl_world *m, const struct xmp_op *op,
 		adopt_frame(m, op, ret);
 	for (int i = 0; i < ev->nfired; i++) {
 		const struct mdl_clause *c = &m->spec->clauses[ev->fired[i]];
+		m->clause_now = c->index;
 		for (int e = 0; e < c->neffects; e++)
 			mdlw_effect(m, c->effects[e], op, ret);
 	}

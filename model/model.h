@@ -47,6 +47,7 @@ struct mdl_eval {
 	uint16_t nfired; /* clauses in fired[] */
 	uint16_t fired[MDL_MAX_FIRED]; /* spec clause indexes, spec order */
 	int64_t rets[MDL_MAX_RETS * 2]; /* allowed return values */
+	int16_t cause; /* probe: clause that last changed the page, or -1 */
 	uint16_t ntouched; /* pages in touched[] */
 	struct mdl_page_ref touched[MDL_MAX_TOUCHED]; /* pages to observe */
 };

@@ -121,6 +121,21 @@ int mdlw_step_legal(struct mdl_world *m, const struct xmp_op *op,
 		return a[0] == 0 || a[0] == 1;
 	case XMP_DESC_SET:
 		return a[0] >= 0 && a[0] < XMC_MAX_DESCS;
+	case XMP_PROBE: {
+		int k;
+		uint32_t pg;
+		if (a[0] < 0 || a[0] >= m->nprocs)
+			return 0;
+		ev->rets[0] = mdlw_probe(m, (int)a[0], a[1], &k, &pg);
+		ev->nrets = 1;
+		ev->rule = MDL_RULE_VALUES;
+		if (k >= 0) {
+			const struct mdl_page *p = mdlw_page(m, k, pg);
+			ev->cause = (int16_t)(p->by - 1);
+			touch(ev, k, pg);
+		}
+		return 1;
+	}
 	case XMP_POKE:
 		if (a[2] > 8192 || !seg_range_ok(m, a[0], a[1], a[2], 1))
 			return 0;
@@ -234,7 +249,10 @@ void mdlw_step_apply(struct mdl_world *m, const struct xmp_op *op)
 		xmp_fill((uint32_t)a[3], buf, (uint32_t)a[2]);
 		write_bytes(m, (int)a[0], a[1], buf, a[2], 0);
 		return;
-	case XMP_DMA_READ: return;
+	case XMP_DMA_READ:
+	case XMP_PROBE: return;
 	}
-	page_step_apply(op, step_page(m, op));
+	struct mdl_page *p = step_page(m, op);
+	p->by = 0;
+	page_step_apply(op, p);
 }

@@ -89,6 +89,6 @@ const int mdl_neffects = sizeof mdl_effect_names / sizeof mdl_effect_names[0];
 const char *const mdl_cap_names[] = {
 	"procs",   "seg_delete", "protect",   "pin",
 	"pageout", "io_error",	 "pager_io",  "waiters",
-	"interrupt", "dma_device", "modified",
+	"interrupt", "dma_device", "modified", "probe",
 };
 const int mdl_ncaps = sizeof mdl_cap_names / sizeof mdl_cap_names[0];

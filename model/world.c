@@ -236,3 +236,26 @@ const struct mdl_range *mdlw_range(struct mdl_world *m, int slot, int64_t u,
 	}
 	return rc;
 }
+
+/* WORLD.md "Probes": a load by process pid at addr, without side effects. */
+int mdlw_probe(struct mdl_world *m, int pid, int64_t addr, int *seg,
+	       uint32_t *page)
+{
+	*seg = -1;
+	if (addr < 0 || addr > 0xffffffffll)
+		return 0;
+	const xmc_adspace *as = &m->proc[pid].as;
+	uint32_t r = XMC_REGION((uint32_t)addr);
+	if (!(as->alloc & (0x80000000u >> r)))
+		return 0;
+	int k = mdlw_sid_seg(m, as->srval[r]);
+	if (k < 0 || m->seg[k].deleted)
+		return 0;
+	uint32_t pg = XMC_OFFSET((uint32_t)addr) / XMC_PAGE_SIZE;
+	const struct mdl_page *p = cpage(m, k, pg);
+	if (!p)
+		return 0;
+	*seg = k;
+	*page = pg;
+	return p->in_mem && p->valid && p->prot != XMC_PROT_NONE;
+}

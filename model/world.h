@@ -21,6 +21,7 @@ struct mdl_page {
 	uint16_t hide; /* hide count */
 	uint16_t waiters; /* waiting processes */
 	int32_t frame; /* adopted frame (W8) while pinned, else NONE */
+	uint16_t by; /* 1 + clause whose effect last changed it, 0 = a step */
 };
 
 struct mdl_seg {
@@ -65,6 +66,7 @@ struct mdl_world {
 	uint32_t kdirty_lo[XMC_KBUFS], kdirty_hi[XMC_KBUFS]; /* written */
 	struct mdl_range rc; /* range cache of the current op */
 	const struct xmp_op *op; /* op being evaluated */
+	int clause_now; /* clause whose effects are being applied */
 };
 
 /* world.c */
@@ -83,6 +85,8 @@ void mdlw_step_apply(struct mdl_world *m, const struct xmp_op *op);
 void mdlw_effect(struct mdl_world *m, int effect, const struct xmp_op *op,
 		 int64_t ret);
 int mdlw_region_eligible(int r);
+int mdlw_probe(struct mdl_world *m, int pid, int64_t addr, int *seg,
+	       uint32_t *page);
 uint8_t *mdlw_bytes(struct mdl_world *m, int seg, uint32_t page);
 void mdlw_proc_init(struct mdl_proc *p, int pid);
 
