@@ -41,7 +41,7 @@ LDLIBS    += $(shell pkg-config --libs $(PKGS)) -ldl
 TEST_LIBS := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 
 MODEL_SRC := model/world.c model/steps.c model/effects.c model/interp.c \
-             model/tables.c model/spec_load.c model/expr.c
+             model/tables.c model/spec_load.c model/spec_files.c model/expr.c
 CORE_SRC  := harness/prog.c harness/decode.c harness/exec.c \
              harness/call.c harness/observe.c \
              harness/findings.c harness/minimize.c
@@ -71,6 +71,7 @@ ifeq ($(LINUX),1)
   TESTS   += $(BUILD)/tests/test_linux
 endif
 
+.SECONDARY:
 .PHONY: FORCE all check sanitize coverage bench clean test-run deps conformance \
         mutants
 all: $(XMCHECK) $(PLUGINS)
@@ -167,7 +168,8 @@ MUT_NAMES := $(foreach m,$(MUT_LIST),$(word 2,$(subst :, ,$(m))))
 # $(1) = N, $(2) = name
 define MUT_RULES
 MUT_OBJ_$(2) := $(patsubst %.c,$(BUILD)/mutants/obj/$(2)/%.o,$(SIM_SRC) impl/sim/so.c)
-$$(MUT_OBJ_$(2)): $(BUILD)/mutants/obj/$(2)/%.o: %.c $(MUT_TABLE)
+$$(MUT_OBJ_$(2)): $(BUILD)/mutants/obj/$(2)/%.o: %.c $(MUT_TABLE) \
+  $(wildcard $(BUILD)/flags)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS) -DSIM_MUTANT=$(1) -MMD -MP -c $$< -o $$@
 $(BUILD)/mutants/$(2).so: $$(MUT_OBJ_$(2))

@@ -207,6 +207,12 @@ int mdl_spec_load_mem(int nfiles, const char *const *names,
 
 void mdl_spec_free(struct mdl_spec *s);
 
+/* Load from buffers with an origin name (spec_files.c's way in). */
+int mdl_load_bufs(int nfiles, const char *const *names,
+		  const char *const *bufs, const size_t *lens,
+		  const char *origin, struct mdl_spec **out, char *err,
+		  size_t errlen);
+
 /* Find a clause by id; -1 when absent. */
 int mdl_spec_find(const struct mdl_spec *s, const char *id);
 
