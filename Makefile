@@ -62,7 +62,7 @@ IMPLS     := --impl sim $(if $(filter 1,$(LINUX)),--impl linux)
 LIB_OBJ   := $(call obj,$(MODEL_SRC) $(CORE_SRC) $(IMPL_SRC)) \
              $(BUILD)/spec_builtin.o
 XMCHECK   := $(BUILD)/xmcheck
-PLUGINS   := $(BUILD)/plugins/sim.so
+PLUGINS   := $(BUILD)/plugins/sim.so $(BUILD)/plugins/template.so
 TESTS     := $(BUILD)/tests/test_spec $(BUILD)/tests/test_sim \
              $(BUILD)/tests/test_clauses \
              $(BUILD)/tests/test_model
@@ -102,6 +102,10 @@ $(XMCHECK): $(call obj,$(CLI_SRC)) $(BUILD)/libxmcheck.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/plugins/sim.so: $(call obj,$(SIM_SRC) impl/sim/so.c)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -shared -o $@ $^
+
+$(BUILD)/plugins/template.so: $(call obj,impl/template/template.c)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -shared -o $@ $^
 

@@ -85,6 +85,11 @@ expect 0 "$X" replay "$T/ok.prog" --impl sim --impl "$B/plugins/sim.so"
 grep -q 'xmattach.attach-one' "$T/out" && ok || bad "replay trace lacks clause"
 grep -q '^result sim: pass' "$T/out" && ok || bad "replay result"
 
+# The vendor template loads; with no steps every program stops unsupported.
+expect 0 "$X" run --impl "$B/plugins/template.so" --runs 50
+grep -q '0 undefined, 50 unsupported' "$T/out" && ok ||
+	bad "template: $(grep stopped "$T/out")"
+
 for c in run replay spec; do
 	expect 0 "$X" $c --help
 	grep -q "^Usage: xmcheck $c" "$T/out" && ok || bad "$c --help"
