@@ -186,3 +186,18 @@ mutants: deps
 	XMCHECK=build/release/xmcheck MUTDIR=build/release/mutants \
 	  SEED=$(MUT_SEED) RUNS=$(MUT_RUNS) sh tools/mutants.sh $(MUT_TABLE)
 # ---- mutants ---- end ----
+
+# ---- linux mutant: a planted bug in the Linux shim ---- begin ----
+# build/<mode>/mutants/linux-skip-alias.so: the shim sources and so.c compiled
+# with -DLNX_MUTANT=1 (the first hide of a page leaves the first alias of its
+# segment only), objects under build/<mode>/mut-linux/. Run it with
+# `xmcheck run --impl build/release/mutants/linux-skip-alias.so`: the probes
+# must find it (xmemdma.hide-first).
+LNXMUT_OBJ := $(patsubst %.c,$(BUILD)/mut-linux/%.o,$(LNX_SRC) impl/linux/so.c)
+$(LNXMUT_OBJ): $(BUILD)/mut-linux/%.o: %.c $(BUILD)/flags
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DLNX_MUTANT=1 -MMD -MP -c $< -o $@
+$(BUILD)/mutants/linux-skip-alias.so: $(LNXMUT_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -shared -o $@ $^
+# ---- linux mutant ---- end ----

@@ -108,6 +108,7 @@ static const char main_help[] =
 	"  minimize  shrink a diverging program, keeping its signature\n"
 	"  corpus    replay program files, check their stated outcomes\n"
 	"  repro     write a standalone C reproducer of a program\n"
+	"  gen       print one generated program of a seed\n"
 	"  spec      check or list a spec\n\n"
 	"'xmcheck COMMAND --help' describes each.\n";
 
@@ -119,6 +120,7 @@ static const struct option long_opts[] = {
 	{"profile", required_argument, 0, O_PROFILE},
 	{"seed", required_argument, 0, O_SEED},
 	{"runs", required_argument, 0, O_RUNS},
+	{"program", required_argument, 0, O_RUNS},
 	{"spec", required_argument, 0, O_SPEC},
 	{"trace", required_argument, 0, O_TRACE},
 	{"summary-json", required_argument, 0, O_SUMMARY},
@@ -366,6 +368,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "run"))
 		return hx_cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "gen"))
+		return hx_cmd_gen(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "repro"))
 		return hx_cmd_repro(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "corpus"))

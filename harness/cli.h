@@ -53,6 +53,7 @@ int hx_cmd_run(int argc, char **argv);
 int hx_cmd_minimize(int argc, char **argv);
 int hx_cmd_corpus(int argc, char **argv);
 int hx_cmd_repro(int argc, char **argv);
+int hx_cmd_gen(int argc, char **argv);
 
 /* The spec compiled into the binary (tools/embed.c). */
 int hx_spec_builtin(struct mdl_spec **out, char *err, size_t errlen);

@@ -288,3 +288,32 @@ int hx_cmd_minimize(int argc, char **argv)
 	hx_cli_teardown(&x, spec);
 	return r;
 }
+
+static const char gen_help[] =
+	"Usage: xmcheck gen --seed N --program I [--profile P] [--impl ...]\n"
+	"Print program I of the run `xmcheck run --seed N` would make (with the\n"
+	"same --profile and --impl, which decide what may be generated), as\n"
+	"text: the program a divergence message names, ready for replay.\n";
+
+int hx_cmd_gen(int argc, char **argv)
+{
+	struct hx_opts o = {.profile = XMC_PROFILE_POWER, .seed = 1,
+			    .max_ops = 48};
+	static struct xmp_prog p;
+	static char text[XMP_MAX_OPS * 160];
+	struct hx_exec x;
+	struct mdl_spec *spec;
+	int r = hx_cli_opts("gen", gen_help, argc, argv, &o);
+	if (r >= 0)
+		return r;
+	if (optind < argc)
+		return hx_cli_usage("gen", "unexpected argument", argv[optind]);
+	if ((r = hx_cli_setup("gen", &o, &x, &spec)))
+		return r;
+	gen(&o, o.runs, hx_common_caps(&x), &p);
+	xmp_print(&p, text, sizeof text);
+	printf("# program %" PRIu64 " of seed %" PRIu64 "\n# profile: %s\n%s",
+	       o.runs, o.seed, hx_profile_name(o.profile), text);
+	hx_cli_teardown(&x, spec);
+	return 0;
+}

@@ -29,13 +29,13 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void gen(uint64_t seed, uint64_t i, struct xmp_prog *p)
+static void gen(uint64_t seed, uint64_t i, uint32_t caps, struct xmp_prog *p)
 {
 	struct xmp_src src;
 	uint64_t st = seed ^ (i * 0x9e3779b97f4a7c15ull);
 	xmp_src_rng(&src, xmp_splitmix(&st));
 	int n = 4 + (int)(xmp_rng_next(src.rng) % 48);
-	xmp_decode(&src, n, XMC_CAP_ALL, XMC_PROFILE_POWER, p);
+	xmp_decode(&src, n, caps, XMC_PROFILE_POWER, p);
 }
 
 /* The model on its own: evaluate, choose its own answer, commit. */
@@ -47,7 +47,7 @@ static uint64_t model_alone(const struct mdl_spec *s, uint64_t n,
 	struct xmp_prog p;
 	uint64_t ops = 0;
 	for (uint64_t i = 0; i < n; i++) {
-		gen(seed, i, &p);
+		gen(seed, i, XMC_CAP_ALL, &p);
 		mdl_reset(m);
 		for (int j = 0; j < p.n; j++) {
 			mdl_eval(m, &p.op[j], &ev);
@@ -77,7 +77,7 @@ static void paired(const struct mdl_spec *s, const struct xmc_plugin *pl,
 	struct xmp_prog p;
 	double t = now();
 	for (uint64_t i = 0; i < n; i++) {
-		gen(seed, i, &p);
+		gen(seed, i, hx_common_caps(&x), &p);
 		hx_run(&x, &p, NULL);
 	}
 	t = now() - t;
@@ -103,7 +103,7 @@ int main(int argc, char **argv)
 	uint64_t ops = 0;
 	double t = now();
 	for (uint64_t i = 0; i < n; i++) {
-		gen(seed, i, &p);
+		gen(seed, i, XMC_CAP_ALL, &p);
 		ops += (uint64_t)p.n;
 	}
 	t = now() - t;

@@ -2,9 +2,9 @@
  * test_linux.c - Check tests of the Linux shim, calling lnx_plugin's hooks
  * directly: for each failure condition of WORLD.md W4..W9 one case that
  * fails and one that does not, hiding at every alias, device DMA while
- * hidden, the address-space services and reset. After most cases the
- * shim's tables are compared with Linux (lnx_xcheck: a probe per page per
- * alias).
+ * hidden, the address-space services, reset and the probe hook (Linux's
+ * answer, and no state change). After most cases the shim's tables are
+ * compared with Linux (lnx_xcheck: a probe per page per alias).
  */
 #include <check.h>
 #include <stdint.h>
@@ -16,6 +16,7 @@
 static const struct xmc_plugin *P = &lnx_plugin;
 static xmc_world *W;
 static uint8_t kb[XMC_KBUF_SIZE];
+static int PROFILE; /* of W */
 
 #define A(r, page, off) (((uint32_t)(r) << 28) | ((page)*4096u + (off)))
 #define NOSEG 0x007f0000u /* a register of a fixed region: no user segment */
@@ -23,6 +24,7 @@ static uint8_t kb[XMC_KBUF_SIZE];
 static xmc_world *mk(int profile)
 {
 	struct xmc_config cfg = {profile, 1};
+	PROFILE = profile;
 	char err[256] = "";
 	xmc_world *w = P->create(&cfg, err, sizeof err);
 	ck_assert_msg(w != NULL, "create: %s", err);
@@ -447,6 +449,95 @@ START_TEST(t_procs)
 }
 END_TEST
 
+/* ---- probe: a processor load through the process's own mapping ---- */
+
+/* probe() and the page's state: the probe must change nothing. */
+static int probe_same(int pid, uint32_t addr, uint32_t sid, uint32_t page)
+{
+	struct xmc_page_state before = st(sid, page), after;
+	unsigned err = lnx_errors(W);
+	int r = P->probe(W, pid, addr);
+	after = st(sid, page);
+	ck_assert_mem_eq(&before, &after, sizeof before);
+	ck_assert_int_eq(P->probe(W, pid, addr), r); /* nothing moved */
+	ck_assert_uint_eq(lnx_errors(W), err);	     /* tables agree */
+	return r;
+}
+
+START_TEST(t_probe_basic)
+{
+	uint32_t s = seg(3, 0, 0, 3);
+	ck_assert_int_eq(probe_same(0, A(3, 0, 0), s, 0), 1); /* mapped RW */
+	ck_assert_int_eq(probe_same(0, A(3, 2, 4095), s, 2), 1);
+	ck_assert_int_eq(P->probe(W, 0, A(3, 3, 0)), 0); /* undefined page */
+	ck_assert_int_eq(P->probe(W, 0, A(4, 0, 0)), 0); /* free region */
+	ck_assert_int_eq(P->probe(W, 0, A(2, 0, 0)), 0); /* fixed region */
+	ck_assert_int_eq(P->probe(W, 0, A(14, 0, 0)), 0);
+	ck_assert_int_eq(P->probe(W, 1, A(3, 0, 0)), 0); /* no process 1 */
+	ck_assert_int_eq(P->probe(W, 7, A(3, 0, 0)), -1);
+	ck_assert_int_eq(P->protect(W, s, 1, XMC_PROT_RO), 0);
+	ck_assert_int_eq(probe_same(0, A(3, 1, 9), s, 1), 1); /* RO reads */
+	ck_assert_int_eq(P->protect(W, s, 1, XMC_PROT_NONE), 0);
+	ck_assert_int_eq(probe_same(0, A(3, 1, 9), s, 1), 0); /* no access */
+	ck_assert_int_eq(P->protect(W, s, 1, XMC_PROT_RW), 0);
+	ck_assert_int_eq(probe_same(0, A(3, 1, 9), s, 1), 1);
+	ck_assert_int_eq(P->poke(W, s, 8192, "x", 1), 0);
+	ck_assert_int_eq(P->page_out(W, s, 2), 0);
+	ck_assert_int_eq(probe_same(0, A(3, 2, 0), s, 2), 0); /* paged out */
+	ck_assert_int_eq(st(s, 2).in_memory, 0);	      /* not paged in */
+	ck_assert_int_eq(P->page_in(W, s, 2), 0);
+	ck_assert_int_eq(probe_same(0, A(3, 2, 0), s, 2), 1);
+	ck_assert_int_eq(P->as_det(W, P->getadsp(W), A(3, 0, 0)), 0);
+	ck_assert_int_eq(P->probe(W, 0, A(3, 0, 0)), 0); /* detached */
+}
+END_TEST
+
+START_TEST(t_probe_delete)
+{
+	uint32_t s = seg(1, 1, 0, 5);
+	xmc_adspace *as = P->getadsp(W);
+	ck_assert_uint_eq(P->as_geth(W, as, A(5, 0, 0)), XMC_SRVAL(s, 0));
+	ck_assert_int_eq(P->seg_delete(W, s), 0); /* pending: still live */
+	ck_assert_int_eq(probe_same(0, A(5, 65535, 0), s, 65535), 1);
+	P->as_puth(W, as, XMC_SRVAL(s, 0));
+	ck_assert_int_eq(P->probe(W, 0, A(5, 65535, 0)), 0); /* deleted */
+	ck_assert_uint_eq(lnx_errors(W), 0);
+}
+END_TEST
+
+/* A hidden page faults through BOTH aliases (two processes) and a third
+ * mapping in the first process, and loads again after the last unhide. On
+ * powerpc nothing is hidden. */
+START_TEST(t_probe_hide_aliases)
+{
+	static const int pid[3] = {0, 1, 0}, reg[3] = {3, 7, 9};
+	int hidden = PROFILE == XMC_PROFILE_POWER;
+	uint32_t s = seg(2, 0, 0, 3);
+	ck_assert_int_eq(P->proc_new(W, 1), 0);
+	ck_assert_int_eq(P->map(W, 1, 7, s, 1), 0);
+	struct xmc_xmem d = attach(A(3, 0, 0), 8192);
+	ck_assert_int_eq(P->pin(W, s, 1), 0);
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(probe_same(pid[i], A(reg[i], 1, 5), s, 1), 1);
+	ck_assert_int_ne(P->xmemdma(W, &d, A(3, 1, 0), XMEM_HIDE), XMEM_FAIL);
+	ck_assert_int_eq(st(s, 1).valid, !hidden);
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(probe_same(pid[i], A(reg[i], 1, 5), s, 1),
+				 !hidden);
+	ck_assert_int_eq(probe_same(1, A(7, 0, 5), s, 0), 1); /* other page */
+	ck_assert_int_eq(P->map(W, 0, 9, s, 0), 0); /* mapped while hidden */
+	ck_assert_int_ne(P->xmemdma(W, &d, A(3, 1, 0), XMEM_HIDE), XMEM_FAIL);
+	ck_assert_int_ne(P->xmemdma(W, &d, A(3, 1, 0), XMEM_UNHIDE), XMEM_FAIL);
+	for (int i = 0; i < 3; i++) /* one hide left */
+		ck_assert_int_eq(probe_same(pid[i], A(reg[i], 1, 5), s, 1),
+				 !hidden);
+	ck_assert_int_ne(P->xmemdma(W, &d, A(3, 1, 0), XMEM_UNHIDE), XMEM_FAIL);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(probe_same(pid[i], A(reg[i], 1, 5), s, 1), 1);
+	ck_assert_int_eq(st(s, 1).valid, 1);
+}
+END_TEST
+
 /* ---- reset ---- */
 
 START_TEST(t_reset)
@@ -565,6 +656,9 @@ START_TEST(t_caps)
 	ck_assert_ptr_nonnull(P->cap_reason(W, XMC_CAP_WAITERS));
 	ck_assert_ptr_null(P->pager_io);
 	ck_assert_ptr_null(P->wait);
+	ck_assert_ptr_nonnull(P->probe);
+	ck_assert_uint_eq(c & XMC_CAP_PROBE, XMC_CAP_PROBE);
+	ck_assert_uint_eq(P->caps & XMC_CAP_PROBE, XMC_CAP_PROBE);
 	ck_assert_str_eq(P->name, "linux");
 }
 END_TEST
@@ -598,11 +692,16 @@ int main(void)
 				      t_caps,
 				      t_random_consistency,
 				      t_delete_after_posted,
+				      t_probe_basic,
+				      t_probe_delete,
+				      t_probe_hide_aliases,
 				      NULL};
-	const TTest *const ppc[] = {t_powerpc_no_hide, t_xmem_paging, NULL};
+	const TTest *const ppc[] = {t_powerpc_no_hide, t_xmem_paging,
+				    t_probe_basic, t_probe_hide_aliases, NULL};
 	const TTest *const mprot[] = {t_hide_aliases,	    t_xmem_prot,
 				      t_xmem_paging,	    t_reset,
-				      t_random_consistency, NULL};
+				      t_random_consistency, t_probe_basic,
+				      t_probe_hide_aliases, NULL};
 	Suite *s = suite_create("linux");
 	add(s, "power", setup_power, power);
 	add(s, "powerpc", setup_powerpc, ppc);

@@ -54,8 +54,8 @@ finding_of() {
 	done
 }
 
-fmt='%-30s %-6s %-8s %11s %8s %9s\n'
-printf "$fmt" mutant killed profile ops_to_kill seconds repro_ops
+row() { printf '%-30s %-6s %-13s %11s %8s %9s\n' "$@"; }
+row mutant killed profile ops_to_kill seconds repro_ops
 status=0
 while read -r name; do
 	so=$mutdir/$name.so
@@ -90,9 +90,11 @@ while read -r name; do
 			break
 		done
 	fi
+	# a survivor ran on both profiles
+	[ "$killed" = true ] || [ -n "$err" ] || prof=power+powerpc
 	t1=$(now)
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
-	printf "$fmt" "$name" "$killed" "$prof" "$ops" "$secs" "$repro"
+	row "$name" "$killed" "$prof" "$ops" "$secs" "$repro"
 	[ -z "$note" ] || echo "  $name: $note" >&2
 	if [ -n "$err" ]; then
 		echo "  $name: $err" >&2

@@ -28,7 +28,7 @@
 #define LNX_CAPS                                                               \
 	(XMC_CAP_PROCS | XMC_CAP_SEG_DELETE | XMC_CAP_PROTECT | XMC_CAP_PIN |  \
 	 XMC_CAP_PAGEOUT | XMC_CAP_IO_ERROR | XMC_CAP_INTERRUPT |              \
-	 XMC_CAP_DMA_DEVICE | XMC_CAP_MODIFIED)
+	 XMC_CAP_DMA_DEVICE | XMC_CAP_MODIFIED | XMC_CAP_PROBE)
 
 /* Requests the parent posts to a child (handled in order). */
 enum lnx_op {
@@ -158,6 +158,7 @@ int lnx_visible(const struct lnx_page *pg);
 int lnx_map_slot(xmc_world *w, int c, int slot, int k);
 int lnx_unmap_slot(xmc_world *w, int c, int slot, int k);
 int lnx_enact(xmc_world *w, int k, uint32_t page, int prot_changed);
+int lnx_enact_hide(xmc_world *w, int k, uint32_t page);
 int lnx_page_in(xmc_world *w, int k, uint32_t page);
 int lnx_copy(xmc_world *w, const struct lnx_piece *pc, int n, void *kbuf,
 	     int out);
@@ -215,5 +216,8 @@ int lnx_clear_mod(xmc_world *w, uint32_t sid, uint32_t page);
 int lnx_page_state(xmc_world *w, uint32_t sid, uint32_t page,
 		   struct xmc_page_state *out);
 int lnx_peek(xmc_world *w, uint32_t sid, uint32_t off, void *buf, uint32_t len);
+
+/* probe.c: the probe hook, Linux's answer cross-checked with the tables */
+int lnx_probe_load(xmc_world *w, int pid, xmc_caddr addr);
 
 #endif /* LNX_INT_H */

@@ -234,7 +234,7 @@ static int hide_unhide(xmc_world *w, int k, uint32_t page, struct lnx_page *pg,
 		       int flag)
 {
 	if (!(flag & XMEM_UNHIDE)) {
-		if (pg->hide_count++ == 0 && lnx_enact(w, k, page, 0) < 0) {
+		if (pg->hide_count++ == 0 && lnx_enact_hide(w, k, page) < 0) {
 			pg->hide_count = 0; /* undo where it was done */
 			lnx_enact(w, k, page, 0);
 			return -1;

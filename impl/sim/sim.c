@@ -110,4 +110,5 @@ const struct xmc_plugin sim_plugin = {
 	.as_getsrval = sim_as_getsrval,
 	.page_state = sim_page_state,
 	.peek = sim_peek,
+	.probe = sim_probe,
 };

@@ -311,3 +311,26 @@ int sim_peek(xmc_world *w, uint32_t sid, uint32_t off, void *buf, uint32_t len)
 	}
 	return 0;
 }
+
+/*
+ * A processor load by process pid at addr, through its segment registers
+ * and the page table: it completes when the translation finds a resident,
+ * valid frame whose storage key allows loads. Nothing is faulted in.
+ */
+int sim_probe(xmc_world *w, int pid, xmc_caddr addr)
+{
+	if (pid < 0 || pid >= w->nproc)
+		return 0;
+	const xmc_adspace *as = &w->as[pid];
+	uint32_t r = XMC_REGION(addr);
+	if (!(as->alloc & (0x80000000u >> r)))
+		return 0;
+	struct sim_seg *s = sim_seg(w, XMC_SRVAL_SID(as->srval[r]));
+	if (!sim_seg_live(s))
+		return 0;
+	struct sim_vpage *vp = sim_vpage(s, XMC_OFFSET(addr) / XMC_PAGE_SIZE);
+	if (!vp || vp->frame == SIM_NOFRAME)
+		return 0;
+	const struct sim_frame *f = &w->fr[vp->frame];
+	return f->valid && f->key != XMC_PROT_NONE;
+}

@@ -41,6 +41,11 @@ static int walk(const struct win *wn, uint32_t u, uint32_t count,
 			 po = (uint32_t)(a & 0xfff);
 		uint64_t left = end - a;
 
+#if SIM_MUTANT == 38 /* range-region-unchecked: only r0 + 1 is told apart */
+		if (r - wn->r0 != 1)
+			r = wn->r0;
+#endif
+
 		if (n == SIM_MAX_SPANS || r - wn->r0 > 1 || !wn->s[r - wn->r0])
 			return -1;
 		sp[n].s = wn->s[r - wn->r0];
@@ -78,8 +83,13 @@ static int desc_win(xmc_world *w, const struct xmc_xmem *dp, struct win *wn,
 {
 	struct sim_seg *s1, *s2 = NULL;
 
+#if SIM_MUTANT == 37 /* desc-valid-any-aspace: any in-use value is PROC */
+	if (!dp || dp->aspace_id == XMEM_INVAL)
+		return -1;
+#else
 	if (!dp || (dp->aspace_id != XMEM_PROC && dp->aspace_id != XMEM_PROC2))
 		return -1;
+#endif
 	s1 = sim_seg(w, XMC_SRVAL_SID(dp->subspace_id));
 	if (!s1)
 		return -1;
