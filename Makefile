@@ -149,7 +149,8 @@ coverage:
 	$(MAKE) MODE=coverage all
 
 bench: deps
-	$(MAKE) MODE=release all build/release/tests/bench
+	$(MAKE) MODE=release all build/release/tests/bench \
+	  $(if $(filter 1,$(LINUX)),build/release/tests/bench_lnx)
 	sh tests/bench.sh build/release
 
 clean:

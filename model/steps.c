@@ -253,6 +253,9 @@ void mdlw_step_apply(struct mdl_world *m, const struct xmp_op *op)
 	case XMP_PROBE: return;
 	}
 	struct mdl_page *p = step_page(m, op);
-	p->by = 0;
+	uint8_t before = p->in_mem << 2 | p->valid << 1 | (p->prot == XMC_PROT_NONE);
 	page_step_apply(op, p);
+	/* A step that changed what a probe sees takes the blame from clauses. */
+	if (before != (p->in_mem << 2 | p->valid << 1 | (p->prot == XMC_PROT_NONE)))
+		p->by = 0;
 }

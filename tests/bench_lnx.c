@@ -2,12 +2,8 @@
  * bench_lnx.c - ns per op of typical shim services against the raw syscall
  * cost of the mechanism they rest on (median of batches).
  *
- * Not part of the plug-in objects: everything is under LNX_BENCH_MAIN, so
- * the file compiles to nothing in the plug-in and test builds. Build:
- *   gcc -std=c11 -D_GNU_SOURCE -DLNX_BENCH_MAIN -O2 -Iharness
- *       -Iimpl/linux impl/linux/[all .c files] -o /tmp/bench_lnx
+ * A benchmark, not a test: `make bench` builds and runs it (LINUX=1).
  */
-#ifdef LNX_BENCH_MAIN
 #include "lnx_int.h"
 
 #include <fcntl.h>
@@ -250,4 +246,3 @@ int main(void)
 	run();
 	return 0;
 }
-#endif /* LNX_BENCH_MAIN */
