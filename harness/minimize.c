@@ -83,6 +83,29 @@ static int drop_ops(struct mctx *m, struct xmp_prog *p)
 	return changed;
 }
 
+/*
+ * Drop two ops at once, anywhere: a hide and its unhide, a pin and its unpin
+ * are only removable together. Quadratic, so only for short programs.
+ */
+static int drop_pairs(struct mctx *m, struct xmp_prog *p)
+{
+	static struct xmp_prog q;
+	int changed = 0;
+	for (int i = 0; i < p->n && p->n <= 24; i++)
+		for (int j = i + 1; j < p->n; j++) {
+			q.n = 0;
+			for (int k = 0; k < p->n; k++)
+				if (k != i && k != j)
+					q.op[q.n++] = p->op[k];
+			if (q.n > 0 && same(m, &q)) {
+				*p = q;
+				changed = 1;
+				j = i; /* the ops moved up: look again */
+			}
+		}
+	return changed;
+}
+
 /* Simpler values for one argument, simplest first. */
 static int candidates(const struct xmp_argdef *d, int64_t v, int64_t *c)
 {
@@ -139,6 +162,7 @@ int hx_minimize(struct hx_exec *x, struct xmp_prog *p, const char *sig,
 	int start = p->n;
 	for (int round = 1; round <= 8; round++) {
 		int changed = drop_ops(&m, p);
+		changed |= drop_pairs(&m, p);
 		changed |= simplify_args(&m, p);
 		if (progress) {
 			snprintf(line, sizeof line,
