@@ -270,18 +270,6 @@ static int check_move(struct hx_exec *x, struct hx_ctx *c)
 	return 0;
 }
 
-static int desc_slot(const struct xmp_op *op)
-{
-	switch (op->code) {
-	case XMP_XMATTACH: return (int)op->a[2];
-	case XMP_XMDETACH:
-	case XMP_XMEMDMA: return (int)op->a[0];
-	case XMP_XMEMIN:
-	case XMP_XMEMOUT: return (int)op->a[3];
-	}
-	return -1;
-}
-
 void hx_check(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 {
 	struct hx_impl *im = &x->impl[c->ii];
@@ -298,7 +286,7 @@ void hx_check(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 		return;
 	}
 	hx_trace_ret(x, c, ret, NULL);
-	int slot = desc_slot(op);
+	int slot = xmp_desc_slot(op);
 	if (slot >= 0 && cmp_desc(x, c, slot))
 		return;
 	if ((op->code == XMP_XMEMIN || op->code == XMP_XMEMOUT) &&

@@ -146,6 +146,18 @@ void xmp_fill(uint32_t pattern, uint8_t *buf, uint32_t len)
 	}
 }
 
+int xmp_desc_slot(const struct xmp_op *op)
+{
+	switch (op->code) {
+	case XMP_XMATTACH: return (int)op->a[2];
+	case XMP_XMDETACH:
+	case XMP_XMEMDMA: return (int)op->a[0];
+	case XMP_XMEMIN:
+	case XMP_XMEMOUT: return (int)op->a[3];
+	}
+	return -1;
+}
+
 int xmp_find_op(const char *name)
 {
 	for (int c = 0; c < XMP_NCODES; c++)

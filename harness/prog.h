@@ -138,6 +138,9 @@ int xmp_valid(const struct xmp_op *op);
 /* The bytes a poke or dma_write with this pattern writes. */
 void xmp_fill(uint32_t pattern, uint8_t *buf, uint32_t len);
 
+/* The descriptor slot a service op takes, or -1. */
+int xmp_desc_slot(const struct xmp_op *op);
+
 /* Find an op by name; -1 when unknown. */
 int xmp_find_op(const char *name);
 

@@ -43,18 +43,6 @@ static uint64_t fnv(uint64_t h, const uint8_t *p, size_t n)
 	return h;
 }
 
-static int slot_of(const struct xmp_op *op)
-{
-	switch (op->code) {
-	case XMP_XMATTACH: return (int)op->a[2];
-	case XMP_XMDETACH:
-	case XMP_XMEMDMA: return (int)op->a[0];
-	case XMP_XMEMIN:
-	case XMP_XMEMOUT: return (int)op->a[3];
-	}
-	return -1;
-}
-
 /* The bytes an op moved, as the model has them, hashed. */
 static uint64_t moved(const struct mdl_world *m, const struct xmp_op *op,
 		      const struct mdl_eval *ev)
@@ -79,7 +67,7 @@ static void on_op(void *ctx, int impl, int opi, const struct mdl_eval *ev)
 	const struct mdl_world *m = r->x->impl[impl].m;
 	struct after *a = &r->a[opi];
 	const struct xmp_op *op = &r->p->op[opi];
-	int slot = slot_of(op);
+	int slot = xmp_desc_slot(op);
 	a->ev = *ev;
 	if (slot >= 0)
 		a->desc = *mdl_desc(m, slot);
@@ -294,7 +282,7 @@ static void emit_ret(FILE *f, int i, const struct xmp_op *op,
 static void emit_checks(FILE *f, int i, const struct xmp_op *op,
 			const struct after *a, int mod)
 {
-	int slot = slot_of(op);
+	int slot = xmp_desc_slot(op);
 	if (op->code == XMP_PROBE)
 		fprintf(f, "\tprintf(\"op %d probe: %%ld\\n\", r);\n\tif (r != %d)\n"
 			   "\t\tfail(%d, \"probe (1 = load completes)\", r, %d);\n",
