@@ -298,6 +298,7 @@ static int cmd_replay(int argc, char **argv)
 	if ((r = hx_cli_setup("replay", &o, &x, &spec)))
 		return r;
 	x.trace = stdout;
+	x.verbose = 1;
 	int outcome[HX_MAX_IMPLS];
 	static const char *const names[] = {"pass", "diverged", "undefined",
 					    "unsupported"};

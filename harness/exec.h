@@ -66,6 +66,7 @@ struct hx_exec {
 	int nimpl; /* implementations */
 	struct hx_impl impl[HX_MAX_IMPLS]; /* them */
 	FILE *trace; /* op-by-op trace, or NULL */
+	int verbose; /* trace also the page states observed equal */
 	uint64_t programs; /* programs run */
 	uint64_t ops; /* ops run, summed over implementations */
 	uint64_t divergences; /* programs that diverged, summed */

@@ -41,9 +41,14 @@ void hx_trace_ret(struct hx_exec *x, struct hx_ctx *c, int64_t ret,
 		return;
 	xmp_print_op(&c->p->op[c->opi], op, sizeof op);
 	fmt_fired(x, c->ev, fired, sizeof fired);
-	fprintf(x->trace, "  #%d %s | model %s | %s ret=%" PRId32 "%s%s\n",
-		c->opi, op, fired, x->impl[c->ii].pl->name, (int32_t)ret,
-		what ? " | " : "", what ? what : "");
+	char r[32];
+	if ((uint32_t)ret > 0xffff && (int32_t)ret != -1)
+		snprintf(r, sizeof r, "0x%" PRIx32, (uint32_t)ret);
+	else
+		snprintf(r, sizeof r, "%" PRId32, (int32_t)ret);
+	fprintf(x->trace, "  #%d %s | model %s | %s ret=%s%s%s\n", c->opi, op,
+		fired, x->impl[c->ii].pl->name, r, what ? " | " : "",
+		what ? what : "");
 }
 
 static void fmt_state(const struct xmc_page_state *s, char *buf, size_t len)
@@ -193,9 +198,19 @@ static int cmp_adspace(struct hx_exec *x, struct hx_ctx *c)
 
 static int cmp_touched(struct hx_exec *x, struct hx_ctx *c)
 {
-	for (int i = 0; i < c->ev->ntouched; i++)
-		if (cmp_page(x, c, c->ev->touched[i].seg, c->ev->touched[i].page))
+	char st[HX_TEXT];
+	for (int i = 0; i < c->ev->ntouched; i++) {
+		const struct mdl_page_ref *r = &c->ev->touched[i];
+		struct xmc_page_state s;
+		if (cmp_page(x, c, r->seg, r->page))
 			return 1;
+		if (x->trace && x->verbose &&
+		    !mdl_page_state(x->impl[c->ii].m, r->seg, r->page, &s)) {
+			fmt_state(&s, st, sizeof st);
+			fprintf(x->trace, "      seg %d page %u: %s (both)\n",
+				r->seg, r->page, st);
+		}
+	}
 	return 0;
 }
 

@@ -103,7 +103,8 @@ static const char prologue[] =
 	"\tprintf(\"op %d: %s: got %ld (0x%lx), expected %ld (0x%lx)\\n\", op,\n"
 	"\t       what, got, got, want, want);\n\texit(1);\n}\n\n"
 	"static __attribute__((unused)) void ret(int op, const char *name, long r, const long *want, "
-	"int n)\n{\n\tprintf(\"op %d %s: returned %ld\\n\", op, name, r);\n"
+	"int n)\n{\n\tprintf(\"op %d %s: returned %ld, expected %ld%s\\n\", op, name, r,\n"
+	"\t       want[0], n > 1 ? \" (or another allowed value)\" : \"\");\n"
 	"\tfor (int i = 0; i < n; i++)\n\t\tif ((uint32_t)want[i] == "
 	"(uint32_t)r)\n\t\t\treturn;\n\tfail(op, \"return\", r, want[0]);\n}\n\n"
 	"static __attribute__((unused)) uint64_t fnv(const unsigned char *p, size_t n)\n{\n"
@@ -262,17 +263,20 @@ static void emit_ret(FILE *f, int i, const struct xmp_op *op,
 		fprintf(f, "}, %d);\n", ev->nrets);
 		return;
 	case MDL_RULE_REALADDR:
-		fprintf(f, "\tprintf(\"op %d %s: returned 0x%%lx\\n\", r);\n"
+		fprintf(f, "\tprintf(\"op %d %s: returned 0x%%lx, expected a real "
+			   "address ending in 0x%03x\\n\", r);\n"
 			   "\tif ((uint32_t)r == (uint32_t)XMEM_FAIL || (r & 0xfff) "
 			   "!= 0x%x)\n\t\tfail(%d, \"real address\", r, 0x%x);\n",
-			i, name, (unsigned)(op->a[1] & 0xfff), i,
-			(unsigned)(op->a[1] & 0xfff));
+			i, name, (unsigned)(op->a[1] & 0xfff),
+			(unsigned)(op->a[1] & 0xfff), i, (unsigned)(op->a[1] & 0xfff));
 		return;
 	case MDL_RULE_REGION_ADDR:
-		fprintf(f, "\tprintf(\"op %d %s: returned 0x%%lx\\n\", r);\n"
+		fprintf(f, "\tprintf(\"op %d %s: returned 0x%%lx, expected a free "
+			   "region + 0x%x\\n\", r);\n"
 			   "\tif (!r || (r & 0x0fffffff) != 0x%x)\n\t\tfail(%d, "
 			   "\"region address\", r, 0x%x);\n",
-			i, name, XMC_OFFSET((uint32_t)op->a[2]), i,
+			i, name, XMC_OFFSET((uint32_t)op->a[2]),
+			XMC_OFFSET((uint32_t)op->a[2]), i,
 			XMC_OFFSET((uint32_t)op->a[2]));
 		return;
 	}
