@@ -89,6 +89,30 @@ START_TEST(codec_every_byte_string)
 }
 END_TEST
 
+/* Damaged program texts are refused cleanly, never a crash (ASan). */
+START_TEST(codec_damaged_text)
+{
+	static char text[XMP_MAX_OPS * 160];
+	uint64_t x = 7;
+	char err[256];
+	for (uint64_t seed = 0; seed < 2000; seed++) {
+		struct xmp_prog p, q;
+		gen(seed, 16, &p);
+		int n = xmp_print(&p, text, sizeof text);
+		ck_assert_int_gt(n, 0);
+		for (int k = 0; k < 4; k++) {
+			uint64_t r = xmp_splitmix(&x);
+			text[r % (uint64_t)n] = (char)(r >> 32);
+		}
+		if (xmp_parse("d", text, &q, err, sizeof err) == 0)
+			for (int i = 0; i < q.n; i++)
+				ck_assert(xmp_valid(&q.op[i]));
+		else
+			ck_assert_msg(!strncmp(err, "d:", 2), "%s", err);
+	}
+}
+END_TEST
+
 static void parse_fails(const char *text, const char *want)
 {
 	struct xmp_prog p;
@@ -311,6 +335,7 @@ static Suite *suite(void)
 	tcase_add_test(t, codec_roundtrip_rng);
 	tcase_add_test(t, codec_every_byte_string);
 	tcase_add_test(t, codec_errors);
+	tcase_add_test(t, codec_damaged_text);
 	suite_add_tcase(s, t);
 	t = tcase_create("spec drives the model");
 	tcase_set_timeout(t, 60);
