@@ -369,8 +369,9 @@ static void gen_attach(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
 	op->a[0] = addr;
 	op->a[1] = count;
 	op->a[2] = slot;
-	op->a[3] = f < 236 ? USER_ADSPACE : f < 253 ? USERI_ADSPACE
-			    : f < 255 ? SYS_ADSPACE : 3 + xmp_byte(s) % 8;
+	/* Caller errors (W3) end the comparison: keep them rare. */
+	op->a[3] = f < 236 ? USER_ADSPACE : f < 255 ? USERI_ADSPACE
+		   : (f = xmp_byte(s)) < 128 ? SYS_ADSPACE : 3 + f % 8;
 	if (plausible && count > 0 && count <= room_used && sh->dcount[slot] == 0 &&
 	    op->a[3] != SYS_ADSPACE && (op->a[3] == USER_ADSPACE ||
 					op->a[3] == USERI_ADSPACE)) {
