@@ -149,11 +149,23 @@ static const char *outcome_name(int o)
 	return o >= 0 && o <= HX_UNSUPPORTED ? n[o] : "?";
 }
 
-/* Run the program on the simulator; returns its outcome, fills r. */
+#ifdef XMC_WITH_LINUX
+extern const struct xmc_plugin lnx_plugin;
+#endif
+
+/* Every built-in implementation: each must agree with the model on a seed. */
+static const struct xmc_plugin *const impls[] = {
+	&sim_plugin,
+#ifdef XMC_WITH_LINUX
+	&lnx_plugin,
+#endif
+};
+
+/* Run the program on one implementation; returns its outcome, fills r. */
 static int run(const char *path, const struct xmp_prog *p, int profile,
-	       struct rec *r)
+	       const struct xmc_plugin *pl, struct rec *r, uint32_t *caps)
 {
-	static const struct xmc_plugin *const pls[] = {&sim_plugin};
+	const struct xmc_plugin *pls[] = {pl};
 	struct hx_exec x;
 	char err[512];
 	int out = -1;
@@ -164,6 +176,7 @@ static int run(const char *path, const struct xmp_prog *p, int profile,
 	*r = (struct rec){.skipped = -1, .last = -1};
 	x.on_op = on_op;
 	x.ctx = r;
+	*caps = x.impl[0].caps;
 	hx_run(&x, p, &out);
 	hx_fini(&x);
 	return out;
@@ -200,20 +213,27 @@ static void check_seed(const struct mdl_clause *c, int miss)
 	ck_assert_msg(xmp_parse(path, text, p, err, sizeof err) == 0, "%s",
 		      err);
 	ck_assert_msg(p->n > 0, "%s: no ops", path);
-	out = run(path, p, profile, &r);
-
-	ck_assert_msg(r.skipped < 0, "%s: op #%d was skipped (not legal "
-		      "or not run)", path, r.skipped);
-	ck_assert_msg(r.last == p->n - 1, "%s: stopped after op #%d of %d "
-		      "(%s)", path, r.last, p->n, outcome_name(out));
-	ck_assert_msg(fired(&r.ev, c->index) == !miss,
-		      "%s: the last op %s %s", path,
-		      miss ? "fires" : "does not fire", c->id);
-	expect = r.ev.kind == MDL_EV_UNDEF ? HX_UNDEFINED : HX_PASS;
-	if (!miss)
-		expect = c->kind == MDL_UNDEFINED ? HX_UNDEFINED : HX_PASS;
-	ck_assert_msg(out == expect, "%s: outcome %s, want %s", path,
-		      outcome_name(out), outcome_name(expect));
+	for (size_t i = 0; i < sizeof impls / sizeof impls[0]; i++) {
+		const char *nm = impls[i]->name;
+		uint32_t caps;
+		out = run(path, p, profile, impls[i], &r, &caps);
+		if (out == HX_UNSUPPORTED && (c->needs & ~caps))
+			continue; /* the clause reads `unsupported` for it */
+		ck_assert_msg(r.skipped < 0, "%s: %s: op #%d was skipped (not "
+			      "legal or not run)", path, nm, r.skipped);
+		ck_assert_msg(r.last == p->n - 1, "%s: %s: stopped after op #%d "
+			      "of %d (%s)", path, nm, r.last, p->n,
+			      outcome_name(out));
+		ck_assert_msg(fired(&r.ev, c->index) == !miss,
+			      "%s: %s: the last op %s %s", path, nm,
+			      miss ? "fires" : "does not fire", c->id);
+		expect = r.ev.kind == MDL_EV_UNDEF ? HX_UNDEFINED : HX_PASS;
+		if (!miss)
+			expect = c->kind == MDL_UNDEFINED ? HX_UNDEFINED
+							  : HX_PASS;
+		ck_assert_msg(out == expect, "%s: %s: outcome %s, want %s", path,
+			      nm, outcome_name(out), outcome_name(expect));
+	}
 	free(text);
 	free(p);
 }
