@@ -246,6 +246,29 @@ static void check_step(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 	cmp_touched(x, c);
 }
 
+/*
+ * The 16 bytes on either side of an xmemin's kernel range are as the model
+ * has them (past the buffer: the zeroed slack page): a copy never spills.
+ */
+static int guard(struct hx_exec *x, struct hx_ctx *c, int kb, uint32_t koff,
+		 uint32_t count)
+{
+	static const uint8_t zero[16];
+	struct hx_impl *im = &x->impl[c->ii];
+	const uint8_t *want = mdl_kbuf(im->m, kb);
+	uint32_t lo = koff < 16 ? 0 : koff - 16, end = koff + count;
+	uint32_t hi = end + 16 > XMC_KBUF_SIZE ? XMC_KBUF_SIZE : end + 16;
+	if (cmp_bytes(x, c, "kbuf_overrun", want + lo, im->kbuf[kb] + lo,
+		      koff - lo) ||
+	    (hi > end && cmp_bytes(x, c, "kbuf_overrun", want + end,
+				   im->kbuf[kb] + end, hi - end)))
+		return 1;
+	if (end + 16 > XMC_KBUF_SIZE && end <= XMC_KBUF_SIZE)
+		return cmp_bytes(x, c, "kbuf_overrun", zero,
+				 im->kbuf[kb] + XMC_KBUF_SIZE, 16);
+	return 0;
+}
+
 /* Bytes a move copied: the kernel buffer (xmemin) or the user range. */
 static int check_move(struct hx_exec *x, struct hx_ctx *c)
 {
@@ -258,6 +281,8 @@ static int check_move(struct hx_exec *x, struct hx_ctx *c)
 	uint32_t koff = (uint32_t)(k % XMC_KBUF_SIZE);
 	if (count <= 0)
 		return 0;
+	if (in && guard(x, c, kb, koff, (uint32_t)count))
+		return 1;
 	if (in && c->ev->kind == MDL_EV_FAIL) {
 		/* W6: unspecified after a failure; the harness restores it. */
 		uint32_t n = koff + count > XMC_KBUF_SIZE ? XMC_KBUF_SIZE - koff

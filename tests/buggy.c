@@ -35,6 +35,16 @@ static int b_as_det(xmc_world *w, xmc_adspace *as, xmc_caddr eaddr)
 	return r && reg > 2 && reg != 14 ? 0 : r;
 }
 
+/* Copies one byte too many into the kernel buffer (xmemin.copy/overrun). */
+static int b_xmemin(xmc_world *w, xmc_caddr uaddr, void *kaddr, int count,
+		    struct xmc_xmem *dp)
+{
+	int r = sim_plugin.xmemin(w, uaddr, kaddr, count, dp);
+	if (r == XMEM_SUCC && count > 0 && count < 64)
+		((unsigned char *)kaddr)[count] ^= 0xa5;
+	return r;
+}
+
 const struct xmc_plugin *xmcheck_plugin(void)
 {
 	buggy = sim_plugin;
@@ -42,5 +52,6 @@ const struct xmc_plugin *xmcheck_plugin(void)
 	buggy.xmattach = b_xmattach;
 	buggy.xmdetach = b_xmdetach;
 	buggy.as_det = b_as_det;
+	buggy.xmemin = b_xmemin;
 	return &buggy;
 }

@@ -29,6 +29,8 @@ complete() {
 n=$(ls "$T/f"/*.prog 2>/dev/null | wc -l)
 [ "$n" -ge 3 ] && ok || bad "expected >= 3 findings, got $n"
 complete "$T/f"
+grep -q '^# signature: buggy/xmemin/xmemin.copy/kbuf_overrun$' "$T/f"/*.prog &&
+	ok || bad "no kbuf overrun finding"
 grep -q '"first_divergence": {"signature"' "$T/s.json" && ok ||
 	bad "summary lacks first_divergence"
 for f in "$T/f"/*.prog; do
