@@ -86,7 +86,8 @@ static const char replay_help[] =
 	"Run the program in FILE (text form) and print the op-by-op trace with\n"
 	"the model's and each implementation's observations.\n\n"
 	"  --impl NAME       as for 'run' (default: sim)\n"
-	"  --profile P       power (default) or powerpc\n"
+	"  --profile P       power or powerpc (default: the file's '# profile:',\n"
+	"                    else power)\n"
 	"  --spec PATH       spec file or directory\n"
 	"  -h, --help        this help\n\n"
 	"Exit status: 0 no divergence, 1 divergence, 2 usage or input error.\n";
@@ -274,27 +275,44 @@ char *hx_read_text(const char *path)
 	return buf;
 }
 
+/* Read and parse a program file; its profile from the header if unset. */
+int hx_load_prog(const char *path, struct hx_opts *o, struct xmp_prog *p,
+		     char **text)
+{
+	char err[512], prof[32];
+	if (!(*text = hx_read_text(path)))
+		return 2;
+	if (xmp_parse(path, *text, p, err, sizeof err)) {
+		fprintf(stderr, "%s\n", err);
+		free(*text);
+		return 2;
+	}
+	if (!o->profile_set && hx_header_get(*text, "profile", prof, sizeof prof)) {
+		if ((o->profile = hx_parse_profile(prof)) < 0) {
+			fprintf(stderr, "%s: unknown profile '%s' in header\n",
+				path, prof);
+			free(*text);
+			return 2;
+		}
+	}
+	return 0;
+}
+
 static int cmd_replay(int argc, char **argv)
 {
 	struct hx_opts o = {.profile = XMC_PROFILE_POWER, .seed = 1};
 	struct hx_exec x;
 	struct mdl_spec *spec;
-	struct xmp_prog p;
-	char err[512];
+	static struct xmp_prog p;
+	char *text;
 	int r = hx_cli_opts("replay", replay_help, argc, argv, &o);
 	if (r >= 0)
 		return r;
 	if (optind != argc - 1)
 		return hx_cli_usage("replay", "expected one program FILE", NULL);
-	char *text = hx_read_text(argv[optind]);
-	if (!text)
-		return 2;
-	r = xmp_parse(argv[optind], text, &p, err, sizeof err);
+	if ((r = hx_load_prog(argv[optind], &o, &p, &text)))
+		return r;
 	free(text);
-	if (r) {
-		fprintf(stderr, "%s\n", err);
-		return 2;
-	}
 	if ((r = hx_cli_setup("replay", &o, &x, &spec)))
 		return r;
 	x.trace = stdout;

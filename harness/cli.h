@@ -44,6 +44,10 @@ int hx_cli_setup(const char *cmd, const struct hx_opts *o, struct hx_exec *x,
 		 struct mdl_spec **spec);
 void hx_cli_teardown(struct hx_exec *x, struct mdl_spec *spec);
 char *hx_read_text(const char *path);
+/* Read and parse a program file; the profile from its header unless given.
+ * Returns 0 (text and program filled) or 2 after a one-line message. */
+int hx_load_prog(const char *path, struct hx_opts *o, struct xmp_prog *p,
+		 char **text);
 const char *hx_profile_name(int p);
 int hx_parse_profile(const char *s);
 int hx_parse_u64(const char *s, uint64_t *v);

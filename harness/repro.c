@@ -406,20 +406,14 @@ int hx_cmd_repro(int argc, char **argv)
 	static struct rctx rc;
 	struct hx_exec x;
 	struct mdl_spec *spec;
-	char *text, err[512], prof[32];
+	char *text;
 	int r = hx_cli_opts("repro", repro_help, argc, argv, &o);
 	if (r >= 0)
 		return r;
 	if (optind != argc - 1 || !o.out)
 		return hx_cli_usage("repro", "expected FILE and --c OUT.c", NULL);
-	if (!(text = hx_read_text(argv[optind])))
-		return 2;
-	if (xmp_parse(argv[optind], text, &p, err, sizeof err))
-		return fprintf(stderr, "%s\n", err), free(text), 2;
-	if (!o.profile_set && hx_header_get(text, "profile", prof, sizeof prof) &&
-	    (o.profile = hx_parse_profile(prof)) < 0)
-		return fprintf(stderr, "%s: bad profile '%s'\n", argv[optind],
-			       prof), free(text), 2;
+	if ((r = hx_load_prog(argv[optind], &o, &p, &text)))
+		return r;
 	free(text);
 	if ((r = hx_cli_setup("repro", &o, &x, &spec)))
 		return r;

@@ -210,29 +210,6 @@ static const char minimize_help[] =
 	"  --spec PATH   spec file or directory\n"
 	"Exit status: 0 minimized, 2 usage or input error, or no divergence.\n";
 
-/* Read and parse a program file; its profile from the header if unset. */
-static int load_prog(const char *path, struct hx_opts *o, struct xmp_prog *p,
-		     char **text)
-{
-	char err[512], prof[32];
-	if (!(*text = hx_read_text(path)))
-		return 2;
-	if (xmp_parse(path, *text, p, err, sizeof err)) {
-		fprintf(stderr, "%s\n", err);
-		free(*text);
-		return 2;
-	}
-	if (!o->profile_set && hx_header_get(*text, "profile", prof, sizeof prof)) {
-		if ((o->profile = hx_parse_profile(prof)) < 0) {
-			fprintf(stderr, "%s: unknown profile '%s' in header\n",
-				path, prof);
-			free(*text);
-			return 2;
-		}
-	}
-	return 0;
-}
-
 static int write_min(const char *out, const struct hx_finding *f)
 {
 	FILE *fp = out ? fopen(out, "w") : stdout;
@@ -262,7 +239,7 @@ int hx_cmd_minimize(int argc, char **argv)
 	if (optind != argc - 1 || o.nimpls != 1)
 		return hx_cli_usage("minimize", "expected one FILE and one --impl",
 				    NULL);
-	if ((r = load_prog(argv[optind], &o, &p, &text)))
+	if ((r = hx_load_prog(argv[optind], &o, &p, &text)))
 		return r;
 	hx_header_get(text, "seed", seed, sizeof seed);
 	free(text);
