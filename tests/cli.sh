@@ -3,14 +3,7 @@
 # errors naming file and position, the seed printed first, byte-identical
 # traces, the summary's keys, plug-in loading.
 set -u
-X=${XMCHECK:-build/release/xmcheck}
-B=${BUILD:-build/release}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "$0")/lib.sh"
 
 # expect STATUS CMD...: run CMD, check its exit status.
 expect() {
@@ -96,5 +89,4 @@ for c in run replay spec; do
 done
 expect 0 "$X" --help
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+done_tests cli

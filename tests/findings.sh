@@ -3,15 +3,8 @@
 # SIGKILL), one per signature, minimized, replayable, and turned into C
 # reproducers that build and exit non-zero against the buggy plug-in only.
 set -u
-X=${XMCHECK:-build/release/xmcheck}
-B=${BUILD:-build/release}
+. "$(dirname "$0")/lib.sh"
 BUGGY=$B/tests/buggy.so
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 
 # complete DIR: every finding ends with "# end" and names its signature.
 complete() {
@@ -79,5 +72,4 @@ cc ${REPRO_CFLAGS:-} -std=c11 -Wall -Wextra -Werror -Iharness -o "$T/repro" \
 "$T/repro" "$B/plugins/sim.so" >/dev/null && ok ||
 	bad "reproducer fails on sim"
 
-echo "findings: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+done_tests findings
