@@ -33,6 +33,7 @@ else ifeq ($(MODE),coverage)
 else
   MODEFLAGS := $(OPT) -g
 endif
+-include fuzz/modes.mk
 
 INC       := -Iharness -Imodel -Iimpl/sim -Iimpl/linux
 CFLAGS    += $(WARN) $(MODEFLAGS) -D_GNU_SOURCE -fPIC $(INC) \
@@ -44,7 +45,7 @@ MODEL_SRC := model/world.c model/steps.c model/effects.c model/interp.c \
              model/tables.c model/spec_load.c model/spec_files.c model/expr.c
 CORE_SRC  := harness/prog.c harness/decode.c harness/exec.c \
              harness/call.c harness/observe.c \
-             harness/findings.c harness/minimize.c
+             harness/findings.c harness/minimize.c harness/progbin.c
 CLI_SRC   := harness/cli.c harness/plugin.c harness/summary.c harness/run.c \
              harness/corpus.c harness/repro.c
 SIM_SRC   := $(filter-out impl/sim/so.c,$(wildcard impl/sim/*.c))
@@ -206,3 +207,12 @@ $(BUILD)/mutants/linux-skip-alias.so: $(LNXMUT_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -shared -o $@ $^
 # ---- linux mutant ---- end ----
+
+# ---- fuzz: libFuzzer and AFL++ targets, seeds, shards (issue 9) ---- begin ----
+# fuzz/fuzz.mk: `make fuzz` (libFuzzer, FUZZ_SECONDS), `make afl`,
+# `make fuzz-check` (part of `make check`), `make bench-fuzz`,
+# `make mutants-fuzz`, `make cflite-check`. Modes (fuzz/modes.mk):
+# MODE=fuzz (clang -fsanitize=fuzzer), MODE=fuzzsan (the same with
+# ASan+UBSan), MODE=afl (afl-clang-fast).
+include fuzz/fuzz.mk
+# ---- fuzz ---- end ----

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "progbin.h"
 
 #define MAX_SHOWN 10 /* divergences printed in full per run */
 
@@ -83,7 +84,8 @@ const char hx_run_help[] =
 
 static const char replay_help[] =
 	"Usage: xmcheck replay FILE [--impl NAME|PATH.so]... [options]\n"
-	"Run the program in FILE (text form) and print the op-by-op trace with\n"
+	"Run the program in FILE (text form, or a fuzzing engine's binary input)\n"
+	"and print the op-by-op trace with "
 	"the model's and each implementation's observations.\n\n"
 	"  --impl NAME       as for 'run' (default: sim)\n"
 	"  --profile P       power or powerpc (default: the file's '# profile:',\n"
@@ -275,11 +277,36 @@ char *hx_read_text(const char *path)
 	return buf;
 }
 
+/* ---- fuzz: an engine's crash file (binary form, progbin.h) ---- begin ----
+ * 0 with the program, its profile (unless --profile) and an empty header
+ * text; -1 when the file is not binary (or unreadable: the text reader
+ * names the error). */
+static int load_binary(const char *path, struct hx_opts *o,
+		       struct xmp_prog *p, char **text)
+{
+	static uint8_t buf[1 << 16];
+	FILE *f = fopen(path, "rb");
+	int profile;
+	if (!f)
+		return -1;
+	size_t n = fread(buf, 1, sizeof buf, f);
+	fclose(f);
+	if (!xmp_bin_is_binary(buf, n) || !(*text = strdup("")))
+		return -1;
+	xmp_bin_decode(buf, n, &profile, p);
+	if (!o->profile_set)
+		o->profile = profile;
+	return 0;
+}
+/* ---- fuzz ---- end ---- */
+
 /* Read and parse a program file; its profile from the header if unset. */
 int hx_load_prog(const char *path, struct hx_opts *o, struct xmp_prog *p,
 		     char **text)
 {
 	char err[512], prof[32];
+	if (!load_binary(path, o, p, text))
+		return 0;
 	if (!(*text = hx_read_text(path)))
 		return 2;
 	if (xmp_parse(path, *text, p, err, sizeof err)) {

@@ -1,0 +1,256 @@
+/*
+ * core.c - the engine-neutral fuzzing core (see core.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core.h"
+#include "cli.h"
+#include "progbin.h"
+
+#define STATE_BITS 65536 /* exact-ish page-state combinations for stats */
+
+extern const int mdl_builtin_nfiles;
+extern const char *const mdl_builtin_names[];
+extern const char *const mdl_builtin_bufs[];
+extern const size_t mdl_builtin_lens[];
+
+/* The core's state: one executor per profile, shared by every input. */
+static struct {
+	struct mdl_spec *spec; /* the spec */
+	const struct xmc_plugin *pl[HX_MAX_IMPLS]; /* implementations */
+	int npl; /* how many */
+	struct hx_exec x[3]; /* per profile (enum xmc_profile) */
+	int ready[3]; /* x[p] set up: every implementation claims p */
+	int feedback; /* spec feedback on */
+	uint8_t *ctr; /* engine's counters, or NULL */
+	size_t nctr; /* their number */
+	int prev[HX_MAX_IMPLS]; /* last clause fired per impl, -1 none */
+	struct fz_result *res; /* result of the input being run */
+	uint8_t *seen_clause; /* [nclauses]: reached (stats) */
+	uint8_t *seen_pair; /* [(nclauses + 1) * nclauses] (stats) */
+	uint8_t *seen_state; /* [STATE_BITS / 8] (stats) */
+	unsigned nclause, npair, nstate; /* distinct counts (stats) */
+	uint64_t execs; /* inputs run */
+	int stats_every; /* XMCHECK_FZ_STATS seconds, 0 off */
+	double t0, next; /* stats clock (reporting only) */
+} fz;
+
+static double mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static uint32_t mix(uint32_t h, uint32_t v)
+{
+	h ^= v + 0x9e3779b9u + (h << 6) + (h >> 2);
+	return h * 0x85ebca6bu;
+}
+
+static void bump(size_t slot)
+{
+	if (fz.ctr && slot < fz.nctr)
+		fz.ctr[slot] = 1;
+}
+
+static void mark(uint8_t *bits, size_t i, unsigned *count)
+{
+	if (!(bits[i / 8] & (1u << (i % 8)))) {
+		bits[i / 8] |= (uint8_t)(1u << (i % 8));
+		(*count)++;
+	}
+}
+
+/* Clause and clause-pair feedback for the clauses one op fired. */
+static void feed_clauses(int impl, const struct mdl_eval *ev)
+{
+	int n = fz.spec->nclauses;
+	for (int i = 0; i < ev->nfired; i++) {
+		int c = ev->fired[i], pv = fz.prev[impl];
+		size_t pair = (size_t)(pv + 1) * (size_t)n + (size_t)c;
+		mark(fz.seen_clause, (size_t)c, &fz.nclause);
+		mark(fz.seen_pair, pair, &fz.npair);
+		if (fz.feedback) {
+			bump((size_t)c % FZ_CLAUSE_SLOTS);
+			bump(FZ_CLAUSE_SLOTS +
+			     mix((uint32_t)pv, (uint32_t)c) % FZ_PAIR_SLOTS);
+		}
+		fz.prev[impl] = c;
+	}
+}
+
+/* The page-state fields of the pages the op touched, as one hash. */
+static void feed_state(const struct hx_exec *x, int impl, int opi,
+		       const struct mdl_eval *ev)
+{
+	(void)opi;
+	uint32_t h = mix(0, ev->kind);
+	for (int i = 0; i < ev->ntouched && i < 8; i++) {
+		struct xmc_page_state st;
+		if (mdl_page_state(x->impl[impl].m, ev->touched[i].seg,
+				   ev->touched[i].page, &st))
+			continue;
+		uint32_t v = st.in_memory | st.valid << 1 | st.modified << 2 |
+			     st.pager_io << 3 | (uint32_t)st.prot << 4 |
+			     st.io_error << 6 |
+			     (uint32_t)(st.pin_count < 3 ? st.pin_count : 3) << 7 |
+			     (uint32_t)(st.hide_count < 3 ? st.hide_count : 3) << 9 |
+			     (uint32_t)(st.waiters < 3 ? st.waiters : 3) << 11;
+		h = mix(h, v);
+	}
+	mark(fz.seen_state, h % STATE_BITS, &fz.nstate);
+	if (fz.feedback)
+		bump(FZ_CLAUSE_SLOTS + FZ_PAIR_SLOTS + h % FZ_STATE_SLOTS);
+}
+
+static void on_op(void *ctx, int impl, int opi, const struct mdl_eval *ev)
+{
+	const struct hx_exec *x = ctx;
+	feed_clauses(impl, ev);
+	if (ev->ntouched)
+		feed_state(x, impl, opi, ev);
+}
+
+static void on_div(void *ctx, const struct xmp_prog *p, const struct hx_div *d)
+{
+	(void)ctx;
+	(void)p;
+	if (!fz.res->diverged) {
+		fz.res->diverged = 1;
+		snprintf(fz.res->signature, sizeof fz.res->signature, "%s",
+			 d->signature);
+	}
+}
+
+static int open_impls(char *err, size_t errlen)
+{
+	const char *env = getenv("XMCHECK_IMPL");
+	char list[1024], *save = NULL;
+	snprintf(list, sizeof list, "%s", env && *env ? env : "sim");
+	for (char *t = strtok_r(list, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save)) {
+		if (fz.npl == HX_MAX_IMPLS)
+			return snprintf(err, errlen, "XMCHECK_IMPL: too many"), -1;
+		if (!(fz.pl[fz.npl] = hx_plugin_open(t, err, errlen)))
+			return -1;
+		fz.npl++;
+	}
+	return 0;
+}
+
+static int load_spec(char *err, size_t errlen)
+{
+	const char *path = getenv("XMCHECK_SPEC");
+	if (path && *path)
+		return mdl_spec_load(path, &fz.spec, err, errlen);
+	return mdl_spec_load_mem(mdl_builtin_nfiles, mdl_builtin_names,
+				 mdl_builtin_bufs, mdl_builtin_lens, &fz.spec,
+				 err, errlen);
+}
+
+int fz_init(char *err, size_t errlen)
+{
+	const char *fb = getenv("XMCHECK_SPEC_FEEDBACK");
+	const char *st = getenv("XMCHECK_FZ_STATS");
+	memset(&fz, 0, sizeof fz);
+	fz.feedback = !(fb && !strcmp(fb, "0"));
+	fz.stats_every = st ? atoi(st) : 0;
+	if (load_spec(err, errlen) || open_impls(err, errlen))
+		return -1;
+	size_t n = fz.spec->nclauses;
+	fz.seen_clause = calloc(n / 8 + 1, 1);
+	fz.seen_pair = calloc((n + 1) * n / 8 + 1, 1);
+	fz.seen_state = calloc(STATE_BITS / 8, 1);
+	if (!fz.seen_clause || !fz.seen_pair || !fz.seen_state)
+		return snprintf(err, errlen, "out of memory"), -1;
+	char why[512];
+	int any = 0;
+	for (int p = XMC_PROFILE_POWER; p <= XMC_PROFILE_POWERPC; p++) {
+		if (hx_init(&fz.x[p], fz.spec, p, fz.pl, fz.npl, 1, why,
+			    sizeof why))
+			continue; /* an implementation does not claim p */
+		fz.x[p].on_op = on_op;
+		fz.x[p].on_div = on_div;
+		fz.x[p].ctx = &fz.x[p];
+		fz.ready[p] = any = 1;
+	}
+	if (!any)
+		return snprintf(err, errlen, "%s", why), -1;
+	fz.t0 = mono();
+	fz.next = fz.t0 + fz.stats_every;
+	return 0;
+}
+
+void fz_fini(void)
+{
+	for (int p = 0; p < 3; p++)
+		if (fz.ready[p])
+			hx_fini(&fz.x[p]);
+	for (int i = 0; i < fz.npl; i++)
+		hx_plugin_close(fz.pl[i]);
+	mdl_spec_free(fz.spec);
+	free(fz.seen_clause);
+	free(fz.seen_pair);
+	free(fz.seen_state);
+	memset(&fz, 0, sizeof fz);
+}
+
+int fz_one(const uint8_t *data, size_t size, struct fz_result *r)
+{
+	static struct xmp_prog p;
+	int profile;
+	memset(r, 0, sizeof *r);
+	xmp_bin_decode(data, size, &profile, &p);
+	if (!fz.ready[profile]) /* the implementations lack it: the other */
+		profile = profile == XMC_PROFILE_POWER ? XMC_PROFILE_POWERPC
+						       : XMC_PROFILE_POWER;
+	r->profile = profile;
+	r->nops = p.n;
+	fz.res = r;
+	for (int i = 0; i < HX_MAX_IMPLS; i++)
+		fz.prev[i] = -1;
+	if (fz.ctr)
+		memset(fz.ctr, 0, fz.nctr);
+	hx_run(&fz.x[profile], &p, NULL);
+	fz.execs++;
+	fz.res = NULL;
+	return r->diverged;
+}
+
+void fz_set_counters(uint8_t *counters, size_t n)
+{
+	fz.ctr = counters;
+	fz.nctr = counters ? n : 0;
+}
+
+int fz_feedback_on(void)
+{
+	return fz.feedback;
+}
+
+void fz_stats(unsigned *clauses, unsigned *pairs, unsigned *states,
+	      uint64_t *execs)
+{
+	*clauses = fz.nclause;
+	*pairs = fz.npair;
+	*states = fz.nstate;
+	*execs = fz.execs;
+}
+
+void fz_stats_tick(void)
+{
+	if (fz.stats_every <= 0 || (fz.execs & 255))
+		return;
+	double t = mono();
+	if (t < fz.next)
+		return;
+	fz.next = t + fz.stats_every;
+	fprintf(stderr, "fz-stats: t=%.0f execs=%llu clauses=%u pairs=%u "
+			"states=%u feedback=%d\n",
+		t - fz.t0, (unsigned long long)fz.execs, fz.nclause, fz.npair,
+		fz.nstate, fz.feedback);
+}

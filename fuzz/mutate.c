@@ -1,0 +1,211 @@
+/*
+ * mutate.c - the structure-aware mutator (see mutate.h).
+ */
+#include <string.h>
+
+#include "mutate.h"
+#include "progbin.h"
+#include "xmcheck.h"
+
+/* The mutator's PRNG: the project's xoshiro256**, seeded by splitmix. */
+struct rng {
+	uint64_t s[4]; /* state */
+};
+
+static void rng_init(struct rng *r, uint64_t seed)
+{
+	for (int i = 0; i < 4; i++)
+		r->s[i] = xmp_splitmix(&seed);
+}
+
+static uint32_t below(struct rng *r, uint32_t n)
+{
+	return n ? (uint32_t)(xmp_rng_next(r->s) % n) : 0;
+}
+
+/* Boundary values by argument name (the services' interesting values). */
+static const int64_t counts[] = {0, 1, -1, INT32_MIN, INT32_MAX, 4095, 4096,
+				 4097, 8191, 8192, 65536, XMC_KBUF_SIZE};
+static const int64_t segflags[] = {USER_ADSPACE, USERI_ADSPACE,
+				   SYS_ADSPACE, 3, 7};
+static const int64_t flags[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 0x10};
+static const int64_t addr_steps[] = {1, -1, 4095, 4096, -4096, 8192,
+				     0x0fffffff, 64};
+static const int64_t aspace_ids[] = {XMEM_INVAL, XMEM_PROC, XMEM_PROC2,
+				     XMEM_GLOBAL, 5};
+
+#define PICK(r, a) ((a)[below((r), sizeof(a) / sizeof((a)[0]))])
+
+/* A value some other op of p gives an argument of the same kind, or -1. */
+static int64_t borrow(struct rng *r, const struct xmp_prog *p, int kind)
+{
+	for (int tries = 0; tries < 8 && p->n; tries++) {
+		const struct xmp_op *op = &p->op[below(r, (uint32_t)p->n)];
+		const struct xmp_opdef *d = &xmp_ops[op->code];
+		if (!d->nargs)
+			continue;
+		int i = (int)below(r, d->nargs);
+		if (d->args[i].kind == kind)
+			return op->a[i];
+	}
+	return -1;
+}
+
+static int64_t new_value(struct rng *r, const struct xmp_prog *p,
+			 const struct xmp_argdef *d, int64_t v)
+{
+	int64_t b;
+	switch (d->kind) {
+	case XMP_A_SMALL:
+		switch (below(r, 4)) {
+		case 0: return d->lo;
+		case 1: return d->hi;
+		case 2: return v + (below(r, 2) ? 1 : -1);
+		}
+		return d->lo + below(r, (uint32_t)(d->hi - d->lo + 1));
+	case XMP_A_INT:
+		if (!strcmp(d->name, "segflag"))
+			return PICK(r, segflags);
+		if (!strcmp(d->name, "flag"))
+			return PICK(r, flags);
+		if (!strcmp(d->name, "aspace_id"))
+			return PICK(r, aspace_ids);
+		return below(r, 3) ? PICK(r, counts)
+				   : v + (int64_t)below(r, 9) - 4;
+	case XMP_A_ADDR:
+		b = below(r, 3) ? borrow(r, p, XMP_A_ADDR) : -1;
+		if (b < 0)
+			b = v;
+		switch (below(r, 4)) {
+		case 0: return b;
+		case 1: return (b & ~0xfffll) + PICK(r, addr_steps);
+		case 2: return (int64_t)below(r, 16) << XMC_SEGSHIFT;
+		}
+		return b + PICK(r, addr_steps);
+	case XMP_A_KADDR:
+		return XMP_KADDR(below(r, XMC_KBUFS),
+				 below(r, 2) ? 0 : below(r, XMC_KBUF_SIZE));
+	}
+	return 0;
+}
+
+/* Fold a value back into the argument's range (progbin's encoding). */
+static int64_t clamp_arg(const struct xmp_argdef *d, int64_t v)
+{
+	switch (d->kind) {
+	case XMP_A_INT: return (int32_t)(uint32_t)v;
+	case XMP_A_ADDR: return (uint32_t)v;
+	case XMP_A_SMALL: return v < d->lo ? d->lo : v > d->hi ? d->hi : v;
+	case XMP_A_KADDR:
+		return (uint32_t)v % ((uint32_t)XMC_KBUFS * XMC_KBUF_SIZE);
+	}
+	return 0;
+}
+
+static void reargue(struct rng *r, struct xmp_prog *p, struct xmp_op *op)
+{
+	const struct xmp_opdef *d = &xmp_ops[op->code];
+	if (!d->nargs)
+		return;
+	int i = (int)below(r, d->nargs);
+	if (d->args[i].kind != XMP_A_ZERO)
+		op->a[i] = clamp_arg(&d->args[i],
+				     new_value(r, p, &d->args[i], op->a[i]));
+}
+
+/* An op the decoder makes from the seed, re-argued against p. */
+static void fresh_op(struct rng *r, struct xmp_prog *p, struct xmp_op *out)
+{
+	static struct xmp_prog g;
+	struct xmp_src s;
+	xmp_src_rng(&s, xmp_rng_next(r->s));
+	xmp_decode(&s, 1 + (int)below(r, 12), XMC_CAP_ALL, XMC_PROFILE_POWER,
+		   &g);
+	*out = g.op[below(r, (uint32_t)g.n)];
+	if (below(r, 2))
+		reargue(r, p, out);
+}
+
+static void insert_at(struct xmp_prog *p, int at, const struct xmp_op *op)
+{
+	if (p->n >= XMP_MAX_OPS)
+		p->n = XMP_MAX_OPS - 1; /* full: the last op makes room */
+	if (at > p->n)
+		at = p->n;
+	memmove(&p->op[at + 1], &p->op[at],
+		(size_t)(p->n - at) * sizeof p->op[0]);
+	p->op[at] = *op;
+	p->n++;
+}
+
+static void delete_at(struct xmp_prog *p, int at)
+{
+	memmove(&p->op[at], &p->op[at + 1],
+		(size_t)(p->n - at - 1) * sizeof p->op[0]);
+	p->n--;
+}
+
+/* One structural change of p (and maybe its profile). */
+static void mutate_once(struct rng *r, struct xmp_prog *p, int *profile)
+{
+	struct xmp_op op;
+	int i = (int)below(r, (uint32_t)p->n), j = (int)below(r, (uint32_t)p->n);
+	switch (p->n ? below(r, 16) : 0) {
+	case 0: case 1: case 2: /* insert */
+		fresh_op(r, p, &op);
+		insert_at(p, (int)below(r, (uint32_t)p->n + 1), &op);
+		return;
+	case 3: case 4: delete_at(p, i); return;
+	case 5: /* duplicate */
+		op = p->op[i];
+		insert_at(p, j, &op);
+		return;
+	case 6: case 7: /* swap */
+		op = p->op[i];
+		p->op[i] = p->op[j];
+		p->op[j] = op;
+		return;
+	case 8:
+		*profile = *profile == XMC_PROFILE_POWER ? XMC_PROFILE_POWERPC
+							 : XMC_PROFILE_POWER;
+		return;
+	}
+	reargue(r, p, &p->op[i]); /* the most frequent change */
+	if (!xmp_valid(&p->op[i])) /* a move past its kernel buffer */
+		p->op[i].a[2] = 1;
+}
+
+size_t fz_mutate(const uint8_t *in, size_t len, uint8_t *out, size_t max,
+		 uint64_t seed)
+{
+	static struct xmp_prog p;
+	struct rng r;
+	int profile;
+	rng_init(&r, seed);
+	xmp_bin_decode(in, len, &profile, &p);
+	int n = 1 + (int)below(&r, 4);
+	for (int k = 0; k < n; k++)
+		mutate_once(&r, &p, &profile);
+	while (xmp_bin_encode(&p, profile, out, max) == 0 && p.n > 0)
+		p.n--; /* too long for max: drop ops from the end */
+	return xmp_bin_encode(&p, profile, out, max);
+}
+
+size_t fz_crossover(const uint8_t *a, size_t alen, const uint8_t *b,
+		    size_t blen, uint8_t *out, size_t max, uint64_t seed)
+{
+	static struct xmp_prog pa, pb;
+	struct rng r;
+	int profile, pb_profile;
+	rng_init(&r, seed);
+	xmp_bin_decode(a, alen, &profile, &pa);
+	xmp_bin_decode(b, blen, &pb_profile, &pb);
+	int cut = (int)below(&r, (uint32_t)pa.n + 1);
+	int from = (int)below(&r, (uint32_t)pb.n + 1);
+	pa.n = cut;
+	for (int k = from; k < pb.n && pa.n < XMP_MAX_OPS; k++)
+		pa.op[pa.n++] = pb.op[k];
+	while (xmp_bin_encode(&pa, profile, out, max) == 0 && pa.n > 0)
+		pa.n--;
+	return xmp_bin_encode(&pa, profile, out, max);
+}
