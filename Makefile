@@ -35,7 +35,7 @@ else
 endif
 -include fuzz/modes.mk
 
-INC       := -Iharness -Imodel -Iimpl/sim -Iimpl/linux
+INC       := -Iharness -Ifuzz -Imodel -Iimpl/sim -Iimpl/linux
 CFLAGS    += $(WARN) $(MODEFLAGS) -D_GNU_SOURCE -fPIC $(INC) \
              $(shell pkg-config --cflags $(PKGS))
 LDLIBS    += $(shell pkg-config --libs $(PKGS)) -ldl
@@ -133,6 +133,7 @@ deps:
 
 check: deps
 	$(MAKE) MODE=sanitize test-run
+	$(MAKE) MODE=fuzzsan fuzz-check
 
 # Each implementation in its own run, so the generator uses all it can do.
 CONF_IMPLS := sim $(if $(filter 1,$(LINUX)),linux)

@@ -79,7 +79,13 @@ afl: deps
 	  -- build/afl/fuzz/fz_$(FUZZ_TARGET)
 
 # Run inside `make check` (MODE=fuzzsan): bounded, seeded, replays seeds.
-fuzz-check: fuzz-bins seeds
+fuzz-check: fuzz-bins seeds $(BUILD)/tests/test_fuzz
+	$(BUILD)/tests/test_fuzz
 	FZ=$(BUILD)/fuzz BUILD=$(BUILD) XMCHECK=build/sanitize/xmcheck \
 	  BUGGY_CLI=build/sanitize/tests/buggy.so RUNS=$(FUZZ_RUNS) \
 	  sh tests/fuzz.sh
+
+# The binary form and the mutator, as a unit test (run by fuzz-check).
+$(BUILD)/tests/test_fuzz: $(BUILD)/tests/test_fuzz.o $(BUILD)/fuzz/mutate.o \
+  $(BUILD)/libxmcheck.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LIBS)

@@ -3,6 +3,10 @@
 # Runs apt-get only when something is missing (as root, or through sudo).
 set -eu
 pkgs="make gcc pkg-config check libyaml-dev jq"
+# ---- fuzz (issue 9): libFuzzer (clang), AFL++, JSON reading for merge,
+# zip for seed corpora ---- begin ----
+pkgs="$pkgs clang afl++ libjansson-dev zip"
+# ---- fuzz ---- end ----
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
