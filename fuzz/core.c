@@ -32,7 +32,6 @@ static struct {
 	uint8_t *seen_clause; /* [nclauses]: reached (stats) */
 	uint8_t *seen_pair; /* [(nclauses + 1) * nclauses] (stats) */
 	uint8_t *seen_state; /* [STATE_BITS / 8] (stats) */
-	unsigned nclause, npair, nstate; /* distinct counts (stats) */
 	uint64_t execs; /* inputs run */
 	int stats_every; /* XMCHECK_FZ_STATS seconds, 0 off */
 	double t0, next; /* stats clock (reporting only) */
@@ -57,12 +56,19 @@ static void bump(size_t slot)
 		fz.ctr[slot] = 1;
 }
 
-static void mark(uint8_t *bits, size_t i, unsigned *count)
+/* Branch-free: an input takes the same path the first time a clause is
+ * seen as later (AFL++'s stability counts a differing path as unstable). */
+static void mark(uint8_t *bits, size_t i)
 {
-	if (!(bits[i / 8] & (1u << (i % 8)))) {
-		bits[i / 8] |= (uint8_t)(1u << (i % 8));
-		(*count)++;
-	}
+	bits[i / 8] |= (uint8_t)(1u << (i % 8));
+}
+
+static unsigned count_bits(const uint8_t *bits, size_t nbits)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < (nbits + 7) / 8; i++)
+		n += (unsigned)__builtin_popcount(bits[i]);
+	return n;
 }
 
 /* Clause and clause-pair feedback for the clauses one op fired. */
@@ -72,8 +78,8 @@ static void feed_clauses(int impl, const struct mdl_eval *ev)
 	for (int i = 0; i < ev->nfired; i++) {
 		int c = ev->fired[i], pv = fz.prev[impl];
 		size_t pair = (size_t)(pv + 1) * (size_t)n + (size_t)c;
-		mark(fz.seen_clause, (size_t)c, &fz.nclause);
-		mark(fz.seen_pair, pair, &fz.npair);
+		mark(fz.seen_clause, (size_t)c);
+		mark(fz.seen_pair, pair);
 		if (fz.feedback) {
 			bump((size_t)c % FZ_CLAUSE_SLOTS);
 			bump(FZ_CLAUSE_SLOTS +
@@ -102,7 +108,7 @@ static void feed_state(const struct hx_exec *x, int impl, int opi,
 			     (uint32_t)(st.waiters < 3 ? st.waiters : 3) << 11;
 		h = mix(h, v);
 	}
-	mark(fz.seen_state, h % STATE_BITS, &fz.nstate);
+	mark(fz.seen_state, h % STATE_BITS);
 	if (fz.feedback)
 		bump(FZ_CLAUSE_SLOTS + FZ_PAIR_SLOTS + h % FZ_STATE_SLOTS);
 }
@@ -202,6 +208,7 @@ void fz_fini(void)
 int fz_one(const uint8_t *data, size_t size, struct fz_result *r)
 {
 	static struct xmp_prog p;
+	static const struct xmp_prog empty; /* n = 0 */
 	int profile;
 	memset(r, 0, sizeof *r);
 	xmp_bin_decode(data, size, &profile, &p);
@@ -216,6 +223,14 @@ int fz_one(const uint8_t *data, size_t size, struct fz_result *r)
 	if (fz.ctr)
 		memset(fz.ctr, 0, fz.nctr);
 	hx_run(&fz.x[profile], &p, NULL);
+	/* Reset now, with an empty program: the reset's path then depends on
+	 * this input alone, and the next input starts from a clean world on
+	 * the same path whatever ran before (AFL++ stability). */
+	fz.x[profile].on_op = NULL;
+	fz.x[profile].on_div = NULL;
+	hx_run(&fz.x[profile], &empty, NULL);
+	fz.x[profile].on_op = on_op;
+	fz.x[profile].on_div = on_div;
 	fz.execs++;
 	fz.res = NULL;
 	return r->diverged;
@@ -235,9 +250,10 @@ int fz_feedback_on(void)
 void fz_stats(unsigned *clauses, unsigned *pairs, unsigned *states,
 	      uint64_t *execs)
 {
-	*clauses = fz.nclause;
-	*pairs = fz.npair;
-	*states = fz.nstate;
+	size_t n = fz.spec ? fz.spec->nclauses : 0;
+	*clauses = fz.spec ? count_bits(fz.seen_clause, n) : 0;
+	*pairs = fz.spec ? count_bits(fz.seen_pair, (n + 1) * n) : 0;
+	*states = fz.spec ? count_bits(fz.seen_state, STATE_BITS) : 0;
 	*execs = fz.execs;
 }
 
@@ -248,9 +264,11 @@ void fz_stats_tick(void)
 	double t = mono();
 	if (t < fz.next)
 		return;
+	unsigned c, p, s;
+	uint64_t e;
 	fz.next = t + fz.stats_every;
+	fz_stats(&c, &p, &s, &e);
 	fprintf(stderr, "fz-stats: t=%.0f execs=%llu clauses=%u pairs=%u "
 			"states=%u feedback=%d\n",
-		t - fz.t0, (unsigned long long)fz.execs, fz.nclause, fz.npair,
-		fz.nstate, fz.feedback);
+		t - fz.t0, (unsigned long long)e, c, p, s, fz.feedback);
 }
