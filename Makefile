@@ -20,7 +20,7 @@ WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 LINUX     ?= 1
 SAN       := -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer
-PKGS      := yaml-0.1
+PKGS      := yaml-0.1 jansson
 TEST_PKGS := check
 # -----------------------------------------------------------------------------
 
@@ -47,7 +47,7 @@ CORE_SRC  := harness/prog.c harness/decode.c harness/exec.c \
              harness/call.c harness/observe.c \
              harness/findings.c harness/minimize.c harness/progbin.c
 CLI_SRC   := harness/cli.c harness/plugin.c harness/summary.c harness/run.c \
-             harness/corpus.c harness/repro.c
+             harness/corpus.c harness/repro.c harness/merge.c
 SIM_SRC   := $(filter-out impl/sim/so.c,$(wildcard impl/sim/*.c))
 LNX_SRC   := $(filter-out impl/linux/so.c impl/linux/bench_%.c,\
                $(wildcard impl/linux/*.c))
@@ -127,6 +127,7 @@ test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/cli.sh
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) REPRO_CFLAGS="$(MODEFLAGS)" \
 	  sh tests/findings.sh
+	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/shard.sh  # fuzz (issue 9)
 
 deps:
 	@sh tools/deps.sh

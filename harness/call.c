@@ -118,10 +118,17 @@ static uint8_t *kaddr(struct hx_impl *im, int64_t k, int64_t count)
 	int kb = (int)(k / XMC_KBUF_SIZE);
 	uint32_t off = (uint32_t)(k % XMC_KBUF_SIZE);
 	if (count > 0) {
-		if (off < im->klo[kb])
-			im->klo[kb] = off;
-		if (off + count > im->khi[kb])
-			im->khi[kb] = off + (uint32_t)count;
+		/* The 16 guard bytes either side may be dirtied by a copy that
+		 * spills (observe.c): reset clears them too, so that no byte
+		 * leaks into the next program. */
+		uint32_t lo = off < 16 ? 0 : off - 16;
+		uint32_t hi = off + (uint32_t)count + 16;
+		if (hi > XMC_KBUF_SIZE + XMC_PAGE_SIZE)
+			hi = XMC_KBUF_SIZE + XMC_PAGE_SIZE;
+		if (lo < im->klo[kb])
+			im->klo[kb] = lo;
+		if (hi > im->khi[kb])
+			im->khi[kb] = hi;
 	}
 	return im->kbuf[kb] + off;
 }

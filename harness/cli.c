@@ -78,6 +78,9 @@ const char hx_run_help[] =
 	"  --summary-json F  write the run summary as JSON\n"
 	"  --findings DIR    where findings are kept (default findings/)\n"
 	"  --no-minimize     keep findings as found\n"
+	"  --shard K/N       run programs K, K+N, K+2N, ... (0 <= K < N); the\n"
+	"                    summary then carries what 'xmcheck merge' needs\n"
+	"  --jobs J          run J shards as processes here, merge them\n"
 	"  --quiet           print only the summary\n"
 	"  -h, --help        this help\n\n"
 	"Exit status: 0 no divergence, 1 divergence, 2 usage or input error.\n";
@@ -112,11 +115,12 @@ static const char main_help[] =
 	"  corpus    replay program files, check their stated outcomes\n"
 	"  repro     write a standalone C reproducer of a program\n"
 	"  gen       print one generated program of a seed\n"
-	"  spec      check or list a spec\n\n"
+	"  spec      check or list a spec\n"
+	"  merge     combine shard summaries into the whole run's summary\n\n"
 	"'xmcheck COMMAND --help' describes each.\n";
 
 enum { O_IMPL = 256, O_PROFILE, O_SEED, O_RUNS, O_SPEC, O_TRACE, O_SUMMARY,
-       O_MAXOPS, O_QUIET, O_FINDINGS, O_NOMIN, O_C };
+       O_MAXOPS, O_QUIET, O_FINDINGS, O_NOMIN, O_C, O_SHARD, O_JOBS };
 
 static const struct option long_opts[] = {
 	{"impl", required_argument, 0, O_IMPL},
@@ -132,10 +136,26 @@ static const struct option long_opts[] = {
 	{"findings", required_argument, 0, O_FINDINGS},
 	{"no-minimize", no_argument, 0, O_NOMIN},
 	{"c", required_argument, 0, O_C},
+	{"shard", required_argument, 0, O_SHARD},
+	{"jobs", required_argument, 0, O_JOBS},
 	{"output", required_argument, 0, 'o'},
 	{"help", no_argument, 0, 'h'},
 	{0, 0, 0, 0},
 };
+
+/* --shard K/N (fuzz, issue 9) */
+static int parse_shard(const char *s, struct hx_opts *o)
+{
+	char k[32];
+	const char *slash = strchr(s, '/');
+	if (!slash || slash - s >= (long)sizeof k)
+		return -1;
+	snprintf(k, sizeof k, "%.*s", (int)(slash - s), s);
+	if (hx_parse_u64(k, &o->shard_k) || hx_parse_u64(slash + 1, &o->shard_n) ||
+	    o->shard_n < 1 || o->shard_k >= o->shard_n)
+		return -1;
+	return 0;
+}
 
 /* Parse options; returns -1 to go on, or an exit status. */
 int hx_cli_opts(const char *cmd, const char *help, int argc, char **argv,
@@ -181,6 +201,18 @@ int hx_cli_opts(const char *cmd, const char *help, int argc, char **argv,
 		case O_NOMIN: o->no_minimize = 1; break;
 		case O_C:
 		case 'o': o->out = optarg; break;
+		/* ---- fuzz (issue 9): scale-out ---- */
+		case O_SHARD:
+			if (parse_shard(optarg, o))
+				return hx_cli_usage(cmd, "bad --shard (K/N, "
+						   "0 <= K < N)", optarg);
+			break;
+		case O_JOBS:
+			if (hx_parse_u64(optarg, &v) || v < 1 || v > 64)
+				return hx_cli_usage(cmd, "bad --jobs (1..64)",
+						   optarg);
+			o->jobs = (int)v;
+			break;
 		case ':': return hx_cli_usage(cmd, "missing value", argv[optind - 1]);
 		default: return hx_cli_usage(cmd, "unknown option", argv[optind - 1]);
 		}
@@ -426,6 +458,8 @@ int main(int argc, char **argv)
 		return cmd_replay(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "spec"))
 		return cmd_spec(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "merge")) /* fuzz, issue 9 */
+		return hx_cmd_merge(argc - 1, argv + 1);
 	fprintf(stderr, "xmcheck: unknown command '%s'\n", argv[1]);
 	fputs(main_help, stderr);
 	return 2;

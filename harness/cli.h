@@ -35,6 +35,10 @@ struct hx_opts {
 	int quiet; /* --quiet: no divergence details */
 	int no_minimize; /* --no-minimize */
 	int profile_set; /* --profile was given */
+	/* ---- fuzz (issue 9): scale-out ---- */
+	uint64_t shard_k, shard_n; /* --shard K/N: programs K, K+N, ...; n 0 = off */
+	int jobs; /* --jobs J: J shard processes, summaries merged */
+	const char *findings_write; /* a --jobs shard writes findings here */
 };
 
 int hx_cli_usage(const char *cmd, const char *msg, const char *arg);
@@ -72,7 +76,27 @@ struct hx_summary {
 	uint64_t first_program; /* its program index */
 	uint64_t first_ops; /* ops run up to and including it */
 	const struct hx_store *store; /* findings store, or NULL */
+	const struct hx_shard *shard; /* shard bookkeeping, or NULL */
 };
+
+/* ---- fuzz (issue 9): shards and merge ---- begin ----
+ * What a shard adds to its summary so that `xmcheck merge` can give exactly
+ * the unsharded run's summary: the ops of each program it ran (to place the
+ * first divergence in the whole run's op count) and, per signature of the
+ * store, its order key (pre-existing: its store index; new:
+ * HX_MAX_SIGS + program * HX_MAX_IMPLS + impl, the order an unsharded run
+ * writes them in). */
+struct hx_shard {
+	uint64_t k, n; /* this shard, of n */
+	uint64_t *prog_ops; /* ops of each program run, in order */
+	uint64_t nprog, cap; /* entries, allocated */
+	uint64_t key[HX_MAX_SIGS]; /* order key per store signature */
+};
+
+int hx_cmd_merge(int argc, char **argv);
+/* Run J shards as processes and merge (run.c calls it for --jobs). */
+int hx_run_jobs(struct hx_opts *o, int (*one)(struct hx_opts *o));
+/* ---- fuzz ---- end ---- */
 
 /* Status of a clause for an implementation: pass, fail, unsupported, ... */
 const char *hx_clause_status(const struct hx_exec *x, int impl, int clause);

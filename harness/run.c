@@ -20,6 +20,7 @@ struct run_ctx {
 	struct hx_div div[HX_MAX_IMPLS]; /* its divergence */
 	char first_sig[160]; /* first divergence of the run */
 	uint64_t first_program, first_ops; /* where it was */
+	struct hx_shard *shard; /* --shard bookkeeping, or NULL */
 };
 
 static void on_div(void *ctx, const struct xmp_prog *p, const struct hx_div *d)
@@ -94,6 +95,9 @@ static int keep(struct run_ctx *rc, const struct hx_opts *o,
 		fprintf(stderr, "xmcheck run: %s\n", err);
 		return -1;
 	}
+	if (rc->shard && st->nsig > 0) /* the order an unsharded run keeps */
+		rc->shard->key[st->nsig - 1] =
+			HX_MAX_SIGS + rc->program * HX_MAX_IMPLS + (uint64_t)i;
 	if (!rc->quiet)
 		printf("finding %s (program %" PRIu64 ", op %d)\n  expected: %s\n"
 		       "  observed: %s\n  kept: %s (%d ops, %d before "
@@ -125,6 +129,23 @@ static int write_summary(const char *path, const struct hx_exec *x,
 	return 0;
 }
 
+/* Note one program's ops (--shard); -1 when out of memory. */
+static int shard_add(struct hx_shard *sh, uint64_t ops)
+{
+	if (sh->nprog == sh->cap) {
+		uint64_t cap = sh->cap ? sh->cap * 2 : 4096;
+		uint64_t *n = realloc(sh->prog_ops, cap * sizeof *n);
+		if (!n) {
+			fprintf(stderr, "xmcheck run: out of memory\n");
+			return -1;
+		}
+		sh->prog_ops = n;
+		sh->cap = cap;
+	}
+	sh->prog_ops[sh->nprog++] = ops;
+	return 0;
+}
+
 /* The generation loop; returns 0, or 2 when a finding could not be kept. */
 static int loop(const struct hx_opts *o, struct hx_exec *x,
 		struct run_ctx *rc, struct hx_store *st)
@@ -133,11 +154,17 @@ static int loop(const struct hx_opts *o, struct hx_exec *x,
 	struct xmp_prog p;
 	uint32_t caps = hx_common_caps(x);
 	int r = 0;
+	uint64_t step = o->shard_n ? o->shard_n : 1;
 	memset(&mz, 0, sizeof mz);
-	for (rc->program = 0; rc->program < o->runs && !r; rc->program++) {
+	for (rc->program = o->shard_k; rc->program < o->runs && !r;
+	     rc->program += step) {
 		gen(o, rc->program, caps, &p);
 		memset(rc->has, 0, sizeof rc->has);
-		if (!hx_run(x, &p, NULL))
+		uint64_t ops0 = x->ops;
+		int ndiv = hx_run(x, &p, NULL);
+		if (rc->shard && shard_add(rc->shard, x->ops - ops0))
+			r = 2;
+		if (!ndiv)
 			continue;
 		for (int i = 0; i < x->nimpl && !r; i++)
 			if (rc->has[i] && keep(rc, o, st, &mz, &p, i))
@@ -149,29 +176,52 @@ static int loop(const struct hx_opts *o, struct hx_exec *x,
 	return r;
 }
 
-int hx_cmd_run(int argc, char **argv)
+/* Open the store; a --jobs shard learns the signatures in the findings
+ * directory but writes its own into findings_write. */
+static int open_store(const struct hx_opts *o, struct hx_store *st,
+		      struct hx_shard *sh)
 {
-	struct hx_opts o = {.profile = XMC_PROFILE_POWER, .seed = 1,
-			    .runs = 1000, .max_ops = 48, .findings = "findings"};
+	char err[512];
+	struct hx_store w; /* creates findings_write */
+	int bad = hx_store_open(st, o->findings, err, sizeof err);
+	if (!bad && o->findings_write) {
+		bad = hx_store_open(&w, o->findings_write, err, sizeof err);
+		hx_store_close(&w);
+	}
+	if (bad) {
+		fprintf(stderr, "xmcheck run: %s\n", err);
+		hx_store_close(st);
+		return 2;
+	}
+	if (o->findings_write)
+		snprintf(st->dir, sizeof st->dir, "%s", o->findings_write);
+	for (int i = 0; sh && i < st->nsig; i++)
+		sh->key[i] = (uint64_t)i;
+	return 0;
+}
+
+static int run_one(struct hx_opts *op)
+{
+	struct hx_opts o = *op;
 	struct hx_exec x;
 	struct hx_store st;
 	struct mdl_spec *spec;
-	char err[512];
-	int r = hx_cli_opts("run", hx_run_help, argc, argv, &o);
-	if (r >= 0)
-		return r;
-	if (optind < argc)
-		return hx_cli_usage("run", "unexpected argument", argv[optind]);
+	static struct hx_shard shard;
+	struct hx_shard *sh = o.shard_n ? &shard : NULL;
+	int r;
 	printf("seed %" PRIu64 "\n", o.seed);
 	fflush(stdout);
-	if (hx_store_open(&st, o.findings, err, sizeof err)) {
-		fprintf(stderr, "xmcheck run: %s\n", err);
-		hx_store_close(&st);
-		return 2;
+	if (sh) {
+		free(shard.prog_ops);
+		memset(&shard, 0, sizeof shard);
+		shard.k = o.shard_k;
+		shard.n = o.shard_n;
 	}
+	if ((r = open_store(&o, &st, sh)))
+		return r;
 	if ((r = hx_cli_setup("run", &o, &x, &spec)))
 		return hx_store_close(&st), r;
-	struct run_ctx rc = {.x = &x, .quiet = o.quiet};
+	struct run_ctx rc = {.x = &x, .quiet = o.quiet, .shard = sh};
 	x.on_div = on_div;
 	x.ctx = &rc;
 	if (o.trace && !(x.trace = fopen(o.trace, "w"))) {
@@ -183,7 +233,7 @@ int hx_cmd_run(int argc, char **argv)
 		r = loop(&o, &x, &rc, &st);
 	struct hx_summary s = {o.seed, hx_profile_name(o.profile), o.runs,
 			       now() - t0, rc.first_sig[0] ? rc.first_sig : NULL,
-			       rc.first_program, rc.first_ops, &st};
+			       rc.first_program, rc.first_ops, &st, sh};
 	hx_summary_text(&x, &s, stdout);
 	if (!r)
 		r = x.divergences ? 1 : 0;
@@ -195,6 +245,20 @@ int hx_cmd_run(int argc, char **argv)
 	hx_cli_teardown(&x, spec);
 	hx_store_close(&st);
 	return r;
+}
+
+int hx_cmd_run(int argc, char **argv)
+{
+	struct hx_opts o = {.profile = XMC_PROFILE_POWER, .seed = 1,
+			    .runs = 1000, .max_ops = 48, .findings = "findings"};
+	int r = hx_cli_opts("run", hx_run_help, argc, argv, &o);
+	if (r >= 0)
+		return r;
+	if (optind < argc)
+		return hx_cli_usage("run", "unexpected argument", argv[optind]);
+	if (o.jobs > 1 && o.shard_n)
+		return hx_cli_usage("run", "--jobs and --shard together", NULL);
+	return o.jobs > 1 ? hx_run_jobs(&o, run_one) : run_one(&o);
 }
 
 static const char minimize_help[] =

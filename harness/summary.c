@@ -145,6 +145,25 @@ static void json_clauses(const struct hx_exec *x, FILE *f)
 	fprintf(f, "}},\n");
 }
 
+/* ---- fuzz (issue 9): what `xmcheck merge` needs from a shard ---- */
+static void json_shard(const struct hx_shard *sh, const struct hx_store *st,
+		       FILE *f)
+{
+	fprintf(f, "  \"shard\": {\"index\": %" PRIu64 ", \"count\": %" PRIu64
+		   ", \"program_ops\": [", sh->k, sh->n);
+	for (uint64_t i = 0; i < sh->nprog; i++)
+		fprintf(f, "%s%" PRIu64, i ? "," : "", sh->prog_ops[i]);
+	fprintf(f, "], \"keys\": {");
+	for (int i = 0, n = 0; st && i < st->nsig; i++) {
+		if (!st->seen[i])
+			continue;
+		fprintf(f, "%s", n++ ? ", " : "");
+		jstr(f, st->sig[i]);
+		fprintf(f, ": %" PRIu64, sh->key[i]);
+	}
+	fprintf(f, "}},\n");
+}
+
 int hx_summary_json(const struct hx_exec *x, const struct hx_summary *s,
 		    FILE *f)
 {
@@ -174,6 +193,8 @@ int hx_summary_json(const struct hx_exec *x, const struct hx_summary *s,
 	}
 	if (s->store)
 		json_findings(s->store, f);
+	if (s->shard)
+		json_shard(s->shard, s->store, f);
 	fprintf(f, "  \"unsupported\": {\n");
 	for (int i = 0; i < x->nimpl; i++)
 		json_unsupported(x, i, f);
