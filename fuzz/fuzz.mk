@@ -84,6 +84,10 @@ fuzz-check: fuzz-bins seeds $(BUILD)/tests/test_fuzz
 	FZ=$(BUILD)/fuzz BUILD=$(BUILD) XMCHECK=build/sanitize/xmcheck \
 	  BUGGY_CLI=build/sanitize/tests/buggy.so RUNS=$(FUZZ_RUNS) \
 	  sh tests/fuzz.sh
+	sh tests/cflite.sh
+
+cflite-check:
+	sh tests/cflite.sh
 
 # The binary form and the mutator, as a unit test (run by fuzz-check).
 $(BUILD)/tests/test_fuzz: $(BUILD)/tests/test_fuzz.o $(BUILD)/fuzz/mutate.o \
