@@ -33,7 +33,9 @@ static struct {
 	uint8_t *seen_pair; /* [(nclauses + 1) * nclauses] (stats) */
 	uint8_t *seen_state; /* [STATE_BITS / 8] (stats) */
 	uint64_t execs; /* inputs run */
+	uint64_t len; /* ops in the programs run, summed (stats) */
 	int stats_every; /* XMCHECK_FZ_STATS seconds, 0 off */
+	int max_ops; /* XMCHECK_MAX_OPS: programs cut to this length */
 	double t0, next; /* stats clock (reporting only) */
 } fz;
 
@@ -164,7 +166,11 @@ int fz_init(char *err, size_t errlen)
 	const char *st = getenv("XMCHECK_FZ_STATS");
 	memset(&fz, 0, sizeof fz);
 	fz.feedback = !(fb && !strcmp(fb, "0"));
+	const char *mo = getenv("XMCHECK_MAX_OPS");
 	fz.stats_every = st ? atoi(st) : 0;
+	fz.max_ops = mo ? atoi(mo) : XMP_MAX_OPS;
+	if (fz.max_ops < 1 || fz.max_ops > XMP_MAX_OPS)
+		fz.max_ops = XMP_MAX_OPS;
 	if (load_spec(err, errlen) || open_impls(err, errlen))
 		return -1;
 	size_t n = fz.spec->nclauses;
@@ -212,11 +218,14 @@ int fz_one(const uint8_t *data, size_t size, struct fz_result *r)
 	int profile;
 	memset(r, 0, sizeof *r);
 	xmp_bin_decode(data, size, &profile, &p);
+	if (p.n > fz.max_ops) /* a cut program is still a program */
+		p.n = fz.max_ops;
 	if (!fz.ready[profile]) /* the implementations lack it: the other */
 		profile = profile == XMC_PROFILE_POWER ? XMC_PROFILE_POWERPC
 						       : XMC_PROFILE_POWER;
 	r->profile = profile;
 	r->nops = p.n;
+	fz.len += (uint64_t)p.n;
 	fz.res = r;
 	for (int i = 0; i < HX_MAX_IMPLS; i++)
 		fz.prev[i] = -1;
@@ -268,7 +277,10 @@ void fz_stats_tick(void)
 	uint64_t e;
 	fz.next = t + fz.stats_every;
 	fz_stats(&c, &p, &s, &e);
+	uint64_t ops = fz.x[1].ops + fz.x[2].ops;
 	fprintf(stderr, "fz-stats: t=%.0f execs=%llu clauses=%u pairs=%u "
-			"states=%u feedback=%d\n",
-		t - fz.t0, (unsigned long long)e, c, p, s, fz.feedback);
+			"states=%u feedback=%d len/exec=%.1f ops/exec=%.1f\n",
+		t - fz.t0, (unsigned long long)e, c, p, s, fz.feedback,
+		e ? (double)fz.len / (double)e : 0.0,
+		e ? (double)ops / (double)e : 0.0);
 }

@@ -14,6 +14,7 @@
  *                          (default sim)
  *   XMCHECK_SPEC           spec file or directory (default the built-in)
  *   XMCHECK_SPEC_FEEDBACK  0 turns spec coverage feedback off (default on)
+ *   XMCHECK_MAX_OPS        cut every program to at most N ops (benchmarks)
  *   XMCHECK_FZ_STATS       N > 0: every N seconds print the distinct
  *                          clauses, clause pairs and page-state combinations
  *                          reached so far to stderr (reporting only)

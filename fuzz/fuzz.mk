@@ -93,3 +93,7 @@ cflite-check:
 $(BUILD)/tests/test_fuzz: $(BUILD)/tests/test_fuzz.o $(BUILD)/fuzz/mutate.o \
   $(BUILD)/libxmcheck.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LIBS)
+
+bench-fuzz: deps
+	sh tools/bench-fuzz.sh $(BENCH_SECONDS)
+bench: bench-fuzz

@@ -12,3 +12,13 @@ else ifeq ($(MODE),afl)
   CC        := afl-clang-fast
   MODEFLAGS := $(OPT) -g
 endif
+
+# The oracle (model/, harness/) without comparison tracing: it is most of
+# the time per input (about 3x), and what guides toward the model's deep
+# states is the spec feedback (fuzz/core.h). The code under test (impl/,
+# plug-ins) and the core keep it, for libFuzzer's value profile and CMP
+# dictionary.
+ifneq ($(FZ_LINK),)
+$(BUILD)/model/%.o $(BUILD)/harness/%.o: \
+  MODEFLAGS += -fno-sanitize-coverage=trace-cmp
+endif
