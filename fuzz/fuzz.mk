@@ -97,3 +97,7 @@ $(BUILD)/tests/test_fuzz: $(BUILD)/tests/test_fuzz.o $(BUILD)/fuzz/mutate.o \
 bench-fuzz: deps
 	sh tools/bench-fuzz.sh $(BENCH_SECONDS)
 bench: bench-fuzz
+
+# Every sim mutant under libFuzzer and AFL++ (LIMIT seconds each; long).
+mutants-fuzz: deps
+	sh tools/mutants-fuzz.sh $(MUT_TABLE)

@@ -1,13 +1,16 @@
 # fuzz/modes.mk - build modes for the fuzz targets (included by the Makefile
 # right after the MODE switch). Each mode has its own build/<mode>/.
+# The targets export __sancov_lowest_stack (libFuzzer's, which instrumented
+# plug-ins refer to) and nothing else: exporting everything (-rdynamic) would
+# let a plug-in's sim_* bind to the target's own built-in simulator.
 ifeq ($(MODE),fuzz)
   CC        := clang
   MODEFLAGS := $(OPT) -g -fsanitize=fuzzer-no-link
-  FZ_LINK   := -fsanitize=fuzzer
+  FZ_LINK   := -fsanitize=fuzzer -Wl,--dynamic-list=fuzz/export.list
 else ifeq ($(MODE),fuzzsan)
   CC        := clang
   MODEFLAGS := -O1 -g -fsanitize=fuzzer-no-link $(SAN)
-  FZ_LINK   := -fsanitize=fuzzer
+  FZ_LINK   := -fsanitize=fuzzer -Wl,--dynamic-list=fuzz/export.list
 else ifeq ($(MODE),afl)
   CC        := afl-clang-fast
   MODEFLAGS := $(OPT) -g
