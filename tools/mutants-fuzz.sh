@@ -7,7 +7,8 @@
 #   sh tools/mutants-fuzz.sh [TABLE]
 #
 # Environment: MUTANTS (names to run; default every one), LIMIT (60 s per
-# mutant and engine), ENGINES ("libfuzzer afl"), REPORT
+# mutant and engine), ENGINES ("libfuzzer afl"), SEEDED (1: start from the
+# seed corpus build/seeds/xmcheck instead of an empty one), REPORT
 # (reports/mutants-fuzz.json). When reports/mutants.json (make mutants)
 # exists, libfuzzer_s and afl_s are added to its rows too.
 set -eu
@@ -42,7 +43,8 @@ for n in $names; do
 			build/fuzz/fuzz/fz_xmcheck -seed=1 \
 				-max_total_time="$limit" -dict=fuzz/xmcheck.dict \
 				-print_final_stats=1 -artifact_prefix="$d/" \
-				"$d/corpus" >"$d/log" 2>&1 || true
+				"$d/corpus" ${SEEDED:+build/seeds/xmcheck} \
+				>"$d/log" 2>&1 || true
 			t1=$(now)
 			sig=$(sed -n 's/^DEDUP_TOKEN: //p' "$d/log" | head -n 1)
 			x=$(sed -n 's/^stat::number_of_executed_units: *//p' "$d/log")
@@ -53,6 +55,7 @@ for n in $names; do
 				"$lf_s" "$lf_x" "$sig"
 		else
 			printf '\000' >"$d/in/empty"
+			[ -z "${SEEDED:-}" ] || cp build/seeds/xmcheck/* "$d/in/"
 			XMCHECK_IMPL=build/afl/mutants/$n.so AFL_NO_UI=1 \
 			AFL_BENCH_UNTIL_CRASH=1 AFL_SKIP_CPUFREQ=1 \
 			AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
@@ -73,7 +76,7 @@ for n in $names; do
 	printf '{"name": "%s", "libfuzzer_s": %s, "libfuzzer_execs": %s, "libfuzzer_signature": "%s", "afl_s": %s, "afl_execs": %s, "limit_s": %s}\n' \
 		"$n" "$lf_s" "$lf_x" "$lf_sig" "$afl_s" "$afl_x" "$limit" >>"$W/rows"
 done
-jq -s '{engines: "libFuzzer and AFL++ from an empty corpus, seed 1",
+jq -s --arg from "${SEEDED:+the seed corpus}" '{engines: ("libFuzzer and AFL++ from " + (if $from == "" then "an empty corpus" else $from end) + ", seed 1"),
 	mutants: .}' "$W/rows" >"$report"
 echo "report: $report"
 if [ -f reports/mutants.json ] && [ "$report" != reports/mutants.json ]; then
