@@ -41,7 +41,8 @@ LDLIBS    += $(shell pkg-config --libs $(PKGS)) -ldl
 TEST_LIBS := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 
 MODEL_SRC := model/world.c model/steps.c model/effects.c model/interp.c \
-             model/tables.c model/spec_load.c model/spec_files.c model/expr.c
+             model/tables.c model/spec_load.c model/spec_files.c model/expr.c \
+             model/readings.c
 CORE_SRC  := harness/prog.c harness/decode.c harness/exec.c \
              harness/call.c harness/observe.c \
              harness/findings.c harness/minimize.c
@@ -121,7 +122,7 @@ $(BUILD)/tests/buggy.so: $(BUILD)/tests/buggy.o $(call obj,$(SIM_SRC))
 
 # The tests run from the source tree: they read spec/ and corpus/.
 test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so
-	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
+	@set -e; for t in $(TESTS); do echo "== $$t"; CK_DEFAULT_TIMEOUT=120 $$t; done
 	$(XMCHECK) corpus corpus $(IMPLS)
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/cli.sh
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) REPRO_CFLAGS="$(MODEFLAGS)" \

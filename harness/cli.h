@@ -35,6 +35,8 @@ struct hx_opts {
 	int quiet; /* --quiet: no divergence details */
 	int no_minimize; /* --no-minimize */
 	int profile_set; /* --profile was given */
+	int seed_set; /* --seed was given */
+	char readings[256]; /* "# readings:" of a program file, or "" */
 };
 
 int hx_cli_usage(const char *cmd, const char *msg, const char *arg);

@@ -200,9 +200,8 @@ static void emit_call(FILE *f, const struct xmp_op *op)
 			(unsigned)a[1]);
 		return;
 	case XMP_DESC_SET:
-		fprintf(f, "\tdp[%d] = (struct xmc_xmem){%d, 0x%xu, 0x%xu, 0x%xu};"
-			   "\n\tr = 0;\n", (int)a[0], (int)a[1], (unsigned)a[2],
-			(unsigned)a[3], (unsigned)a[4]);
+		fprintf(f, "\tdp[%d].aspace_id = %d;\n\tr = 0;\n", (int)a[0],
+			(int)a[1]);
 		return;
 	case XMP_XMATTACH:
 		fprintf(f, "\tr = pl->xmattach(w, 0x%xu, %d, &dp[%d], %d);\n",

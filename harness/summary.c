@@ -163,7 +163,20 @@ int hx_summary_json(const struct hx_exec *x, const struct hx_summary *s,
 		x->programs, x->ops, x->divergences, x->undefined,
 		x->unsupported);
 	json_clauses(x, f);
-	fprintf(f, "  \"first_divergence\": ");
+	fprintf(f, "  \"readings\": {");
+	for (int i = 0; i < x->nimpl; i++) {
+		fprintf(f, "%s\n    ", i ? "," : "");
+		jstr(f, x->impl[i].pl->name);
+		fprintf(f, ": {");
+		for (int r = 0; r < MDL_NREADINGS; r++) {
+			int o = mdl_reading(x->impl[i].m, r);
+			fprintf(f, "%s\"%s\": \"%s\"", r ? ", " : "",
+				mdl_readings[r].name,
+				o < 0 ? "open" : mdl_readings[r].opt[o]);
+		}
+		fprintf(f, "}");
+	}
+	fprintf(f, "},\n  \"first_divergence\": ");
 	if (s->first_sig) {
 		fprintf(f, "{\"signature\": ");
 		jstr(f, s->first_sig);

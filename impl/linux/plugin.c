@@ -56,5 +56,6 @@ const struct xmc_plugin lnx_plugin = {
 	.page_state = lnx_page_state,
 	.peek = lnx_peek,
 	.probe = lnx_probe_load,
+	.readings = "detach_deleted=succeeds",
 };
 /* clang-format on */
