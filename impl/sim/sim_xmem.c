@@ -694,7 +694,8 @@ int sim_xmemdma(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr, int flag)
 	if (walk(&wn, xaddr, 1, sp) < 0)
 		return XMEM_FAIL;
 	vp = sp[0].vp;
-#if SIM_MUTANT == 15 || SIM_VARIANT == 11 /* dma-unpinned-ok: resident is enough */
+/* dma-not-pinned-ok (mutant) and dma-unpinned-ok (variant): residency only */
+#if SIM_MUTANT == 15 || SIM_VARIANT == 11
 	if (vp->frame == SIM_NOFRAME)
 		return XMEM_FAIL;
 #else
