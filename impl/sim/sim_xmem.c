@@ -370,7 +370,8 @@ static int xmem_prep(xmc_world *w, uint32_t u, int count,
 		return 0;
 	if (!kaddr)
 		return -1;
-#if SIM_VARIANT == 2 /* uaddr-offset: one segment, the offset picks the page */
+/* uaddr-offset, addr-offset-both: one segment, the offset picks the page */
+#if SIM_VARIANT == 2 || SIM_VARIANT == 21
 	if (dp->aspace_id == XMEM_PROC)
 		u = (wn.r0 << XMC_SEGSHIFT) | XMC_OFFSET(u);
 #endif
@@ -648,7 +649,7 @@ static int dma_hide(xmc_world *w, const struct sim_vpage *vp, int flag)
  * accordingly" (as a last unhide on power: not in pager I/O state, not
  * under a read-only storage key).
  */
-static void ppc_dma(xmc_world *w, const struct sim_vpage *vp, int flag)
+static int ppc_dma(xmc_world *w, const struct sim_vpage *vp, int flag)
 {
 	struct sim_frame *f = &w->fr[vp->frame];
 
@@ -656,22 +657,28 @@ static void ppc_dma(xmc_world *w, const struct sim_vpage *vp, int flag)
 		f->mod = 1;
 	else if (!vp->pager_io && vp->prot != XMC_PROT_RO)
 		f->mod = 1;
+	return 0;
 }
-#elif SIM_VARIANT == 10
+#elif SIM_VARIANT == 10 || SIM_VARIANT == 22
 /*
  * powerpc-hide-count: hides are counted on powerpc too (nothing is hidden
  * or flushed); an unhide without a hide leaves the count at 0.
+ * powerpc-unhide-unbalanced-fails: such an unhide (a caller error on any
+ * platform: the page describes no unhide without a hide) returns XMEM_FAIL.
  */
-static void ppc_dma(xmc_world *w, const struct sim_vpage *vp, int flag)
+static int ppc_dma(xmc_world *w, const struct sim_vpage *vp, int flag)
 {
 	struct sim_frame *f = &w->fr[vp->frame];
 
 	if (flag & XMEM_UNHIDE) {
 		if (f->ppc_hide > 0)
 			f->ppc_hide--;
+		else if (SIM_VARIANT == 22)
+			return -1;
 	} else if (f->ppc_hide < UINT16_MAX) {
 		f->ppc_hide++;
 	}
+	return 0;
 }
 #endif
 
@@ -684,7 +691,8 @@ int sim_xmemdma(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr, int flag)
 
 	if (!w || (flag & ~0x7) || desc_win(w, xp, &wn, &deleted) < 0)
 		return XMEM_FAIL;
-#if SIM_VARIANT == 1 /* xaddr-offset: one segment, the offset picks the page */
+/* xaddr-offset, addr-offset-both: one segment, the offset picks the page */
+#if SIM_VARIANT == 1 || SIM_VARIANT == 21
 	if (xp->aspace_id == XMEM_PROC) {
 		if (walk(&wn, (wn.r0 << XMC_SEGSHIFT) | XMC_OFFSET(xaddr), 1,
 			 sp) < 0)
@@ -731,9 +739,9 @@ int sim_xmemdma(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr, int flag)
 	if (w->profile == XMC_PROFILE_POWER && dma_hide(w, vp, flag) < 0)
 		return XMEM_FAIL;
 #endif
-#if SIM_VARIANT == 5 || SIM_VARIANT == 10
-	if (w->profile == XMC_PROFILE_POWERPC)
-		ppc_dma(w, vp, flag);
+#if SIM_VARIANT == 5 || SIM_VARIANT == 10 || SIM_VARIANT == 22
+	if (w->profile == XMC_PROFILE_POWERPC && ppc_dma(w, vp, flag) < 0)
+		return XMEM_FAIL;
 #endif
 #if SIM_VARIANT == 19 /* realaddr-descending: another frame numbering (W8) */
 	return (int)(((0x7ff00u - vp->frame) << 12) | (xaddr & 0xfffu));
