@@ -16,8 +16,9 @@
 #
 # Environment: XMCHECK (build/release/xmcheck), VARDIR
 # (build/release/variants), SEED (1), RUNS (100000 programs per profile),
-# PROFILES ("power powerpc"), REPORT (reports/variants.json). Run summaries
-# and findings are kept in VARDIR/runs/.
+# PROFILES ("power powerpc"), ONLY (names of the variants to run; default
+# all), REPORT (reports/variants.json). Run summaries and findings are kept
+# in VARDIR/runs/.
 set -eu
 
 table=${1:-impl/sim/variants.txt}
@@ -51,6 +52,7 @@ row variant profile programs divergences first_signature
 status=0
 tab=$(printf '\t')
 while IFS="$tab" read -r name why; do
+	case " ${ONLY:-$name} " in *" $name "*) ;; *) continue ;; esac
 	so=$vardir/$name.so
 	[ -f "$so" ] || die "$so: not built"
 	for prof in $profiles; do
