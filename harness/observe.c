@@ -300,10 +300,12 @@ static int failed_span(struct hx_exec *x, struct hx_ctx *c, const char *field,
 }
 
 /*
- * After a failed move (W6): each byte of the range is its old value or the
- * value being copied, on pages the move could reach; nothing else changes.
- * The model adopts what the implementation left, and then the touched
- * pages' residency and modified bits (as before, or as after an access).
+ * After a failed move (W6): the kernel range of an xmemin is unspecified
+ * (adopted as the implementation left it); each user byte of an xmemout is
+ * its old value or the value being copied, on a page the move could reach
+ * and write (a copy that stopped part way, in either direction). The model
+ * adopts what the implementation left, then the touched pages' residency
+ * and modified bits (as before, or as after an access).
  */
 static int failed_move(struct hx_exec *x, struct hx_ctx *c, int in, int kb,
 		       uint32_t koff, int64_t u, uint32_t count)
@@ -311,54 +313,42 @@ static int failed_move(struct hx_exec *x, struct hx_ctx *c, int in, int kb,
 	struct hx_impl *im = &x->impl[c->ii];
 	const struct xmp_op *op = &c->p->op[c->opi];
 	uint8_t user[XMC_PAGE_SIZE];
-	uint32_t inpage = (uint32_t)(u % XMC_PAGE_SIZE), at = 0;
-	for (int i = 0; i < c->ev->ntouched && at < count; i++) {
+	uint32_t in0 = (uint32_t)(u % XMC_PAGE_SIZE), first, npg;
+	if (in) {
+		uint32_t n = koff + count > XMC_KBUF_SIZE ? XMC_KBUF_SIZE - koff
+							   : count;
+		mdl_adopt_kbuf(im->m, kb, koff, im->kbuf[kb] + koff, n);
+	}
+	for (int i = 0; i < c->ev->ntouched && !in; i++) {
 		const struct mdl_page_ref *r = &c->ev->touched[i];
+		uint32_t at = r->idx ? r->idx * XMC_PAGE_SIZE - in0 : 0;
+		uint32_t inpage = r->idx ? 0 : in0;
 		uint32_t n = XMC_PAGE_SIZE - inpage, off;
+		if (at >= count)
+			continue;
 		if (n > count - at)
 			n = count - at;
 		off = r->page * XMC_PAGE_SIZE + inpage;
-		uint32_t first, npg;
 		if (!mdl_seg_live(im->m, r->seg, &first, &npg))
-			break; /* a deleted segment is never observed */
+			continue; /* a deleted segment is never observed */
 		int may = mdl_failed_move_byte_ok(im->m, op, at);
 		if (mdl_peek(im->m, r->seg, off, user, n))
-			return 0;
-		const uint8_t *kw = mdl_kbuf(im->m, kb) + koff + at;
-		if (in) {
-			if (failed_span(x, c, "kbuf_bytes", kw,
-					im->kbuf[kb] + koff + at, user, n, may,
-					at))
-				return 1;
-			mdl_adopt_kbuf(im->m, kb, koff + at,
-				       im->kbuf[kb] + koff + at, n);
-		} else {
-			if (im->pl->peek(im->w, XMC_SID(r->seg), off,
-					 im->scratch, n))
-				return hx_diverge(x, c, "user_bytes", HX_F_BYTES,
-						  "bytes", "cannot peek"),
-				       1;
-			if (failed_span(x, c, "user_bytes", user, im->scratch,
-					kw, n, may, at))
-				return 1;
-			mdl_adopt_bytes(im->m, r->seg, off, im->scratch, n);
-		}
-		at += n;
-		inpage = 0;
+			continue;
+		if (im->pl->peek(im->w, XMC_SID(r->seg), off, im->scratch, n))
+			return hx_diverge(x, c, "user_bytes", HX_F_BYTES, "bytes",
+					  "cannot peek"),
+			       1;
+		if (failed_span(x, c, "user_bytes", user, im->scratch,
+				mdl_kbuf(im->m, kb) + koff + at, n, may, at))
+			return 1;
+		mdl_adopt_bytes(im->m, r->seg, off, im->scratch, n);
 	}
-	/* Past the pages the move could reach, the kernel range is as it was. */
-	if (in && at < count &&
-	    cmp_bytes(x, c, "kbuf_bytes", mdl_kbuf(im->m, kb) + koff + at,
-		      im->kbuf[kb] + koff + at, count - at))
-		return 1;
 	for (int i = 0; i < c->ev->ntouched; i++) {
 		const struct mdl_page_ref *r = &c->ev->touched[i];
 		struct xmc_page_state got;
-		uint32_t first, npg;
-		if (!mdl_seg_live(im->m, r->seg, &first, &npg))
-			continue;
-		if (im->pl->page_state(im->w, XMC_SID(r->seg), r->page, &got))
-			continue; /* cmp_touched reports it */
+		if (!mdl_seg_live(im->m, r->seg, &first, &npg) ||
+		    im->pl->page_state(im->w, XMC_SID(r->seg), r->page, &got))
+			continue; /* cmp_touched reports what it must */
 		mdl_failed_move_page(im->m, op, r->seg, r->page,
 				     got.in_memory, got.modified);
 	}

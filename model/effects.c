@@ -94,14 +94,24 @@ static void attach(struct mdl_world *m, const struct xmp_op *op)
 	m->dpid[op->a[2]] = (int8_t)m->cur;
 }
 
-/* powerpc xmemdma under the reading that sets the modified bit. */
-static void ppc_modified(struct mdl_world *m, struct mdl_page *p)
+/*
+ * powerpc xmemdma: under the reading `set` the modified bit is set. Whether
+ * that holds for a read-only key, or for an UNHIDE in pager I/O state, no
+ * page says (the power rule excludes both): there either bit is allowed
+ * (mod_open 2), and it tells the reading nothing.
+ */
+static void ppc_modified(struct mdl_world *m, const struct xmp_op *op,
+			 struct mdl_page *p)
 {
-	if (!p || p->prot == XMC_PROT_RO || p->mod)
+	if (!p || p->mod)
 		return;
-	if (m->rd[MDL_RD_PPC_MODIFIED] < 0)
+	int rd = m->rd[MDL_RD_PPC_MODIFIED];
+	if (p->prot == XMC_PROT_RO ||
+	    ((op->a[2] & XMEM_UNHIDE) && p->pager_io))
+		p->mod_open = rd == 0 ? 0 : 2;
+	else if (rd < 0)
 		p->mod_open = 1;
-	else if (m->rd[MDL_RD_PPC_MODIFIED])
+	else if (rd)
 		p->mod = 1, p->by = (uint16_t)(m->clause_now + 1);
 }
 
@@ -110,10 +120,12 @@ void mdl_settle_page(struct mdl_world *m, int seg, uint32_t page, int got_mod)
 	struct mdl_page *p = mdlw_page(m, seg, page);
 	if (!p || !p->mod_open)
 		return;
+	int fix = p->mod_open == 1;
 	p->mod_open = 0;
 	if (got_mod < 0)
 		return;
-	m->rd[MDL_RD_PPC_MODIFIED] = (int8_t)(got_mod != 0);
+	if (fix)
+		m->rd[MDL_RD_PPC_MODIFIED] = (int8_t)(got_mod != 0);
 	p->mod = (uint8_t)(got_mod != 0);
 }
 
@@ -126,11 +138,13 @@ static const struct mdl_page *move_page(struct mdl_world *m,
 	int64_t u, count, kaddr;
 	move_args(op, &slot, &u, &count, &kaddr);
 	const struct mdl_range *rc = mdlw_range(m, slot, u, count);
-	int64_t idx = (u % XMC_PAGE_SIZE + i) / XMC_PAGE_SIZE;
-	if (i < 0 || i >= count || idx >= rc->n)
+	int64_t idx = (u % XMC_PAGE_SIZE + i) / XMC_PAGE_SIZE, j = 0;
+	while (j < rc->n && rc->pages[j].idx != idx)
+		j++;
+	if (i < 0 || i >= count || j == rc->n)
 		return NULL;
 	const struct mdl_page *p =
-		mdlw_page(m, rc->pages[idx].seg, rc->pages[idx].page);
+		mdlw_page(m, rc->pages[j].seg, rc->pages[j].page);
 	int reach = p->in_mem || (!m->interrupt && !p->io_err);
 	int ok = op->code == XMP_XMEMIN
 			 ? p->prot != XMC_PROT_NONE
@@ -256,7 +270,7 @@ void mdlw_effect(struct mdl_world *m, int effect, const struct xmp_op *op,
 		hold(m, as->srval[XMC_REGION((uint32_t)op->a[1])], 1);
 		return;
 	case E_RELEASE: hold(m, (uint32_t)op->a[1], -1); return;
-	case E_PPC_MODIFIED: ppc_modified(m, dma_page(m, op)); return;
+	case E_PPC_MODIFIED: ppc_modified(m, op, dma_page(m, op)); return;
 	}
 	page_effect(effect, dma_page(m, op), m->clause_now);
 }

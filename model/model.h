@@ -62,6 +62,7 @@ enum mdl_evkind {
 struct mdl_page_ref {
 	uint16_t seg; /* segment number k */
 	uint16_t page; /* page in the segment, 0..65535 */
+	uint16_t idx; /* a move's page: its index in the range (0 = first) */
 };
 
 /* One outcome of a service call under one choice of the open readings. */

@@ -10,6 +10,7 @@ static void touch(struct mdl_eval *ev, int64_t seg, int64_t page)
 {
 	if (ev->ntouched < MDL_MAX_TOUCHED) {
 		ev->touched[ev->ntouched].seg = (uint16_t)seg;
+		ev->touched[ev->ntouched].idx = 0;
 		ev->touched[ev->ntouched++].page = (uint16_t)page;
 	}
 }

@@ -313,17 +313,23 @@ const struct mdl_range *mdlw_range(struct mdl_world *m, int slot, int64_t u,
 			return rc;
 		}
 	}
+	/* Every reachable page, also past one that is not: a failed move may
+	 * have touched any of them (a copy need not go forwards). */
 	int64_t first = u / XMC_PAGE_SIZE, last = (u + count - 1) / XMC_PAGE_SIZE;
 	for (int64_t pg = first; pg <= last; pg++) {
 		int k;
 		uint32_t page;
-		if (rc->n == MDL_MAX_TOUCHED ||
-		    mdlw_resolve(m, slot, pg * XMC_PAGE_SIZE, &k, &page)) {
+		if (rc->n == MDL_MAX_TOUCHED) {
 			rc->reach = 0;
 			break;
 		}
+		if (mdlw_resolve(m, slot, pg * XMC_PAGE_SIZE, &k, &page)) {
+			rc->reach = 0;
+			continue;
+		}
 		const struct mdl_page *p = cpage(m, k, page);
 		rc->pages[rc->n].seg = (uint16_t)k;
+		rc->pages[rc->n].idx = (uint16_t)(pg - first);
 		rc->pages[rc->n++].page = (uint16_t)page;
 		rc->any_none |= p->prot == XMC_PROT_NONE;
 		rc->any_ro |= p->prot == XMC_PROT_RO;
