@@ -111,7 +111,13 @@ START_TEST(t_clause_fields)
 	ck_assert_int_eq(c->prov, MDL_PROFILE);
 	ck_assert_int_eq(c->rule, MDL_RULE_REALADDR);
 	ck_assert_uint_eq(c->profiles, 1u << XMC_PROFILE_POWERPC);
-	ck_assert_ptr_null(c->when.code);
+	ck_assert_str_eq(c->when.src, "(flag & XMEM_UNHIDE) == 0");
+
+	c = clause(s, "xmemdma.desc-global");
+	ck_assert_int_eq(c->kind, MDL_UNDEFINED);
+	ck_assert_int_eq(c->rank, MDL_RANK_UNMODELLED);
+	c = clause(s, "xmattach.interrupt");
+	ck_assert_int_eq(c->rank, MDL_RANK_ENVIRONMENT);
 
 	c = clause(s, "xmemin.paging-error");
 	ck_assert_uint_eq(c->needs, XMC_CAP_PAGEOUT | XMC_CAP_IO_ERROR);
