@@ -8,6 +8,28 @@
 
 #include "exec_int.h"
 
+const char *hx_unobserved(const struct hx_exec *x, int i, int e)
+{
+	uint32_t caps = x->impl[i].caps;
+	const char *n = mdl_effect_names[e];
+	if (!strcmp(n, "flush") && !(caps & XMC_CAP_DMA_DEVICE))
+		return "flush not observed: no dma_device capability (a device "
+		       "read of the hidden page is what shows stale bytes)";
+	if ((!strcmp(n, "mark_modified_range") || !strcmp(n, "set_modified") ||
+	     !strcmp(n, "ppc_modified")) &&
+	    !(caps & XMC_CAP_MODIFIED))
+		return "modified bit not observed: no modified capability";
+	if ((!strcmp(n, "hide_inc") || !strcmp(n, "hide_dec")) &&
+	    x->profile == XMC_PROFILE_POWERPC)
+		return "hide count not compared on powerpc: no page sentence "
+		       "makes it visible";
+	if (!strcmp(n, "ready_waiters") && !(caps & XMC_CAP_WAITERS))
+		return "waiters not observed: no waiters capability";
+	/* Holds show through what follows: a seg_delete deferred or not,
+	 * then moves that fail on the deleted segment (mutants 35, 36). */
+	return NULL;
+}
+
 static const char *const kind_name[] = {
 	[MDL_EV_STEP] = "step", [MDL_EV_ILLEGAL] = "illegal",
 	[MDL_EV_OK] = "ok", [MDL_EV_FAIL] = "fail",
