@@ -258,9 +258,13 @@ void mdlw_eval_outcome(struct mdl_world *m, const struct xmp_op *op,
 {
 	const struct mdl_service *s =
 		&m->spec->svc[op->code - XMP_FIRST_SVC];
-	const struct mdl_clause *c0 = &m->spec->clauses[s->first];
 	int undef = 0, first = 0, fail = 0;
 	o->nfired = o->nrets = 0;
+	o->kind = MDL_EV_NOCLAUSE;
+	o->rule = MDL_RULE_ANY;
+	if (!s->count)
+		return; /* a spec without this service: nothing to say */
+	const struct mdl_clause *c0 = &m->spec->clauses[s->first];
 	for (int i = 0; i < s->count; i++) {
 		const struct mdl_clause *c = &c0[i];
 		if (c->kind == MDL_SUCCESS || !in_profile(m, c) ||
