@@ -182,6 +182,7 @@ int hx_cli_opts(const char *cmd, const char *help, int argc, char **argv,
 		case O_SEED:
 			if (hx_parse_u64(optarg, &o->seed))
 				return hx_cli_usage(cmd, "bad --seed", optarg);
+			o->seed_set = 1;
 			break;
 		case O_RUNS:
 			if (hx_parse_u64(optarg, &o->runs))
@@ -222,7 +223,7 @@ int hx_cli_opts(const char *cmd, const char *help, int argc, char **argv,
 	return -1;
 }
 
-static struct mdl_spec *load_spec(const char *path)
+static struct mdl_spec *load_spec(const char *path, int whole)
 {
 	struct mdl_spec *s = NULL;
 	char err[512];
@@ -232,6 +233,17 @@ static struct mdl_spec *load_spec(const char *path)
 		fprintf(stderr, "%s\n", err);
 		return NULL;
 	}
+	/* `spec check` accepts a partial file; a spec a run would use must
+	 * define every service, with at least one clause. */
+	for (int v = 0; v < MDL_NSVC && whole; v++)
+		if (!s->svc[v].defined || !s->svc[v].count) {
+			fprintf(stderr, "%s: service %s %s: a run needs every "
+				"service with its clauses\n", s->origin,
+				mdl_svcdefs[v].name,
+				s->svc[v].defined ? "has no clause" : "is not defined");
+			mdl_spec_free(s);
+			return NULL;
+		}
 	return s;
 }
 
@@ -242,7 +254,7 @@ int hx_cli_setup(const char *cmd, const struct hx_opts *o, struct hx_exec *x,
 	const struct xmc_plugin *pls[HX_MAX_IMPLS];
 	char err[512];
 	int n = 0, r = 0;
-	if (!(*spec = load_spec(o->spec)))
+	if (!(*spec = load_spec(o->spec, 1)))
 		return 2;
 	for (; n < o->nimpls && !r; n++)
 		if (!(pls[n] = hx_plugin_open(o->impls[n], err, sizeof err)))
@@ -250,6 +262,11 @@ int hx_cli_setup(const char *cmd, const struct hx_opts *o, struct hx_exec *x,
 	if (!r && hx_init(x, *spec, o->profile, pls, o->nimpls, o->seed, err,
 			  sizeof err))
 		r = 2;
+	/* Every command but run replays single programs: fresh readings. */
+	x->fresh_readings = strcmp(cmd, "run") != 0;
+	for (int i = 0; !r && o->readings[0] && i < x->nimpl; i++)
+		if (hx_set_readings(x, i, o->readings, err, sizeof err))
+			r = 2, n = 0, hx_fini(x);
 	if (!r)
 		return 0;
 	fprintf(stderr, "xmcheck %s: %s\n", cmd, err);
@@ -346,6 +363,14 @@ int hx_load_prog(const char *path, struct hx_opts *o, struct xmp_prog *p,
 		free(*text);
 		return 2;
 	}
+	/* A finding replays as it was found: its seed and readings. */
+	if (!o->seed_set && hx_header_get(*text, "seed", prof, sizeof prof) &&
+	    hx_parse_u64(prof, &o->seed)) {
+		fprintf(stderr, "%s: bad '# seed:' line\n", path);
+		free(*text);
+		return 2;
+	}
+	hx_header_get(*text, "readings", o->readings, sizeof o->readings);
 	if (!o->profile_set && hx_header_get(*text, "profile", prof, sizeof prof)) {
 		if ((o->profile = hx_parse_profile(prof)) < 0) {
 			fprintf(stderr, "%s: unknown profile '%s' in header\n",
@@ -411,7 +436,7 @@ static int cmd_spec(int argc, char **argv)
 	} else {
 		return hx_cli_usage("spec", "unknown subcommand", argv[1]);
 	}
-	struct mdl_spec *s = load_spec(path);
+	struct mdl_spec *s = load_spec(path, 0);
 	if (!s)
 		return 2;
 	if (!strcmp(argv[1], "check")) {

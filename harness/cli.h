@@ -35,6 +35,8 @@ struct hx_opts {
 	int quiet; /* --quiet: no divergence details */
 	int no_minimize; /* --no-minimize */
 	int profile_set; /* --profile was given */
+	int seed_set; /* --seed was given */
+	char readings[256]; /* "# readings:" of a program file, or "" */
 	/* ---- fuzz (issue 9): scale-out ---- */
 	uint64_t shard_k, shard_n; /* --shard K/N: programs K, K+N, ...; n 0 = off */
 	int jobs; /* --jobs J: J shard processes, summaries merged */

@@ -164,6 +164,8 @@ void hx_finding_write(FILE *f, const struct hx_finding *fd)
 		d->signature, fd->impl, fd->impl_version, fd->profile, fd->seed,
 		fd->program, fd->spec_hash, d->op, fd->prog->n, fd->orig_ops,
 		d->expected, d->observed, d->signature);
+	if (fd->readings && fd->readings[0])
+		fprintf(f, "# readings: %s\n", fd->readings);
 	if (xmp_print(fd->prog, text, sizeof text) >= 0)
 		fputs(text, f);
 	fputs("# end\n", f);

@@ -109,6 +109,79 @@ static void merge_clauses(json_t *out, json_t **js, int n)
 	}
 }
 
+/* The position of clause id in the spec (the order of clauses.hits). */
+static int clause_pos(json_t *out, const char *id)
+{
+	const char *k;
+	json_t *v;
+	int i = 0;
+	json_object_foreach(json_object_get(json_object_get(out, "clauses"),
+					    "hits"), k, v) {
+		if (!strcmp(k, id))
+			return i;
+		i++;
+	}
+	return i;
+}
+
+static const char *status_of(json_t *out, const char *impl, const char *id)
+{
+	const char *s = json_string_value(json_object_get(json_object_get(
+		json_object_get(json_object_get(out, "clauses"), "status"),
+		impl), id));
+	return s ? s : "";
+}
+
+/*
+ * "unsupported" (per impl, a list of {id, ...}) and "not_observed" (per
+ * impl, {id: reason}): what one shard says of a clause depends only on the
+ * implementation and the profile, but which clauses appear depends on the
+ * merged status (a clause some shard never reached): the union of the
+ * shards' entries whose merged status is unsupported, resp. pass, in spec
+ * order.
+ */
+static void merge_lists(json_t *out, json_t **js, int n)
+{
+	const char *impl;
+	json_t *v;
+	json_object_foreach(json_object_get(out, "unsupported"), impl, v) {
+		json_t *arr = json_array();
+		int nc = clause_pos(out, "");
+		for (int c = 0; c < nc; c++)
+			for (int i = 0; i < n; i++) {
+				json_t *l = json_object_get(json_object_get(
+					js[i], "unsupported"), impl), *e, *hit = NULL;
+				size_t j;
+				json_array_foreach(l, j, e)
+					if (clause_pos(out, gets(e, "id")) == c)
+						hit = e;
+				if (hit && !strcmp(status_of(out, impl, gets(hit, "id")),
+						   "unsupported")) {
+					json_array_append(arr, hit);
+					break;
+				}
+			}
+		json_object_set_new(json_object_get(out, "unsupported"), impl, arr);
+	}
+	json_object_foreach(json_object_get(out, "not_observed"), impl, v) {
+		json_t *obj = json_object();
+		const char *id;
+		json_t *r;
+		json_object_foreach(json_object_get(json_object_get(out, "clauses"),
+						    "hits"), id, r)
+			for (int i = 0; i < n; i++) {
+				json_t *why = json_object_get(json_object_get(
+					json_object_get(js[i], "not_observed"),
+					impl), id);
+				if (why && !strcmp(status_of(out, impl, id), "pass")) {
+					json_object_set(obj, id, why);
+					break;
+				}
+			}
+		json_object_set_new(json_object_get(out, "not_observed"), impl, obj);
+	}
+}
+
 /* Ops shard sh ran in programs with an index below p. */
 static json_int_t ops_before(json_t *sh, json_int_t p)
 {
@@ -233,6 +306,7 @@ static json_t *merge(json_t **js, const char *const *paths, int n,
 	for (size_t i = 0; i < sizeof sums / sizeof sums[0]; i++)
 		sum_field(out, js, n, sums[i]);
 	merge_clauses(out, js, n);
+	merge_lists(out, js, n);
 	merge_first(out, js, n);
 	double el = 0;
 	for (int i = 0; i < n; i++) {
