@@ -328,14 +328,17 @@ char *hx_read_text(const char *path)
 
 /* ---- fuzz: an engine's crash file (binary form, progbin.h) ---- begin ----
  * 0 with the program, its profile (unless --profile) and an empty header
- * text; -1 when the file is not binary (or unreadable: the text reader
- * names the error). */
+ * text; -1 when the file is named *.prog (a program text), is not binary,
+ * or is unreadable (the text reader names the error). */
 static int load_binary(const char *path, struct hx_opts *o,
 		       struct xmp_prog *p, char **text)
 {
 	static uint8_t buf[1 << 16];
-	FILE *f = fopen(path, "rb");
+	size_t l = strlen(path);
 	int profile;
+	if (l >= 5 && !strcmp(path + l - 5, ".prog"))
+		return -1; /* a program text, even a damaged one */
+	FILE *f = fopen(path, "rb");
 	if (!f)
 		return -1;
 	size_t n = fread(buf, 1, sizeof buf, f);

@@ -18,9 +18,11 @@
  * so text seeds convert without loss and a structure-aware mutator can work
  * on programs and write them back.
  *
- * A file is taken as binary when it holds a byte that is neither printable
- * ASCII nor a tab, CR or LF (program texts never do); the program-form
- * header (0x80 | profile) always qualifies.
+ * A file is taken as binary when it is not named *.prog (program texts
+ * are; a damaged one gets the text reader's error) and holds a byte that is
+ * neither printable ASCII nor a tab, CR or LF (program texts never do); the
+ * program-form header (0x80 | profile) always qualifies. Engines name their
+ * files crash-<sha1>, id:..., so they load as binary.
  */
 #ifndef XMP_PROGBIN_H
 #define XMP_PROGBIN_H
