@@ -48,11 +48,12 @@ done
 ${CC_HOST:-cc} -O1 -D_GNU_SOURCE $INC -o "$W/fz-seeds" fuzz/seeds.c \
 	harness/prog.c harness/progbin.c harness/decode.c harness/findings.c
 rm -rf "$W/seeds" && mkdir -p "$W/seeds/xmcheck"
-"$W/fz-seeds" "$W/seeds/xmcheck" corpus/seeds/*.prog corpus/regressions/*.prog
+"$W/fz-seeds" "$W/seeds/xmcheck" corpus/seeds/*.prog corpus/regressions/*.prog corpus/directed/*.prog
+cp fuzz/regressions/*.bin "$W/seeds/xmcheck/"
 zip -qj "$OUT/fz_xmcheck_seed_corpus.zip" "$W/seeds/xmcheck"/*
 zip -qj "$OUT/fz_spec_seed_corpus.zip" spec/*.yaml
-zip -qj "$OUT/fz_prog_seed_corpus.zip" corpus/seeds/*.prog corpus/regressions/*.prog
-zip -qj "$OUT/fz_findings_seed_corpus.zip" corpus/seeds/*.prog corpus/regressions/*.prog
+zip -qj "$OUT/fz_prog_seed_corpus.zip" corpus/seeds/*.prog corpus/regressions/*.prog corpus/directed/*.prog
+zip -qj "$OUT/fz_findings_seed_corpus.zip" corpus/seeds/*.prog corpus/regressions/*.prog corpus/directed/*.prog
 for t in xmcheck spec prog findings; do
 	cp "fuzz/$t.dict" "$OUT/fz_$t.dict"
 	max=4096

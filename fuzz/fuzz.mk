@@ -20,7 +20,8 @@ FZ_DRIVER    := $(if $(FZ_LINK),,$(BUILD)/fuzz/afl.o)
 FZ_CORE_OBJ  := $(call obj,fuzz/core.c harness/plugin.c fuzz/mutate.c \
                   fuzz/crash.c) $(if $(FZ_LINK),$(BUILD)/fuzz/lf_mutator.o)
 SEEDS        := build/seeds
-FZ_PROGS     := $(sort $(wildcard corpus/seeds/*.prog corpus/regressions/*.prog))
+FZ_PROGS     := $(sort $(wildcard corpus/seeds/*.prog corpus/regressions/*.prog \
+                  corpus/directed/*.prog))
 
 .PHONY: fuzz afl fuzz-bins fuzz-check bench-fuzz mutants-fuzz seeds cflite-check
 
@@ -48,10 +49,12 @@ build/tools/fz-seeds: fuzz/seeds.c harness/prog.c harness/progbin.c \
 	@mkdir -p $(dir $@)
 	cc $(WARN) -O1 -D_GNU_SOURCE $(INC) -o $@ $^
 
-$(SEEDS)/stamp: build/tools/fz-seeds $(FZ_PROGS) $(SPEC)
+$(SEEDS)/stamp: build/tools/fz-seeds $(FZ_PROGS) $(SPEC) \
+  $(wildcard fuzz/regressions/*.bin)
 	rm -rf $(SEEDS) && mkdir -p $(SEEDS)/xmcheck $(SEEDS)/prog \
 	  $(SEEDS)/findings $(SEEDS)/spec $(SEEDS)/empty
 	build/tools/fz-seeds $(SEEDS)/xmcheck $(FZ_PROGS)
+	cp fuzz/regressions/*.bin $(SEEDS)/xmcheck/
 	cp $(FZ_PROGS) $(SEEDS)/prog/
 	cp $(FZ_PROGS) $(SEEDS)/findings/
 	cp $(SPEC) $(SEEDS)/spec/
