@@ -23,10 +23,9 @@ YAML_LIB="$(pkg-config --variable=libdir yaml-0.1)/libyaml.a"
 [ -f "$YAML_LIB" ] || YAML_LIB=$(pkg-config --libs yaml-0.1)
 
 objs=""
-for src in model/*.c harness/prog.c harness/decode.c harness/exec.c \
-	harness/call.c harness/observe.c harness/findings.c harness/minimize.c \
-	harness/progbin.c harness/plugin.c $(ls impl/sim/*.c | grep -v so.c) \
-	fuzz/core.c fuzz/mutate.c fuzz/crash.c fuzz/lf_mutator.c \
+# The library's sources, as the Makefile lists them (without the shim).
+lib=$(make -s --no-print-directory LINUX=0 fz-src 2>/dev/null)
+for src in $lib fuzz/core.c fuzz/mutate.c fuzz/crash.c fuzz/lf_mutator.c \
 	"$W/spec_builtin.c"; do
 	o="$W/obj/$(echo "$src" | tr / _).o"
 	$CC $CFLAGS -std=c11 -D_GNU_SOURCE $INC $YAML_CFLAGS -c "$src" -o "$o"

@@ -104,3 +104,7 @@ bench: bench-fuzz
 # Every sim mutant under libFuzzer and AFL++ (LIMIT seconds each; long).
 mutants-fuzz: deps
 	sh tools/mutants-fuzz.sh $(MUT_TABLE)
+
+# The library's sources without the Linux shim (.clusterfuzzlite/build.sh).
+fz-src:
+	@echo $(MODEL_SRC) $(CORE_SRC) $(SIM_SRC) harness/plugin.c
