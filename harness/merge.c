@@ -406,7 +406,7 @@ static const char merge_help[] =
 int hx_cmd_merge(int argc, char **argv)
 {
 	const char *out = NULL, *paths[64];
-	json_t *js[64];
+	json_t *js[64] = {0};
 	int n = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
@@ -521,7 +521,7 @@ int hx_run_jobs(struct hx_opts *o, int (*one)(struct hx_opts *o))
 	char tmp[] = "/tmp/xmcheck-jobs-XXXXXX", err[512];
 	char paths[64][1024];
 	const char *pp[64];
-	json_t *js[64];
+	json_t *js[64] = {0};
 	if (o->trace)
 		return hx_cli_usage("run", "--trace with --jobs", NULL);
 	printf("seed %" PRIu64 "\n", o->seed);
@@ -558,6 +558,7 @@ int hx_run_jobs(struct hx_opts *o, int (*one)(struct hx_opts *o))
 	}
 	json_decref(m);
 	free(sigs);
+	free_all(js, o->jobs);
 	cleanup(tmp, o->jobs);
 	return r;
 }
