@@ -58,5 +58,6 @@ const struct xmc_plugin lnx_plugin = {
 	.probe = lnx_probe_load,
 	.readings = "xaddr=region,uaddr=region,key0_ro=refused,"
 		    "detach_deleted=succeeds,ppc_modified=untouched",
+	.seg_state = lnx_seg_state,
 };
 /* clang-format on */

@@ -146,4 +146,5 @@ const struct xmc_plugin sim_plugin = {
 	.peek = sim_peek,
 	.probe = sim_probe,
 	.readings = SIM_READINGS,
+	.seg_state = sim_seg_state,
 };
