@@ -37,7 +37,7 @@ endif
 INC       := -Iharness -Imodel -Iimpl/sim -Iimpl/linux
 CFLAGS    += $(WARN) $(MODEFLAGS) -D_GNU_SOURCE -fPIC $(INC) \
              $(shell pkg-config --cflags $(PKGS))
-LDLIBS    += $(shell pkg-config --libs $(PKGS)) -ldl
+LDLIBS    += $(shell pkg-config --libs $(PKGS)) -ldl -lm
 TEST_LIBS := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 
 MODEL_SRC := model/world.c model/steps.c model/effects.c model/interp.c \
@@ -46,7 +46,9 @@ CORE_SRC  := harness/prog.c harness/decode.c harness/exec.c \
              harness/call.c harness/observe.c \
              harness/findings.c harness/minimize.c
 CLI_SRC   := harness/cli.c harness/plugin.c harness/summary.c harness/run.c \
-             harness/corpus.c harness/repro.c
+             harness/corpus.c harness/repro.c \
+             harness/conform.c harness/cf_yaml.c harness/cf_write.c \
+             harness/cf_html.c
 SIM_SRC   := $(filter-out impl/sim/so.c,$(wildcard impl/sim/*.c))
 LNX_SRC   := $(filter-out impl/linux/so.c impl/linux/bench_%.c,\
                $(wildcard impl/linux/*.c))

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "conform.h"
 
 #define MAX_SHOWN 10 /* divergences printed in full per run */
 
@@ -110,6 +111,7 @@ static const char main_help[] =
 	"  corpus    replay program files, check their stated outcomes\n"
 	"  repro     write a standalone C reproducer of a program\n"
 	"  gen       print one generated program of a seed\n"
+	"  conform   conformance report set for one implementation\n"
 	"  spec      check or list a spec\n\n"
 	"'xmcheck COMMAND --help' describes each.\n";
 
@@ -397,6 +399,8 @@ int main(int argc, char **argv)
 		return hx_cmd_minimize(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "replay"))
 		return cmd_replay(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "conform"))
+		return hx_cmd_conform(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "spec"))
 		return cmd_spec(argc - 1, argv + 1);
 	fprintf(stderr, "xmcheck: unknown command '%s'\n", argv[1]);
