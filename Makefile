@@ -122,12 +122,14 @@ $(BUILD)/tests/buggy.so: $(BUILD)/tests/buggy.o $(call obj,$(SIM_SRC))
 	$(CC) $(CFLAGS) -shared -o $@ $^
 
 # The tests run from the source tree: they read spec/ and corpus/.
-test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so
+test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so \
+          $(BUILD)/mutants/acc-none-ok.so
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	$(XMCHECK) corpus corpus $(IMPLS)
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/cli.sh
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) REPRO_CFLAGS="$(MODEFLAGS)" \
 	  sh tests/findings.sh
+	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/conform.sh
 
 deps:
 	@sh tools/deps.sh
@@ -135,18 +137,19 @@ deps:
 check: deps
 	$(MAKE) MODE=sanitize test-run
 
-# Each implementation in its own run, so the generator uses all it can do.
+# ---- conformance: `xmcheck conform` per implementation ---- begin ----
+# reports/conformance/<impl>/index.html (and report.md, junit.xml,
+# report.json, summary.txt): every profile the implementation claims.
 CONF_IMPLS := sim $(if $(filter 1,$(LINUX)),linux)
+CONF_DIR   ?= reports/conformance
 conformance: deps
 	$(MAKE) MODE=release all
-	@mkdir -p reports
-	@st=0; for i in $(CONF_IMPLS); do for p in power powerpc; do \
-	  r=reports/conformance-$$i-$$p; \
-	  build/release/xmcheck run --impl $$i --profile $$p --seed $(SEED) \
-	    --runs $(RUNS) --findings findings/$$i --summary-json $$r.json \
-	    >$$r.txt || st=$$?; \
-	  cat $$r.txt; done; done; \
-	echo "reports: reports/conformance-<impl>-<profile>.{txt,json}"; exit $$st
+	@mkdir -p $(CONF_DIR)
+	@st=0; for i in $(CONF_IMPLS); do \
+	  build/release/xmcheck conform --impl $$i --seed $(SEED) \
+	    --runs $(RUNS) --out $(CONF_DIR)/$$i || st=1; done; \
+	echo "open $(CONF_DIR)/<impl>/index.html"; exit $$st
+# ---- conformance ---- end ----
 
 sanitize:
 	$(MAKE) MODE=sanitize all
