@@ -75,6 +75,7 @@ endif
 
 .SECONDARY:
 .PHONY: FORCE all check sanitize coverage bench clean test-run deps conformance \
+        report-shot \
         mutants
 all: $(XMCHECK) $(PLUGINS)
 
@@ -130,6 +131,7 @@ test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so \
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) REPRO_CFLAGS="$(MODEFLAGS)" \
 	  sh tests/findings.sh
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/conform.sh
+	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/report_dom.sh
 
 deps:
 	@sh tools/deps.sh
@@ -149,6 +151,19 @@ conformance: deps
 	  build/release/xmcheck conform --impl $$i --seed $(SEED) \
 	    --runs $(RUNS) --out $(CONF_DIR)/$$i || st=1; done; \
 	echo "open $(CONF_DIR)/<impl>/index.html"; exit $$st
+
+# `make report-shot`: a PNG of the sim report as headless Chromium draws it.
+SHOT_RUNS ?= 10000
+report-shot: deps
+	$(MAKE) MODE=release all
+	build/release/xmcheck conform --quiet --impl sim --runs $(SHOT_RUNS) \
+	  --out $(CONF_DIR)/sim || true
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
+	  --disable-background-networking --disable-component-update \
+	  --disable-sync --no-first-run --user-data-dir=$$(mktemp -d) \
+	  --window-size=1280,2400 --screenshot=$(CONF_DIR)/sim/index.png \
+	  file://$(CURDIR)/$(CONF_DIR)/sim/index.html
+	@echo "screenshot: $(CONF_DIR)/sim/index.png"
 # ---- conformance ---- end ----
 
 sanitize:

@@ -29,7 +29,7 @@ static const char css[] =
 	"table{border-collapse:collapse;background:#fff;width:100%}"
 	"th,td{border:1px solid #dde1e6;padding:5px 8px;text-align:left;"
 	"vertical-align:top}th{background:#eef1f4;font-weight:600}"
-	"table.kv th{width:210px}td.n{text-align:right;font-variant-numeric:"
+	"table.kv th{width:210px}td:first-child code{white-space:nowrap}td.n{text-align:right;font-variant-numeric:"
 	"tabular-nums}code,pre{font:12px/1.4 ui-monospace,Menlo,Consolas,"
 	"monospace}pre{background:#fff;border:1px solid #dde1e6;padding:8px;"
 	"overflow-x:auto;margin:4px 0}.badge{display:inline-block;padding:1px "
@@ -132,6 +132,38 @@ static void totals(const struct hx_cf_report *r, FILE *f)
 	fprintf(f, "</table>\n");
 }
 
+/* The failing clauses first, each with its finding's signature. */
+static void failing(const struct hx_cf_report *r, FILE *f)
+{
+	int any = 0;
+	for (int p = 1; p < HX_CF_PROFILES; p++)
+		for (int k = 0; r->prof[p].ran && k < r->spec->nclauses; k++) {
+			const struct hx_cf_clause *cl = &r->prof[p].cl[k];
+			if (cl->outcome > HX_CF_FLAKY)
+				continue;
+			if (!any++)
+				fprintf(f, "<h2 id=\"failing\">Failing clauses"
+					   "</h2>\n<ul>\n");
+			fprintf(f, "<li>");
+			badge(f, cl->outcome);
+			fprintf(f, " <code>");
+			E(r->spec->clauses[k].id);
+			fprintf(f, "</code> on %s%s: ", hx_profile_name(p),
+				cl->base == HX_CF_BASE_NEW     ? " (new)"
+				: cl->base == HX_CF_BASE_KNOWN ? " (known)"
+							       : "");
+			E(r->spec->clauses[k].text);
+			if (*cl->reason) {
+				fprintf(f, " <span class=\"small\">");
+				E(cl->reason);
+				fprintf(f, "</span>");
+			}
+			fprintf(f, " <a href=\"#findings\">finding</a></li>\n");
+		}
+	if (any)
+		fprintf(f, "</ul>\n");
+}
+
 /* One service's clauses: outcome dot, name, a bar of log hits. */
 static void chart(const struct hx_cf_report *r, int p, int s, FILE *f)
 {
@@ -148,7 +180,7 @@ static void chart(const struct hx_cf_report *r, int p, int s, FILE *f)
 		return;
 	int h = rows * 18 + 6;
 	fprintf(f, "<div class=\"chart\"><h4>%s</h4><svg xmlns=\"http://www."
-		   "w3.org/2000/svg\" width=\"430\" height=\"%d\" role=\"img\" "
+		   "w3.org/2000/svg\" width=\"372\" height=\"%d\" role=\"img\" "
 		   "aria-label=\"%s clauses: outcome and hits\">\n",
 		sv->name, h, sv->name);
 	int y = 4;
@@ -157,7 +189,7 @@ static void chart(const struct hx_cf_report *r, int p, int s, FILE *f)
 		if (cl[k].outcome == HX_CF_NA)
 			continue;
 		const char *id = r->spec->clauses[k].id;
-		double w = 150.0 * log((double)cl[k].hits + 1) /
+		double w = 130.0 * log((double)cl[k].hits + 1) /
 			   log((double)max + 1);
 		fprintf(f, "<g><title>");
 		E(id);
@@ -168,12 +200,12 @@ static void chart(const struct hx_cf_report *r, int p, int s, FILE *f)
 			hx_cf_outcome_names[cl[k].outcome], cl[k].hits, y + 7,
 			colour[cl[k].outcome], y + 11);
 		E(strlen(id) > pre ? id + pre : id);
-		fprintf(f, "</text><rect x=\"210\" y=\"%d\" width=\"%.1f\" "
+		fprintf(f, "</text><rect x=\"190\" y=\"%d\" width=\"%.1f\" "
 			   "height=\"11\" fill=\"%s\" opacity=\"0.75\"/>"
 			   "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" "
 			   "font-family=\"sans-serif\" fill=\"#5b6670\">%"
 			   PRIu64 "</text></g>\n",
-			y + 2, w, colour[cl[k].outcome], 214 + w, y + 11,
+			y + 2, w, colour[cl[k].outcome], 194 + w, y + 11,
 			cl[k].hits);
 		y += 18;
 	}
@@ -445,6 +477,7 @@ int hx_cf_write_html(const struct hx_cf_report *r, FILE *f)
 		   "#uncovered\">not covered</a><a href=\"#oracle\">oracle"
 		   "</a><a href=\"#coverage\">coverage</a></nav>\n");
 	totals(r, f);
+	failing(r, f);
 	header(r, f);
 	charts(r, f);
 	clauses(r, f);

@@ -221,7 +221,7 @@ const struct hx_cf_gap hx_cf_uncovered[] = {
 	{"kernel processes",
 	 "The world has user processes only. A descriptor with aspace_id "
 	 "XMEM_GLOBAL and SYS_ADSPACE attaches need the kernel address space, "
-	 "which is not modelled; those calls are `undefined`."},
+	 "which is not modelled; those calls are undefined."},
 	{"descriptor inheritance by a child",
 	 "The world has no fork step: what a child process gets of its "
 	 "parent's cross-memory descriptors and attached buffers is never "

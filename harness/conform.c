@@ -593,9 +593,24 @@ static int write_summary(const struct hx_cf_report *r, FILE *f)
 	return ferror(f) ? -1 : 0;
 }
 
+/* mkdir -p: the report directory and any parent it needs. */
+static int mkdir_p(const char *dir)
+{
+	char p[1024];
+	snprintf(p, sizeof p, "%s", dir);
+	for (char *s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = 0;
+			if (mkdir(p, 0777) && errno != EEXIST)
+				return -1;
+			*s = '/';
+		}
+	return mkdir(p, 0777) && errno != EEXIST ? -1 : 0;
+}
+
 static int write_all(const struct hx_cf_report *r, const char *dir)
 {
-	if (mkdir(dir, 0777) && errno != EEXIST) {
+	if (mkdir_p(dir)) {
 		fprintf(stderr, "xmcheck conform: %s: %s\n", dir,
 			strerror(errno));
 		return -1;
