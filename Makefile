@@ -169,8 +169,12 @@ report-shot: deps
 sanitize:
 	$(MAKE) MODE=sanitize all
 
-coverage:
+# ---- coverage: gcov build, conform, lcov/genhtml beside the report ----
+COV_RUNS ?= 2000
+coverage: deps
 	$(MAKE) MODE=coverage all
+	BUILD=build/coverage OUT=reports/coverage RUNS=$(COV_RUNS) SEED=$(SEED) \
+	  IMPLS="$(CONF_IMPLS)" sh tools/coverage.sh
 
 bench: deps
 	$(MAKE) MODE=release all build/release/tests/bench \

@@ -35,7 +35,7 @@ static const char css[] =
 	"overflow-x:auto;margin:4px 0}.badge{display:inline-block;padding:1px "
 	"8px;border-radius:10px;color:#fff;font-size:12px;font-weight:600;"
 	"white-space:nowrap}.small{font-size:12px;color:#5b6670}"
-	".charts{display:flex;flex-wrap:wrap;gap:14px}.chart{background:#fff;"
+	".charts{display:flex;flex-wrap:wrap;gap:14px;align-items:flex-start}.chart{background:#fff;"
 	"border:1px solid #dde1e6;padding:8px}.chart h4{margin:0 0 4px;"
 	"font-size:13px}.sides{display:grid;grid-template-columns:1fr 1fr;"
 	"gap:8px}.finding{background:#fff;border:1px solid #dde1e6;"

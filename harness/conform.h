@@ -64,7 +64,7 @@ struct hx_cf_clause {
 	uint8_t outcome; /* enum hx_cf_outcome */
 	uint8_t base; /* enum hx_cf_base */
 	int waiver; /* index in report->waivers, or -1 */
-	char reason[200]; /* why unsupported / waived, "" otherwise */
+	char reason[320]; /* why unsupported / waived, "" otherwise */
 	char not_observed[200]; /* effects not observed and why, or "" */
 	int ndirected; /* directed files naming it (fires or misses) */
 	char directed[HX_CF_MAX_DIRECTED][96]; /* their names */
@@ -147,7 +147,7 @@ struct hx_cf_report {
 	char coverage[1024]; /* coverage summary lines, or "" */
 	int have_coverage_html; /* coverage/index.html beside the report */
 	int conformant; /* the verdict */
-	char verdict[200]; /* one line */
+	char verdict[400]; /* one line */
 };
 
 /* cf_yaml.c: 0, or -1 with "file:line:col: message" in err. */
