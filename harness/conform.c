@@ -201,7 +201,7 @@ static void note_directed(struct cf *c, const char *name, const char *text,
 		int ok = !c->diverged && c->last_op == n - 1 && hit == fires;
 		struct hx_cf_clause *cl = &c->r->prof[c->profile].cl[k];
 		if (cl->ndirected < HX_CF_MAX_DIRECTED) {
-			snprintf(cl->directed[cl->ndirected], 96, "%s", name);
+			snprintf(cl->directed[cl->ndirected], 96, "%.95s", name);
 			cl->directed_ok[cl->ndirected++] = (uint8_t)ok;
 		}
 	}
