@@ -42,7 +42,8 @@ TEST_LIBS := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 
 MODEL_SRC := model/world.c model/steps.c model/effects.c model/interp.c \
              model/tables.c model/spec_load.c model/spec_files.c model/expr.c
-CORE_SRC  := harness/prog.c harness/decode.c harness/exec.c \
+CORE_SRC  := harness/prog.c harness/prog_expect.c harness/decode.c \
+             harness/exec.c \
              harness/call.c harness/observe.c \
              harness/findings.c harness/minimize.c
 CLI_SRC   := harness/cli.c harness/plugin.c harness/summary.c harness/run.c \
@@ -132,6 +133,7 @@ test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so \
 	  sh tests/findings.sh
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/conform.sh
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/report_dom.sh
+	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/programs.sh
 
 deps:
 	@sh tools/deps.sh

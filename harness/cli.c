@@ -291,8 +291,9 @@ int hx_load_prog(const char *path, struct hx_opts *o, struct xmp_prog *p,
 	}
 	if (!o->profile_set && hx_header_get(*text, "profile", prof, sizeof prof)) {
 		if ((o->profile = hx_parse_profile(prof)) < 0) {
-			fprintf(stderr, "%s: unknown profile '%s' in header\n",
-				path, prof);
+			fprintf(stderr, "%s:%d:1: unknown profile '%s' "
+				"(power, powerpc)\n", path,
+				xmp_header_line(*text, "profile"), prof);
 			free(*text);
 			return 2;
 		}

@@ -236,7 +236,12 @@ static int run_dir(struct cf *c, const char *dir, uint64_t *count,
 		hx_header_get(text, "profile", prof, sizeof prof);
 		int pid = hx_parse_profile(prof);
 		if (pid < 0 || xmp_parse(path, text, &p, err, sizeof err)) {
-			fprintf(stderr, "%s\n", pid < 0 ? "bad '# profile:'" : err);
+			if (pid < 0)
+				fprintf(stderr, "%s:%d:1: unknown profile '%s' "
+					"(power, powerpc)\n", path,
+					xmp_header_line(text, "profile"), prof);
+			else
+				fprintf(stderr, "%s\n", err);
 			r = 1;
 		} else if (pid == c->profile) {
 			run_prog(c, &p, path);
