@@ -22,6 +22,7 @@ expect expect-unknown.prog 2 "expect-unknown.prog:8:41: unknown clause 'xmattach
 expect illegal.prog 1 "illegal.prog:2:1: 'seg_new seg=1 npages=2 high=0' is not legal here: segments are created in order"
 expect range.prog 1 "range.prog:2:22: bad value for npages (1..16)"
 expect profile.prog 1 "profile.prog:2:1: unknown profile 'pwr' (power, powerpc)"
+expect doc-example.prog 0 "corpus: 1 passed"
 expect const.prog 1 "const.prog:4:47: bad value for segflag"
 expect header-fires.prog 1 "header-fires.prog:3:1: sim: 'expect fires=xmemdma.hide-nested' not met"
 # the same programs with the constants written as numbers behave the same
