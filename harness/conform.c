@@ -274,12 +274,13 @@ static void progress(struct cf *c, uint64_t i, int last)
 		return;
 	c->shown = t;
 	int hit = 0, all = 0;
-	const struct hx_cf_profile *pr = &c->r->prof[c->profile];
 	for (int k = 0; k < c->r->spec->nclauses; k++) {
+		uint32_t pm = c->r->spec->clauses[k].profiles;
+		if (pm && !(pm & (1u << c->profile)))
+			continue;
 		all++;
 		hit += c->x.hits[k] > 0;
 	}
-	(void)pr;
 	double el = t - c->t0;
 	fprintf(stderr,
 		"\r[%s] programs %" PRIu64 "/%" PRIu64 "  %.0f ops/s  clauses "

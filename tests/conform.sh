@@ -120,7 +120,21 @@ jq -e --arg c "power/$CLAUSE" '.baseline.fixed | index($c) != null' \
 conform --impl sim --baseline "$T/sim/summary.txt" --out "$T/b4"
 [ $? = 2 ] && ok || bad "a baseline that is not a report was accepted"
 
-# 5. usage errors
+# 5. the progress line: on a terminal's stderr only, and not with --quiet
+if command -v script >/dev/null; then
+	script -qc "$X conform --impl sim --runs $RUNS --out $T/tty" /dev/null |
+		tr '\r' '\n' >"$T/tty.out"
+	grep -q "^\[power\] programs $RUNS/$RUNS .* ops/s  clauses hit [0-9]*/[0-9]*  findings 0 " \
+		"$T/tty.out" && ok || bad "no progress line on a terminal"
+	script -qc "$X conform --quiet --impl sim --runs $RUNS --out $T/tty" \
+		/dev/null | grep -q "ops/s" && bad "progress line with --quiet" || ok
+	"$X" conform --impl sim --runs $RUNS --out "$T/tty" 2>&1 | grep -q "ops/s" &&
+		bad "progress line when stderr is not a terminal" || ok
+else
+	bad "no script(1) to test the progress line"
+fi
+
+# 6. usage errors
 "$X" conform --impl sim >/dev/null 2>&1
 [ $? = 2 ] && ok || bad "conform without --out did not exit 2"
 done_tests conform
