@@ -123,9 +123,12 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libxmcheck.a
 $(BUILD)/tests/buggy.so: $(BUILD)/tests/buggy.o $(call obj,$(SIM_SRC))
 	$(CC) $(CFLAGS) -shared -o $@ $^
 
+$(BUILD)/tests/flaky.so: $(BUILD)/tests/flaky.o $(call obj,$(SIM_SRC))
+	$(CC) $(CFLAGS) -shared -o $@ $^
+
 # The tests run from the source tree: they read spec/ and corpus/.
 test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so \
-          $(BUILD)/mutants/acc-none-ok.so
+          $(BUILD)/mutants/acc-none-ok.so $(BUILD)/tests/flaky.so
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	$(XMCHECK) corpus corpus $(IMPLS)
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/cli.sh

@@ -120,7 +120,20 @@ jq -e --arg c "power/$CLAUSE" '.baseline.fixed | index($c) != null' \
 conform --impl sim --baseline "$T/sim/summary.txt" --out "$T/b4"
 [ $? = 2 ] && ok || bad "a baseline that is not a report was accepted"
 
-# 5. the progress line: on a terminal's stderr only, and not with --quiet
+# 5. a divergence that does not come back in a fresh world is flaky
+conform --impl "$B/tests/flaky.so" --out "$T/flaky"
+[ $? = 1 ] && ok || bad "a flaky divergence did not exit 1"
+jq -e '.findings[0] | .flaky and .rerun.observed == "no divergence" and
+	(.observed | test("returned"))' "$T/flaky/report.json" >/dev/null && ok ||
+	bad "report.json: flaky finding without both runs"
+jq -e '[.profiles[0].clauses[] | select(.id == "xmattach.count-nonpositive")
+	| .outcome] == ["flaky"]' "$T/flaky/report.json" >/dev/null && ok ||
+	bad "report.json: clause not flaky"
+grep -q '<failure type="flaky"' "$T/flaky/junit.xml" && ok ||
+	bad "junit.xml: no flaky failure"
+valid "$T/flaky"
+
+# 6. the progress line: on a terminal's stderr only, and not with --quiet
 if command -v script >/dev/null; then
 	script -qc "$X conform --impl sim --runs $RUNS --out $T/tty" /dev/null |
 		tr '\r' '\n' >"$T/tty.out"
@@ -134,7 +147,7 @@ else
 	bad "no script(1) to test the progress line"
 fi
 
-# 6. usage errors
+# 7. usage errors
 "$X" conform --impl sim >/dev/null 2>&1
 [ $? = 2 ] && ok || bad "conform without --out did not exit 2"
 done_tests conform
