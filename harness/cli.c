@@ -320,6 +320,9 @@ static int cmd_replay(int argc, char **argv)
 		return r;
 	x.trace = stdout;
 	x.verbose = 1;
+	struct hx_replay show = {&x, &p}; /* replay_show.c */
+	x.on_op = hx_replay_show;
+	x.ctx = &show;
 	int outcome[HX_MAX_IMPLS];
 	static const char *const names[] = {"pass", "diverged", "undefined",
 					    "unsupported"};

@@ -35,6 +35,18 @@ sed 's/segflag=USER_ADSPACE/segflag=0/; s/flag=XMEM_HIDE/flag=0/;
 	bad "replay of a file with expect lines"
 grep -q "xmemdma xp=0 xaddr=0x30000000 flag=6" "$T/replay" && ok ||
 	bad "replay does not show the or-ed constants as a number"
+# replay shows everything compared: allowed results, aspace_id, kbuf hashes
+"$X" replay "$P/doc-example.prog" --impl sim >"$T/replay"
+grep -q "compared: return one of {-1}" "$T/replay" && ok ||
+	bad "replay does not show the allowed results"
+grep -q "compared: dp0 aspace_id model 0 impl 0" "$T/replay" && ok ||
+	bad "replay does not show aspace_id"
+"$X" replay corpus/seeds/xmemin.copy.prog --impl sim >"$T/replay2"
+grep -Eq "compared: k0 fnv1a model ([0-9a-f]{8}) impl \1$" "$T/replay2" && ok ||
+	bad "replay does not show the kernel buffer hashes"
+"$X" replay corpus/regressions/probe-hidden-alias.prog --impl sim |
+	grep -q "compared: probe, the model says it faults (0)" && ok ||
+	bad "replay does not show the probe answer"
 "$X" replay "$P/profile.prog" --impl sim 2>"$T/err" >/dev/null
 [ $? = 2 ] && grep -q "profile.prog:2:1: unknown profile" "$T/err" && ok ||
 	bad "replay: profile error without its line"
