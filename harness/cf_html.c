@@ -441,18 +441,36 @@ static void oracle(const struct hx_cf_report *r, FILE *f)
 	else
 		fprintf(f, "<li>Legitimate variants: not measured (run <code>"
 			   "make variants</code>)</li>");
-	fprintf(f, "</ul>\n<h2 id=\"coverage\">Line coverage</h2>\n");
+	fprintf(f, "</ul>\n");
+}
+
+/* Clause coverage per profile next to line and branch coverage. */
+static void coverage(const struct hx_cf_report *r, FILE *f)
+{
+	fprintf(f, "<h2 id=\"coverage\">Coverage</h2>\n<table class=\"kv\">");
+	for (int p = 1; p < HX_CF_PROFILES; p++) {
+		int n[HX_CF_NOUTCOMES], all = 0;
+		if (!r->prof[p].ran)
+			continue;
+		hx_cf_count(r, p, n);
+		for (int o = 0; o < HX_CF_NA; o++)
+			all += n[o];
+		fprintf(f, "<tr><th>clauses reached, %s</th><td>%d of %d"
+			   "</td></tr>\n", hx_profile_name(p),
+			all - n[HX_CF_UNTESTED] - n[HX_CF_UNSUPPORTED], all);
+	}
+	fprintf(f, "<tr><th>lines and branches</th><td>");
 	if (*r->coverage) {
 		fprintf(f, "<pre>");
 		E(r->coverage);
-		fprintf(f, "</pre>\n");
+		fprintf(f, "</pre>");
 	}
 	if (r->have_coverage_html)
-		fprintf(f, "<p><a href=\"coverage/index.html\">Line and branch "
-			   "coverage by file</a></p>\n");
+		fprintf(f, "<a href=\"coverage/index.html\">line and branch "
+			   "coverage by file</a>");
 	if (!*r->coverage && !r->have_coverage_html)
-		fprintf(f, "<p>Not measured (run <code>make coverage</code>)."
-			   "</p>\n");
+		fprintf(f, "not measured (<code>make coverage</code>)");
+	fprintf(f, "</td></tr>\n</table>\n");
 }
 
 int hx_cf_write_html(const struct hx_cf_report *r, FILE *f)
@@ -478,6 +496,7 @@ int hx_cf_write_html(const struct hx_cf_report *r, FILE *f)
 		   "</a><a href=\"#coverage\">coverage</a></nav>\n");
 	totals(r, f);
 	failing(r, f);
+	coverage(r, f);
 	header(r, f);
 	charts(r, f);
 	clauses(r, f);
