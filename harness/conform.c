@@ -221,8 +221,11 @@ static int run_dir(struct cf *c, const char *dir, uint64_t *count,
 	struct dirent **ents;
 	char path[1024], err[512], prof[32];
 	int n = scandir(dir, &ents, NULL, alphasort), r = 0;
+	if (n < 0 && directed) /* a report without its directed suite misleads */
+		return fprintf(stderr, "xmcheck conform: %s: %s (give --corpus "
+				       "DIR)\n", dir, strerror(errno)), 1;
 	if (n < 0)
-		return 0; /* no such corpus: nothing to run */
+		return 0; /* no regression corpus: nothing to run */
 	for (int i = 0; i < n; i++) {
 		const char *nm = ents[i]->d_name;
 		char *text = NULL;

@@ -150,4 +150,7 @@ fi
 # 7. usage errors
 "$X" conform --impl sim >/dev/null 2>&1
 [ $? = 2 ] && ok || bad "conform without --out did not exit 2"
+"$X" conform --impl sim --corpus "$T/none" --out "$T/nc" >/dev/null 2>"$T/err"
+[ $? = 2 ] && grep -q "none/seeds: No such file" "$T/err" && ok ||
+	bad "a missing directed suite is not an error"
 done_tests conform
