@@ -419,6 +419,14 @@ static void uncovered(const struct hx_cf_report *r, FILE *f)
 		E(c->text);
 		fprintf(f, " The call is reported, never compared.</td></tr>\n");
 	}
+	for (int k = 0; k < r->spec->nclauses; k++) {
+		if (!hx_cf_undirected(r, k))
+			continue;
+		fprintf(f, "<tr><td><code>");
+		E(r->spec->clauses[k].id);
+		fprintf(f, "</code></td><td>No directed program states it "
+			   "(reached by generated programs only).</td></tr>\n");
+	}
 	fprintf(f, "</table>\n");
 }
 

@@ -34,6 +34,20 @@ void hx_cf_count(const struct hx_cf_report *r, int profile, int *n)
 		n[r->prof[profile].cl[k].outcome]++;
 }
 
+int hx_cf_undirected(const struct hx_cf_report *r, int k)
+{
+	int applies = 0;
+	for (int p = 1; p < HX_CF_PROFILES; p++) {
+		const struct hx_cf_clause *cl = r->prof[p].cl;
+		if (!r->prof[p].ran || cl[k].outcome == HX_CF_NA)
+			continue;
+		if (cl[k].ndirected)
+			return 0;
+		applies = 1;
+	}
+	return applies;
+}
+
 void hx_cf_xml(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
@@ -256,6 +270,14 @@ static void json_uncovered(const struct hx_cf_report *r, FILE *f)
 		fprintf(f, ", \"why\": ");
 		hx_cf_json_str(f, c->text);
 		fputc('}', f);
+	}
+	for (int k = 0; k < r->spec->nclauses; k++) {
+		if (!hx_cf_undirected(r, k))
+			continue;
+		fprintf(f, ",\n    {\"what\": ");
+		hx_cf_json_str(f, r->spec->clauses[k].id);
+		fprintf(f, ", \"why\": \"no directed program states it; "
+			   "reached by generated programs only\"}");
 	}
 	fprintf(f, "],\n");
 }

@@ -169,6 +169,9 @@ void hx_cf_xml(FILE *f, const char *s); /* XML/HTML-escaped text */
 void hx_cf_json_str(FILE *f, const char *s); /* a JSON string */
 const char *hx_cf_prov_name(int prov);
 const char *hx_cf_kind_name(int kind);
+/* 1 when clause k applies to a profile that ran and no directed file
+ * states what it does (the report lists it under "not covered"). */
+int hx_cf_undirected(const struct hx_cf_report *r, int k);
 /* Count clauses of a profile per outcome into n[HX_CF_NOUTCOMES]. */
 void hx_cf_count(const struct hx_cf_report *r, int profile, int *n);
 
