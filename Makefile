@@ -126,9 +126,13 @@ $(BUILD)/tests/buggy.so: $(BUILD)/tests/buggy.o $(call obj,$(SIM_SRC))
 $(BUILD)/tests/flaky.so: $(BUILD)/tests/flaky.o $(call obj,$(SIM_SRC))
 	$(CC) $(CFLAGS) -shared -o $@ $^
 
+$(BUILD)/tests/fakecrash.so: $(BUILD)/tests/fakecrash.o $(call obj,$(SIM_SRC))
+	$(CC) $(CFLAGS) -shared -o $@ $^
+
 # The tests run from the source tree: they read spec/ and corpus/.
 test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so \
-          $(BUILD)/mutants/acc-none-ok.so $(BUILD)/tests/flaky.so
+          $(BUILD)/mutants/acc-none-ok.so $(BUILD)/tests/flaky.so \
+          $(BUILD)/tests/fakecrash.so
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	$(XMCHECK) corpus corpus $(IMPLS)
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/cli.sh

@@ -336,9 +336,10 @@ static void findings(const struct hx_cf_report *r, FILE *f)
 		fprintf(f, "<p>None: every program compared equal.</p>\n");
 	for (int i = 0; i < r->nfind; i++) {
 		const struct hx_cf_finding *fd = &r->find[i];
+		static const char *const kinds[] = {"fail", "crash", "timeout"};
 		fprintf(f, "<div class=\"finding\"%s><h3>%s <code>",
 			fd->flaky ? " style=\"border-left-color:#ef6c00\"" : "",
-			fd->flaky ? "flaky" : "fail");
+			fd->flaky ? "flaky" : kinds[fd->kind]);
 		E(fd->signature);
 		fprintf(f, "</code></h3><p class=\"small\">profile %s; first "
 			   "seen in ", hx_profile_name(fd->profile));

@@ -182,10 +182,11 @@ static void json_profile(const struct hx_cf_report *r, int p, FILE *f)
 	fprintf(f, "    {\"profile\": \"%s\", \"directed\": %" PRIu64
 		   ", \"regressions\": %" PRIu64 ", \"generated\": %" PRIu64
 		   ", \"ops\": %" PRIu64 ",\n     \"stopped_undefined\": %" PRIu64
-		   ", \"stopped_unsupported\": %" PRIu64 ",\n     \"counts\": {",
+		   ", \"stopped_unsupported\": %" PRIu64 ",\n     \"crashes\": %u"
+		   ", \"timeouts\": %u,\n     \"counts\": {",
 		hx_profile_name(p), pr->directed, pr->regressions,
 		pr->generated, pr->ops, pr->stopped_undefined,
-		pr->stopped_unsupported);
+		pr->stopped_unsupported, pr->crashes, pr->timeouts);
 	for (int o = 0; o < HX_CF_NOUTCOMES; o++)
 		fprintf(f, "%s\"%s\": %d", o ? ", " : "", hx_cf_outcome_names[o],
 			n[o]);
@@ -208,8 +209,10 @@ static void json_profile(const struct hx_cf_report *r, int p, FILE *f)
 static void json_finding(const struct hx_cf_report *r,
 			 const struct hx_cf_finding *fd, FILE *f)
 {
-	fprintf(f, "    {\"profile\": \"%s\", \"signature\": ",
-		hx_profile_name(fd->profile));
+	static const char *const kinds[] = {"divergence", "crash", "timeout"};
+	fprintf(f, "    {\"profile\": \"%s\", \"kind\": \"%s\", "
+		   "\"signature\": ",
+		hx_profile_name(fd->profile), kinds[fd->kind]);
 	hx_cf_json_str(f, fd->signature);
 	fprintf(f, ", \"clause\": ");
 	if (fd->clause >= 0)
@@ -420,12 +423,46 @@ static void junit_case(const struct hx_cf_report *r, int p, int k, FILE *f)
 	fprintf(f, "</testcase>\n");
 }
 
+/* Crashes and hangs no clause could be named for: a test case each. */
+static void junit_unattributed(const struct hx_cf_report *r, int p, FILE *f)
+{
+	for (int i = 0; i < r->nfind; i++) {
+		const struct hx_cf_finding *fd = &r->find[i];
+		if (fd->profile != p || fd->clause >= 0 ||
+		    fd->kind == HX_CF_K_DIVERGENCE)
+			continue;
+		fprintf(f, "    <testcase name=\"");
+		hx_cf_xml(f, fd->signature);
+		fprintf(f, "\" classname=\"xmcheck.");
+		hx_cf_xml(f, r->impl);
+		fprintf(f, ".%s.isolation\">\n      <error type=\"%s\" "
+			   "message=\"", hx_profile_name(p),
+			fd->kind == HX_CF_K_CRASH ? "crash" : "timeout");
+		hx_cf_xml(f, fd->signature);
+		fprintf(f, "\">");
+		hx_cf_xml(f, fd->observed);
+		fputs("\nprogram:\n", f);
+		hx_cf_xml(f, fd->program);
+		fprintf(f, "</error>\n    </testcase>\n");
+	}
+}
+
+static int unattributed(const struct hx_cf_report *r, int p)
+{
+	int n = 0;
+	for (int i = 0; i < r->nfind; i++)
+		n += r->find[i].profile == p && r->find[i].clause < 0 &&
+		     r->find[i].kind != HX_CF_K_DIVERGENCE;
+	return n;
+}
+
 int hx_cf_write_junit(const struct hx_cf_report *r, FILE *f)
 {
 	int tot[HX_CF_NOUTCOMES] = {0}, n[HX_CF_NOUTCOMES];
 	for (int p = 1; p < HX_CF_PROFILES; p++)
 		if (r->prof[p].ran) {
 			hx_cf_count(r, p, n);
+			n[HX_CF_CRASH] += unattributed(r, p);
 			for (int o = 0; o < HX_CF_NOUTCOMES; o++)
 				tot[o] += n[o];
 		}
@@ -444,6 +481,7 @@ int hx_cf_write_junit(const struct hx_cf_report *r, FILE *f)
 		if (!r->prof[p].ran)
 			continue;
 		hx_cf_count(r, p, n);
+		n[HX_CF_CRASH] += unattributed(r, p);
 		fprintf(f, "  <testsuite name=\"");
 		hx_cf_xml(f, r->impl);
 		fprintf(f, "/%s\" tests=\"%d\" failures=\"%d\" errors=\"%d\" "
@@ -459,6 +497,7 @@ int hx_cf_write_junit(const struct hx_cf_report *r, FILE *f)
 		for (int k = 0; k < r->spec->nclauses; k++)
 			if (r->prof[p].cl[k].outcome != HX_CF_NA)
 				junit_case(r, p, k, f);
+		junit_unattributed(r, p, f);
 		fprintf(f, "  </testsuite>\n");
 	}
 #undef JU_COUNTS

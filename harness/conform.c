@@ -130,6 +130,33 @@ static void recheck(struct cf *c, const struct xmp_prog *p,
 	hx_fini(&y);
 }
 
+static int sig_kind(const char *sig)
+{
+	const char *s = strchr(sig, '/');
+	if (!s++)
+		return HX_CF_K_DIVERGENCE;
+	if (!strncmp(s, "timeout/", 8))
+		return HX_CF_K_TIMEOUT;
+	if (!strncmp(s, "crash/", 6) || !strncmp(s, "oom/", 4) ||
+	    !strncmp(s, "sandbox/", 8))
+		return HX_CF_K_CRASH;
+	return HX_CF_K_DIVERGENCE;
+}
+
+/* Count one program's finding against its clause, or its profile. */
+static void tally(struct hx_cf_profile *pr, struct hx_cf_clause *cl,
+		  int kind, int flaky)
+{
+	if (kind == HX_CF_K_CRASH)
+		cl ? cl->crashes++ : pr->crashes++;
+	else if (kind == HX_CF_K_TIMEOUT)
+		cl ? cl->timeouts++ : pr->timeouts++;
+	else if (cl && flaky)
+		cl->flaky++;
+	else if (cl)
+		cl->fails++;
+}
+
 /* Account the divergence of the program just run. */
 static void divergence(struct cf *c, const struct xmp_prog *p,
 		       const char *origin)
@@ -139,16 +166,18 @@ static void divergence(struct cf *c, const struct xmp_prog *p,
 	struct hx_cf_clause *cl = c->div.clause >= 0
 					  ? &r->prof[c->profile].cl[c->div.clause]
 					  : NULL;
+	struct hx_cf_profile *pr = &r->prof[c->profile];
+	int kind = sig_kind(c->div.signature);
 	if (!f && r->nfind == HX_CF_MAX_FINDINGS) {
 		r->more_findings++;
-		if (cl)
-			cl->fails++;
+		tally(pr, cl, kind, 0);
 		return;
 	}
 	if (!f) {
 		f = &r->find[r->nfind++];
 		memset(f, 0, sizeof *f);
 		f->profile = c->profile;
+		f->kind = kind;
 		f->clause = c->div.clause;
 		f->op = c->div.op;
 		snprintf(f->signature, sizeof f->signature, "%s",
@@ -162,12 +191,7 @@ static void divergence(struct cf *c, const struct xmp_prog *p,
 		recheck(c, p, f);
 	}
 	f->count++;
-	if (cl) {
-		if (f->flaky)
-			cl->flaky++;
-		else
-			cl->fails++;
-	}
+	tally(pr, cl, kind, f->flaky);
 }
 
 static void run_prog(struct cf *c, const struct xmp_prog *p,
@@ -475,6 +499,11 @@ static void conclude(struct hx_cf_report *r, char (*base)[180], int nbase)
 		if (!r->prof[p].ran)
 			continue;
 		ran++;
+		if (r->prof[p].crashes + r->prof[p].timeouts && !bad++)
+			snprintf(first, sizeof first, "%s/%s",
+				 hx_profile_name(p), r->prof[p].crashes
+							     ? "crash"
+							     : "timeout");
 		for (int k = 0; k < r->spec->nclauses; k++) {
 			judge(r, p, k);
 			struct hx_cf_clause *cl = &r->prof[p].cl[k];

@@ -85,14 +85,24 @@ struct hx_cf_profile {
 	uint64_t ops; /* ops run */
 	uint64_t stopped_undefined; /* programs cut short by an undefined op */
 	uint64_t stopped_unsupported; /* by a missing capability */
+	uint32_t crashes, timeouts; /* ones no clause could be named for */
 	int nreadings; /* readings recorded (none until the model has them) */
 	struct hx_cf_reading readings[16]; /* them */
 	struct hx_cf_clause *cl; /* [nclauses] */
 };
 
+/* What a finding is, from its signature's second part (issue 10's isolated
+ * plug-ins report impl/crash/..., impl/timeout/..., impl/oom/...). */
+enum hx_cf_kind {
+	HX_CF_K_DIVERGENCE, /* a difference from the model */
+	HX_CF_K_CRASH, /* a signal, memory limit or refused system call */
+	HX_CF_K_TIMEOUT, /* a hang */
+};
+
 /* A divergence, with what it takes to see it again. */
 struct hx_cf_finding {
 	int profile; /* enum xmc_profile */
+	int kind; /* enum hx_cf_kind */
 	int clause; /* clause index, or -1 */
 	int flaky; /* 1 when the re-run did not diverge the same way */
 	int base; /* enum hx_cf_base */

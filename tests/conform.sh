@@ -133,6 +133,19 @@ grep -q '<failure type="flaky"' "$T/flaky/junit.xml" && ok ||
 	bad "junit.xml: no flaky failure"
 valid "$T/flaky"
 
+# 5b. a crash finding (signature impl/crash/...) makes its clause crash,
+# a JUnit error, and the run not conformant
+conform --impl "$B/tests/fakecrash.so" --out "$T/crash"
+[ $? = 1 ] && ok || bad "a crash did not exit 1"
+jq -e '[.profiles[0].clauses[] | select(.id == "xmattach.count-nonpositive")
+	| .outcome] == ["crash"]' "$T/crash/report.json" >/dev/null && ok ||
+	bad "report.json: clause not crash"
+jq -e '.findings[0].kind == "crash"' "$T/crash/report.json" >/dev/null && ok ||
+	bad "report.json: finding kind not crash"
+grep -q '<error type="crash" message="crash xmattach.count-nonpositive' \
+	"$T/crash/junit.xml" && ok || bad "junit.xml: no error for the crash"
+valid "$T/crash"
+
 # 6. the progress line: on a terminal's stderr only, and not with --quiet
 if command -v script >/dev/null; then
 	script -qc "$X conform --impl sim --runs $RUNS --out $T/tty" /dev/null |
