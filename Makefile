@@ -6,7 +6,8 @@
 #                     model, both profiles, reports in reports/
 #   make check        build with -Werror under ASan+UBSan, run every test
 #   make sanitize     the sanitizer build only (build/sanitize/)
-#   make coverage     a gcov build (build/coverage/)
+#   make coverage     a gcov build, conform, lcov/genhtml: reports/coverage/
+#   make report-shot  a PNG of reports/conformance/sim/index.html (Chromium)
 #   make bench        ops/s figures (a benchmark, not a test)
 #   make clean
 
