@@ -23,6 +23,9 @@ SAN       := -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer
 PKGS      := yaml-0.1
 TEST_PKGS := check
+# Check's 4 s per-test default trips when the sanitizer build shares a loaded
+# 2-core machine; none of the unit tests is a timing test.
+export CK_DEFAULT_TIMEOUT ?= 120
 # -----------------------------------------------------------------------------
 
 MODE      ?= release
