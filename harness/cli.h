@@ -76,6 +76,13 @@ struct hx_summary {
 	const struct hx_store *store; /* findings store, or NULL */
 };
 
+/* replay_show.c: after each op of a replay, everything compared. */
+struct hx_replay {
+	const struct hx_exec *x; /* the executor (trace, worlds) */
+	const struct xmp_prog *p; /* the program replayed */
+};
+void hx_replay_show(void *ctx, int impl, int op, const struct mdl_eval *ev);
+
 /* Status of a clause for an implementation: pass, fail, unsupported, ... */
 const char *hx_clause_status(const struct hx_exec *x, int impl, int clause);
 
