@@ -238,6 +238,32 @@ static int is_prog(const char *n)
 }
 
 /* Run every *.prog of dir written for this profile; counts into *count. */
+/* A file written for a reading the implementation declares it does not
+ * take is not its test (docs/WORLD.md, "Readings"). */
+static int for_other_reading(const struct cf *c, const char *text)
+{
+	char rd[256] = "";
+	hx_header_get(text, "readings", rd, sizeof rd);
+	return hx_readings_conflict(rd, hx_plugin_readings(c->x.impl[0].pl));
+}
+
+/* The file's own readings hold for it alone; keep what the run had. */
+static void file_readings(struct cf *c, const char *text, int8_t *keep)
+{
+	char rd[256] = "", err[200];
+	struct mdl_world *m = c->x.impl[0].m;
+	for (int r = 0; r < MDL_NREADINGS; r++)
+		keep[r] = (int8_t)mdl_reading(m, r);
+	if (hx_header_get(text, "readings", rd, sizeof rd))
+		mdl_parse_readings(m, rd, err, sizeof err);
+}
+
+static void restore_readings(struct cf *c, const int8_t *keep)
+{
+	for (int r = 0; r < MDL_NREADINGS; r++)
+		mdl_set_reading(c->x.impl[0].m, r, keep[r]);
+}
+
 static int run_dir(struct cf *c, const char *dir, uint64_t *count,
 		   int directed)
 {
@@ -270,8 +296,11 @@ static int run_dir(struct cf *c, const char *dir, uint64_t *count,
 			else
 				fprintf(stderr, "%s\n", err);
 			r = 1;
-		} else if (pid == c->profile) {
+		} else if (pid == c->profile && !for_other_reading(c, text)) {
+			int8_t keep[MDL_NREADINGS];
+			file_readings(c, text, keep);
 			run_prog(c, &p, path);
+			restore_readings(c, keep);
 			if (directed)
 				note_directed(c, nm, text, p.n);
 			(*count)++;
@@ -364,6 +393,8 @@ static int run_profile(struct hx_cf_report *r, const struct cf_opts *o,
 	int bad = 0;
 	snprintf(dir, sizeof dir, "%s/seeds", o->corpus);
 	bad |= run_dir(&c, dir, &pr->directed, 1);
+	snprintf(dir, sizeof dir, "%s/directed", o->corpus);
+	bad |= run_dir(&c, dir, &pr->directed, 0);
 	snprintf(dir, sizeof dir, "%s/regressions", o->corpus);
 	bad |= run_dir(&c, dir, &pr->regressions, 0);
 	if (!bad)
@@ -374,6 +405,19 @@ static int run_profile(struct hx_cf_report *r, const struct cf_opts *o,
 	pr->ops = c.x.ops;
 	pr->stopped_undefined = c.x.undefined;
 	pr->stopped_unsupported = c.x.unsupported;
+	/* The reading taken where the pages allow several (model.h). */
+	pr->nreadings = 0;
+	for (int k = 0; k < MDL_NREADINGS && k < 16; k++) {
+		struct hx_cf_reading *rd = &pr->readings[pr->nreadings++];
+		int opt = mdl_reading(c.x.impl[0].m, k);
+		snprintf(rd->decision, sizeof rd->decision, "%s",
+			 mdl_readings[k].name);
+		snprintf(rd->reading, sizeof rd->reading, "%s (%s)",
+			 opt < 0 ? "open: never told apart"
+				 : mdl_readings[k].opt[opt],
+			 hx_plugin_readings(pl) && opt >= 0 ? "declared or taken"
+							    : "taken");
+	}
 	hx_fini(&c.x);
 	return bad ? 2 : 0;
 }
