@@ -40,8 +40,6 @@ struct procmap_query {
 #define PROCMAP_QUERY_VMA_SHARED 0x08
 #endif
 
-#define LNX_MAX_ALIAS (XMC_MAX_PROCS * 16 + 1) /* every slot + helper */
-
 void lnx_complain(xmc_world *w, const char *what, int err)
 {
 	if (w->errors++ < 20)
@@ -92,7 +90,7 @@ static uint64_t slot_addr(xmc_world *w, int c, int slot)
 }
 
 /* Every place segment k is mapped; returns how many. */
-static int aliases(xmc_world *w, int k, struct lnx_alias *al)
+int lnx_aliases(xmc_world *w, int k, struct lnx_alias *al)
 {
 	int n = 0;
 	for (int p = 0; p < XMC_MAX_PROCS; p++) {
@@ -152,7 +150,7 @@ int lnx_enact(xmc_world *w, int k, uint32_t page, int prot_changed)
 {
 	struct lnx_alias al[LNX_MAX_ALIAS];
 	struct lnx_page *pg = lnx_pg(&w->seg[k], page);
-	int n = aliases(w, k, al), rc = 0;
+	int n = lnx_aliases(w, k, al), rc = 0;
 	for (int i = 0; i < n; i++)
 		if (enact_one(w, &al[i], pg, page, prot_changed) < 0)
 			rc = -1;
@@ -168,7 +166,7 @@ int lnx_enact_hide(xmc_world *w, int k, uint32_t page)
 {
 	struct lnx_alias al[LNX_MAX_ALIAS];
 	struct lnx_page *pg = lnx_pg(&w->seg[k], page);
-	int n = aliases(w, k, al), rc = 0;
+	int n = lnx_aliases(w, k, al), rc = 0;
 #if LNX_MUTANT == 1
 	if (n > 1) /* planted bug: later mappings of the segment stay readable */
 		n = 1;
@@ -196,7 +194,7 @@ static int pick_alias(xmc_world *w, int k, int region, uint64_t *slot)
 		return w->cur;
 	}
 	struct lnx_alias al[LNX_MAX_ALIAS];
-	if (aliases(w, k, al) > 0) {
+	if (lnx_aliases(w, k, al) > 0) {
 		*slot = al[0].slot;
 		return al[0].c;
 	}
@@ -220,6 +218,7 @@ int lnx_copy(xmc_world *w, const struct lnx_piece *pc, int n, void *kbuf,
 	struct iovec rv[2];
 	int c[2];
 	char *kb = kbuf;
+	w->kgen++; /* a copy may populate PTEs (mprotect mode) */
 	for (int i = 0; i < n; i++) {
 		uint64_t slot;
 		c[i] = pick_alias(w, pc[i].k, pc[i].region, &slot);
@@ -331,7 +330,7 @@ int lnx_xcheck(xmc_world *w)
 		struct lnx_alias al[LNX_MAX_ALIAS];
 		if (w->seg[k].deleted)
 			continue;
-		int n = aliases(w, k, al);
+		int n = lnx_aliases(w, k, al);
 		for (int i = 0; i < n; i++)
 			bad += xcheck_alias(w, &al[i], &w->seg[k]);
 	}

@@ -296,6 +296,8 @@ static int hello(xmc_world *w, int c, char *err, size_t errlen)
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/maps", (int)ch->pid);
 	ch->maps = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof path, "/proc/%d/pagemap", (int)ch->pid);
+	ch->pagemap = open(path, O_RDONLY | O_CLOEXEC);
 	return 0;
 }
 
@@ -349,7 +351,9 @@ void lnx_child_stop(xmc_world *w, int c)
 		close(ch->uffd);
 	if (ch->maps >= 0)
 		close(ch->maps);
-	ch->sock = ch->uffd = ch->maps = -1;
+	if (ch->pagemap >= 0)
+		close(ch->pagemap);
+	ch->sock = ch->uffd = ch->maps = ch->pagemap = -1;
 	if (ch->pid > 0) {
 		kill(ch->pid, SIGKILL);
 		while (waitpid(ch->pid, NULL, 0) < 0 && errno == EINTR)
@@ -428,6 +432,7 @@ int lnx_post(xmc_world *w, int c, struct lnx_req *rq, int fd)
 	if (rq->op == LNX_OP_RESET)
 		ch->fds = 0;
 	uint32_t head = atomic_load(&ch->ctl->head);
+	w->kgen++; /* Linux's view changes: kernel readings are stale */
 	ch->ctl->ring[head % LNX_RING] = *rq;
 	atomic_store(&ch->ctl->head, head + 1); /* publishes the request */
 	ch->dirty = rq->op != LNX_OP_RESET;
@@ -463,6 +468,7 @@ int lnx_cont(xmc_world *w, int c, uint64_t addr, uint64_t len)
 	}
 	if (lnx_barrier(w, c) < 0) /* reports an earlier request's error */
 		return -1;
+	w->kgen++;
 	struct uffdio_continue ct = {.range = {addr, len}};
 	if (ioctl(ch->uffd, UFFDIO_CONTINUE, &ct) < 0 && errno != EEXIST) {
 		lnx_complain(w, "UFFDIO_CONTINUE", errno);

@@ -72,6 +72,7 @@ struct lnx_child {
 	int sock;      /* parent end of the SOCK_SEQPACKET pair */
 	int uffd;      /* the child's userfaultfd, -1 without */
 	int maps;      /* /proc/PID/maps for PROCMAP_QUERY, -1 without */
+	int pagemap;   /* /proc/PID/pagemap (kernel observation), -1 */
 	int broken;    /* the channel failed: restart at the next reset */
 	int dirty;     /* the window holds mappings since the last reset */
 	uint64_t base; /* start of the child's 4 GiB window */
@@ -101,6 +102,32 @@ struct lnx_seg {
 	int pending;	/* seg_delete waits for the last as_puth */
 	int holds;	/* as_geth holds outstanding */
 	struct lnx_page pg[XMC_OBJ_PAGES]; /* per defined page */
+};
+
+/* Optional kernel features the shim probes at create (kobs.c). */
+enum lnx_feature {
+	LNX_F_UFFD,	/* userfaultfd MINOR (shmem) + SIGBUS: hide, page-out */
+	LNX_F_PMQ,	/* PROCMAP_QUERY ioctl (6.11): VMA cross-checks */
+	LNX_F_SCAN,	/* PAGEMAP_SCAN ioctl (6.7): residency in one call */
+	LNX_F_KPF,	/* /proc/kpageflags with real PFNs (root): mlocked */
+	LNX_F_KCHECK,	/* page_state consults the kernel at all */
+	LNX_NFEAT
+};
+
+/* One feature: whether it is used, and why not. */
+struct lnx_feat {
+	int on;		/* 1 when available and not disabled */
+	char why[120];	/* reason it is off (probe result or disabled) */
+};
+
+/* Kernel readings, valid while the world's kgen is unchanged. */
+struct lnx_kcache {
+	uint64_t pres_gen[LNX_NCHILD][16]; /* kgen of pres, 0 = none */
+	uint16_t pres[LNX_NCHILD][16];	   /* PTE present, bit i = page i */
+	uint64_t lock_gen[XMC_MAX_SEGS];   /* lgen of locked/lock_ok */
+	uint16_t lock_ok[XMC_MAX_SEGS];	   /* pages whose bit was read */
+	uint16_t locked[XMC_MAX_SEGS];	   /* mlocked, bit i = page i */
+	uint64_t smaps_gen;		   /* lgen of the smaps parse */
 };
 
 /* One world process: the shim's adspace_t mirror of a child. */
@@ -136,6 +163,13 @@ struct xmc_world {
 	uint32_t next_frame; /* next synthetic frame number */
 	int use_uffd;	     /* hide/page-out with uffd MINOR, else mprotect */
 	int have_pmq;	     /* PROCMAP_QUERY works on /proc/PID/maps */
+	struct lnx_feat feat[LNX_NFEAT]; /* optional kernel features */
+	char feat_text[LNX_NFEAT * 200]; /* cap_reason(w, 0): feature lines */
+	int pm_self;	     /* /proc/self/pagemap, -1 without */
+	int kpf;	     /* /proc/kpageflags, -1 without */
+	uint64_t kgen;	     /* bumped by every action Linux can see */
+	uint64_t lgen;	     /* bumped by mlock, munlock, segment changes */
+	struct lnx_kcache kc; /* kernel readings of generation kgen */
 	uint32_t caps;	     /* capabilities available in this world */
 	char pin_why[96];    /* reason when XMC_CAP_PIN is missing */
 	char uffd_why[96];   /* reason when userfaultfd is not used */
@@ -165,6 +199,18 @@ int lnx_copy(xmc_world *w, const struct lnx_piece *pc, int n, void *kbuf,
 int lnx_vma_check(xmc_world *w, int c, uint64_t addr, int k, uint32_t page);
 void lnx_complain(xmc_world *w, const char *what, int err);
 int lnx_pmq_works(xmc_world *w);
+int lnx_aliases(xmc_world *w, int k, struct lnx_alias *al);
+
+#define LNX_MAX_ALIAS (XMC_MAX_PROCS * 16 + 1) /* every slot + helper */
+
+/* kobs.c: optional features and the kernel's view of a page */
+int lnx_features_probe(xmc_world *w, char *err, size_t errlen);
+void lnx_features_close(xmc_world *w);
+const char *lnx_features_text(xmc_world *w);
+void lnx_kobserve(xmc_world *w, int k, uint32_t page,
+		  struct xmc_page_state *out);
+int lnx_mlock(xmc_world *w, void *addr);
+int lnx_munlock(xmc_world *w, void *addr);
 
 /* world.c */
 void lnx_seg_do_delete(xmc_world *w, int k);

@@ -103,21 +103,11 @@ static void probe_pin(xmc_world *w)
 	w->caps &= ~(uint32_t)(XMC_CAP_PIN | XMC_CAP_DMA_DEVICE);
 }
 
-static void probe_mechanisms(xmc_world *w)
+static int probe_mechanisms(xmc_world *w, char *err, size_t errlen)
 {
-	int all = 1;
-	for (int c = 0; c < LNX_NCHILD; c++)
-		all &= w->ch[c].uffd >= 0;
-	const char *no = getenv("LNX_NO_UFFD");
-	if (all && no && *no && *no != '0') {
-		all = 0;
-		snprintf(w->uffd_why, sizeof w->uffd_why,
-			 "LNX_NO_UFFD set: hiding with mprotect");
-	}
-	w->use_uffd = all;
-	w->have_pmq = lnx_pmq_works(w);
 	w->caps = LNX_CAPS;
 	probe_pin(w);
+	return lnx_features_probe(w, err, errlen);
 }
 
 xmc_world *lnx_create(const struct xmc_config *cfg, char *err, size_t errlen)
@@ -134,7 +124,9 @@ xmc_world *lnx_create(const struct xmc_config *cfg, char *err, size_t errlen)
 	}
 	w->cfg = *cfg;
 	for (int c = 0; c < LNX_NCHILD; c++)
-		w->ch[c].sock = w->ch[c].uffd = w->ch[c].maps = -1;
+		w->ch[c].sock = w->ch[c].uffd = w->ch[c].maps =
+		    w->ch[c].pagemap = -1;
+	w->pm_self = w->kpf = -1;
 	state_init(w);
 	pin_cpu(w);
 	for (int c = 0; c < LNX_NCHILD; c++)
@@ -142,11 +134,11 @@ xmc_world *lnx_create(const struct xmc_config *cfg, char *err, size_t errlen)
 			lnx_destroy(w);
 			return NULL;
 		}
-	if (probe_pvm(w, err, errlen) < 0) {
+	if (probe_pvm(w, err, errlen) < 0 ||
+	    probe_mechanisms(w, err, errlen) < 0) {
 		lnx_destroy(w);
 		return NULL;
 	}
-	probe_mechanisms(w);
 	return w;
 }
 
@@ -176,6 +168,8 @@ int lnx_reset(xmc_world *w)
 	for (int k = 0; k < w->nsegs; k++)
 		seg_release(&w->seg[k]);
 	state_init(w);
+	w->kgen++;
+	w->lgen++;
 	for (int c = 0; c < LNX_NCHILD; c++) {
 		if (!w->ch[c].broken) /* no wait: the next barrier drains */
 			continue;
@@ -199,6 +193,7 @@ void lnx_destroy(xmc_world *w)
 	}
 	for (int k = 0; k < w->nsegs; k++)
 		seg_release(&w->seg[k]);
+	lnx_features_close(w);
 	if (w->cpu_pinned)
 		sched_setaffinity(0, sizeof w->oldmask, &w->oldmask);
 	free(w);
@@ -211,6 +206,8 @@ uint32_t lnx_runtime_caps(xmc_world *w)
 
 const char *lnx_cap_reason(xmc_world *w, uint32_t cap)
 {
+	if (cap == 0) /* not a capability: the optional kernel features */
+		return lnx_features_text(w);
 	if (w->caps & cap)
 		return NULL;
 	switch (cap) {
@@ -283,6 +280,8 @@ int lnx_seg_new(xmc_world *w, uint32_t sid, int npages, int high)
 		return -1;
 	}
 	w->nsegs++;
+	w->kgen++;
+	w->lgen++;
 	return 0;
 }
 
@@ -296,6 +295,8 @@ void lnx_seg_do_delete(xmc_world *w, int k)
 	for (int c = 0; c < LNX_NCHILD; c++)
 		if (!w->ch[c].broken && w->ch[c].pid > 0)
 			lnx_barrier(w, c);
+	w->kgen++;
+	w->lgen++;
 	s->deleted = 1;
 	s->pending = 0;
 	if (s->real)
