@@ -120,12 +120,15 @@ $(BUILD)/tests/buggy.so: $(BUILD)/tests/buggy.o $(call obj,$(SIM_SRC))
 	$(CC) $(CFLAGS) -shared -o $@ $^
 
 # The tests run from the source tree: they read spec/ and corpus/.
-test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so
+test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so \
+  $(if $(filter 1,$(LINUX)),$(BUILD)/mutants/linux-munlock-early.so)
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	$(XMCHECK) corpus corpus $(IMPLS)
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/cli.sh
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) REPRO_CFLAGS="$(MODEFLAGS)" \
 	  sh tests/findings.sh
+	$(if $(filter 1,$(LINUX)),XMCHECK=$(XMCHECK) BUILD=$(BUILD) \
+	  sh tests/linux_kernel.sh)
 
 deps:
 	@sh tools/deps.sh
