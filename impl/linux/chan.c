@@ -146,7 +146,7 @@ static int child_map(const struct lnx_req *rq, int sock, int *fds, int uffd)
 		return EBADF;
 	int pop = rq->uffd ? MAP_POPULATE : 0; /* MINOR mode needs PTEs */
 	if (mmap(a, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | pop,
-		 fds[rq->k], 0) == MAP_FAILED)
+		 fds[rq->k], (off_t)rq->foff * LNX_PG) == MAP_FAILED)
 		return errno;
 	if (rq->uffd && uffd >= 0) {
 		struct uffdio_register r = {.range = {rq->addr, len},
@@ -318,7 +318,9 @@ int lnx_child_start(xmc_world *w, int c, char *err, size_t errlen)
 	memset(ch->ctl, 0, sizeof *ch->ctl);
 	ch->fds = 0;
 	ch->broken = 0;
-	ch->dirty = 0;
+	ch->nparked = 0;
+	for (int r = 0; r < 16; r++)
+		ch->sm[r] = (struct lnx_slotmap){.k = -1};
 	ch->base = LNX_BASE + (uint64_t)c * LNX_STRIDE;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		snprintf(err, errlen, "linux: socketpair: %s", strerror(errno));
@@ -435,13 +437,14 @@ int lnx_post(xmc_world *w, int c, struct lnx_req *rq, int fd)
 	w->kgen++; /* Linux's view changes: kernel readings are stale */
 	ch->ctl->ring[head % LNX_RING] = *rq;
 	atomic_store(&ch->ctl->head, head + 1); /* publishes the request */
-	ch->dirty = rq->op != LNX_OP_RESET;
 	return 0;
 }
 
 int lnx_barrier(xmc_world *w, int c)
 {
 	struct lnx_child *ch = &w->ch[c];
+	if (ch->nparked) /* nothing may see an unclaimed slot mapped */
+		lnx_flush_parked(w, c);
 	if (ch->broken || ch->pid <= 0 || drain(w, ch) < 0)
 		return -1;
 	int e = atomic_exchange(&ch->ctl->err, 0);

@@ -46,6 +46,7 @@ struct lnx_req {
 	uint32_t k;	 /* MAP: segment index (the child caches its memfd) */
 	uint64_t addr;	 /* first byte, inside the child's window */
 	uint32_t npages; /* pages from addr */
+	uint32_t foff;	 /* MAP: memfd page mapped at addr */
 	uint8_t uffd;	 /* MAP: register the range with the child's uffd */
 	uint8_t newfd;	 /* MAP: the memfd waits on the socket (SCM_RIGHTS) */
 	uint8_t prot[XMC_OBJ_PAGES]; /* MAP/PROT: enum xmc_prot per page */
@@ -66,6 +67,21 @@ struct lnx_ctl {
 	struct lnx_req ring[LNX_RING]; /* requests, index seq % LNX_RING */
 };
 
+/* What a child really has in one slot (region r; slot k in the helper).
+ * Between programs a mapping is "parked": kept, with the state its pages
+ * were left in, so that a program mapping the same segment there again
+ * reuses it; the first barrier of the child in the new program unmaps the
+ * parked slots no one claimed (nothing observes the child before). */
+struct lnx_slotmap {
+	int8_t k;	 /* segment index mapped, -1 = reservation only */
+	uint8_t npages;	 /* defined pages mapped */
+	uint8_t high;	 /* at the top of the slot */
+	uint8_t parked;	 /* left from an earlier program, unclaimed */
+	uint8_t reuse;	 /* parked and may be claimed (segment restored) */
+	uint16_t absent; /* parked: PTE dropped (uffd), bit i = page i */
+	uint8_t prot[XMC_OBJ_PAGES]; /* parked: protection of each page */
+};
+
 /* One forked child: a world process (0..3) or the kernel helper (4). */
 struct lnx_child {
 	pid_t pid;     /* Linux pid, 0 when not running */
@@ -74,9 +90,10 @@ struct lnx_child {
 	int maps;      /* /proc/PID/maps for PROCMAP_QUERY, -1 without */
 	int pagemap;   /* /proc/PID/pagemap (kernel observation), -1 */
 	int broken;    /* the channel failed: restart at the next reset */
-	int dirty;     /* the window holds mappings since the last reset */
+	int nparked;   /* slots parked (see struct lnx_slotmap) */
 	uint64_t base; /* start of the child's 4 GiB window */
 	uint32_t fds;  /* segments whose memfd the child holds (bit k) */
+	struct lnx_slotmap sm[16]; /* what each slot really maps */
 	struct lnx_ctl *ctl; /* shared ring */
 };
 
@@ -91,11 +108,17 @@ struct lnx_page {
 	uint32_t frame;	     /* synthetic frame number, fixed while pinned */
 };
 
-/* One segment (virtual-memory object). */
+/* One segment (virtual-memory object). The memfd, its mapping and inode
+ * are a pool entry kept across programs (reset restores the bytes in
+ * place); the rest is per program. A memfd holds XMC_OBJ_PAGES pages:
+ * a low segment's pages from file page 0, a high one's ending at the last,
+ * so a slot maps page p at the same file page whatever npages is. */
 struct lnx_seg {
-	int fd;		/* memfd holding the defined pages, -1 when none */
-	uint8_t *real;	/* parent's own mapping: "real memory", NULL if none */
-	uint64_t ino;	/* memfd inode, for the PROCMAP_QUERY cross-check */
+	int fd;		/* pool: memfd, -1 when none */
+	uint8_t *base;	/* pool: parent's mapping of all its pages */
+	uint64_t ino;	/* pool: memfd inode, for PROCMAP_QUERY */
+	uint8_t *real;	/* "real memory" of defined page 0 (in base) */
+	uint32_t foff;	/* file page of defined page 0 */
 	uint32_t first; /* segment page number of defined page 0 */
 	int npages;	/* defined pages */
 	int deleted;	/* seg_delete took effect */
@@ -162,6 +185,7 @@ struct xmc_world {
 	uint32_t kmap;	     /* segments mapped in the kernel helper (bit k) */
 	uint32_t next_frame; /* next synthetic frame number */
 	int use_uffd;	     /* hide/page-out with uffd MINOR, else mprotect */
+	int fresh;	     /* XMCHECK_LINUX_FRESH: no reuse across programs */
 	int have_pmq;	     /* PROCMAP_QUERY works on /proc/PID/maps */
 	struct lnx_feat feat[LNX_NFEAT]; /* optional kernel features */
 	char feat_text[LNX_NFEAT * 200]; /* cap_reason(w, 0): feature lines */
@@ -183,6 +207,9 @@ int lnx_child_start(xmc_world *w, int c, char *err, size_t errlen);
 void lnx_child_stop(xmc_world *w, int c);
 int lnx_post(xmc_world *w, int c, struct lnx_req *rq, int fd);
 int lnx_barrier(xmc_world *w, int c);
+/* alias.c: slots kept across programs */
+void lnx_park(xmc_world *w, int c);
+void lnx_flush_parked(xmc_world *w, int c);
 int lnx_cont(xmc_world *w, int c, uint64_t addr, uint64_t len);
 
 /* alias.c: page state enacted at every alias, copies, probes */
