@@ -64,4 +64,22 @@ else
 	echo "linux_kernel.sh: no /proc/kpageflags or $M: mutant case skipped"
 fi
 
+# fast reset: the same programs on reused worlds (children and segments
+# restored in place) and on fresh ones give byte-identical traces
+for cfg in power: powerpc: power:uffd; do
+	p=${cfg%%:*}
+	d=${cfg#*:}
+	for fr in 0 1; do
+		XMCHECK_LINUX_DISABLE=$d XMCHECK_LINUX_FRESH=$fr "$X" run \
+			--impl linux --profile $p --seed 2 --runs "$RUNS" \
+			--findings "$T/t" --summary-json "$T/t$fr.json" \
+			--trace "$T/trace$fr" >"$T/out" 2>"$T/err" ||
+			bad "trace run $cfg fresh=$fr: exit $?"
+	done
+	[ -s "$T/trace0" ] && cmp -s "$T/trace0" "$T/trace1" && ok ||
+		bad "$cfg: traces differ between reused and fresh worlds"
+	[ "$(jq .divergences "$T/t0.json")" = 0 ] && ok ||
+		bad "$cfg: reused worlds diverge"
+done
+
 done_tests linux_kernel.sh
