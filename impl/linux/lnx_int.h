@@ -237,6 +237,7 @@ const char *lnx_features_text(xmc_world *w);
 void lnx_kobserve(xmc_world *w, int k, uint32_t page,
 		  struct xmc_page_state *out);
 int lnx_mlock(xmc_world *w, void *addr);
+int lnx_sys_mlock(void *addr, size_t len, int lock);
 int lnx_munlock(xmc_world *w, void *addr);
 
 /* world.c */

@@ -96,8 +96,8 @@ static void probe_pin(xmc_world *w)
 {
 	void *p = mmap(NULL, LNX_PG, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p != MAP_FAILED && mlock(p, LNX_PG) == 0) {
-		munlock(p, LNX_PG);
+	if (p != MAP_FAILED && lnx_sys_mlock(p, LNX_PG, 1) == 0) {
+		lnx_sys_mlock(p, LNX_PG, 0);
 		munmap(p, LNX_PG);
 		return;
 	}
