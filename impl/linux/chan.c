@@ -292,7 +292,9 @@ static int hello(xmc_world *w, int c, char *err, size_t errlen)
 	ch->uffd = h.has_uffd ? fd : -1;
 	if (!h.has_uffd)
 		snprintf(w->uffd_why, sizeof w->uffd_why,
-			 "userfaultfd refused (%s)", strerror(h.uffd_err));
+			 "userfaultfd (MINOR shmem + SIGBUS features) "
+			 "refused: %s",
+			 strerror(h.uffd_err));
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/maps", (int)ch->pid);
 	ch->maps = open(path, O_RDONLY | O_CLOEXEC);
