@@ -138,7 +138,8 @@ static int reclaim(xmc_world *w, int c, int slot, int k)
 		if (((m->absent >> i) & 1) && !zap &&
 		    lnx_cont(w, c, rq.addr, LNX_PG) < 0)
 			rc = -1;
-		if (!((m->absent >> i) & 1) && zap && lnx_post(w, c, &rq, -1) < 0)
+		if (!((m->absent >> i) & 1) && zap &&
+		    lnx_post(w, c, &rq, -1) < 0)
 			rc = -1;
 	}
 	return rc;

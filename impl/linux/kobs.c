@@ -121,11 +121,12 @@ static int parse_disable(xmc_world *w, char *err, size_t errlen)
 					 strncmp(p, feat_info[f].name, n)))
 			f++;
 		if (f == LNX_NFEAT && n) {
-			snprintf(err, errlen,
-				 "linux: XMCHECK_LINUX_DISABLE: unknown feature "
-				 "'%.*s' (known: uffd, procmap_query, "
-				 "pagemap_scan, kpageflags, kernel_check)",
-				 (int)n, p);
+			snprintf(
+			    err, errlen,
+			    "linux: XMCHECK_LINUX_DISABLE: unknown feature "
+			    "'%.*s' (known: uffd, procmap_query, "
+			    "pagemap_scan, kpageflags, kernel_check)",
+			    (int)n, p);
 			return -1;
 		}
 		if (n)
@@ -201,12 +202,13 @@ static void build_text(xmc_world *w)
 {
 	size_t o = 0, cap = sizeof w->feat_text;
 	for (int f = 0; f < LNX_NFEAT && o < cap; f++) {
-		int n = w->feat[f].on
-			    ? snprintf(w->feat_text + o, cap - o, "%s\tyes\t%s\n",
-				       feat_info[f].name, feat_info[f].use)
-			    : snprintf(w->feat_text + o, cap - o,
-				       "%s\tno\t%s; %s\n", feat_info[f].name,
-				       w->feat[f].why, feat_info[f].lost);
+		int n =
+		    w->feat[f].on
+			? snprintf(w->feat_text + o, cap - o, "%s\tyes\t%s\n",
+				   feat_info[f].name, feat_info[f].use)
+			: snprintf(w->feat_text + o, cap - o,
+				   "%s\tno\t%s; %s\n", feat_info[f].name,
+				   w->feat[f].why, feat_info[f].lost);
 		o += n > 0 ? (size_t)n : 0;
 	}
 }
@@ -321,8 +323,7 @@ static int alias_present(xmc_world *w, const struct lnx_alias *al, int k,
 }
 
 /* The page reachable at one alias: 1, 0, or -1 when Linux cannot tell. */
-static int alias_ok(xmc_world *w, const struct lnx_alias *al, int k,
-		    uint32_t i)
+static int alias_ok(xmc_world *w, const struct lnx_alias *al, int k, uint32_t i)
 {
 	const struct lnx_seg *s = &w->seg[k];
 	if (w->use_uffd) { /* hidden and paged-out pages have no PTE */
@@ -434,15 +435,17 @@ void lnx_kobserve(xmc_world *w, int k, uint32_t page,
 	int vis = lnx_visible(pg);
 	if (seen && vis && !all) {
 		out->in_memory = 0;
-		kdisagree(w, k, page, "resident in the tables, gone at an alias");
+		kdisagree(w, k, page,
+			  "resident in the tables, gone at an alias");
 	} else if (seen && !vis && any) {
 		if (pg->hide_count)
 			out->valid = 1;
 		else
 			out->in_memory = 1;
 		kdisagree(w, k, page,
-			  pg->hide_count ? "hidden in the tables, mapped at an alias"
-					 : "paged out in the tables, mapped at an alias");
+			  pg->hide_count
+			      ? "hidden in the tables, mapped at an alias"
+			      : "paged out in the tables, mapped at an alias");
 	}
 	int l = page_locked(w, k, i);
 	if (l == 0 && pg->pin_count) {

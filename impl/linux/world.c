@@ -198,8 +198,8 @@ static void reset_reuse(xmc_world *w)
 	for (int k = 0; k < w->nsegs; k++)
 		if (w->seg[k].fd >= 0 && seg_restore(w, &w->seg[k]) < 0) {
 			lnx_complain(w, "restoring a segment", errno);
-			for (int c = 0; c < LNX_NCHILD; c++)
-				w->ch[c].fds &= ~(1u << k); /* send the new one */
+			for (int c = 0; c < LNX_NCHILD; c++) /* send anew */
+				w->ch[c].fds &= ~(1u << k);
 			seg_release(&w->seg[k]);
 		}
 }
