@@ -142,7 +142,8 @@ READING_VARIANTS := addr-offset-both key0-ro-bypass powerpc-hide-sets-mod \
 test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so \
           $(READING_VARIANTS:%=$(BUILD)/variants/%.so) \
           $(BUILD)/mutants/acc-none-ok.so $(BUILD)/tests/flaky.so \
-          $(BUILD)/tests/fakecrash.so
+          $(BUILD)/tests/fakecrash.so \
+          $(if $(filter 1,$(LINUX)),$(BUILD)/mutants/linux-munlock-early.so)
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	$(XMCHECK) corpus corpus $(IMPLS)
 	$(XMCHECK) corpus corpus $(READING_VARIANTS:%=--impl $(BUILD)/variants/%.so)
@@ -152,6 +153,8 @@ test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so \
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/conform.sh
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/report_dom.sh
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/programs.sh
+	$(if $(filter 1,$(LINUX)),XMCHECK=$(XMCHECK) BUILD=$(BUILD) \
+	  sh tests/linux_kernel.sh)
 
 deps:
 	@sh tools/deps.sh
@@ -259,17 +262,28 @@ variants: deps
 	  SEED=$(VAR_SEED) RUNS=$(VAR_RUNS) sh tools/variants.sh $(VAR_TABLE)
 # ---- variants ---- end ----
 
-# ---- linux mutant: a planted bug in the Linux shim ---- begin ----
-# build/<mode>/mutants/linux-skip-alias.so: the shim sources and so.c compiled
-# with -DLNX_MUTANT=1 (the first hide of a page leaves the first alias of its
-# segment only), objects under build/<mode>/mut-linux/. Run it with
-# `xmcheck run --impl build/release/mutants/linux-skip-alias.so`: the probes
-# must find it (xmemdma.hide-first).
-LNXMUT_OBJ := $(patsubst %.c,$(BUILD)/mut-linux/%.o,$(LNX_SRC) impl/linux/so.c)
-$(LNXMUT_OBJ): $(BUILD)/mut-linux/%.o: %.c $(BUILD)/flags
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DLNX_MUTANT=1 -MMD -MP -c $< -o $@
-$(BUILD)/mutants/linux-skip-alias.so: $(LNXMUT_OBJ)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -shared -o $@ $^
-# ---- linux mutant ---- end ----
+# ---- linux mutants: planted bugs in the Linux shim ---- begin ----
+# For every line `N name description` of impl/linux/mutants.txt:
+# build/<mode>/mutants/<name>.so, the shim sources and so.c compiled with
+# -DLNX_MUTANT=N, objects under build/<mode>/mut-linux/<name>/.
+# `make linux-mutants` builds them all. Run one with
+# `xmcheck run --impl build/release/mutants/<name>.so --seed 1 --runs 20000`.
+LNXMUT_TABLE := impl/linux/mutants.txt
+LNXMUT_LIST  := $(shell awk '/^[0-9]/ {print $$1 ":" $$2}' $(LNXMUT_TABLE) 2>/dev/null)
+LNXMUT_NAMES := $(foreach m,$(LNXMUT_LIST),$(word 2,$(subst :, ,$(m))))
+
+# $(1) = N, $(2) = name
+define LNXMUT_RULES
+LNXMUT_OBJ_$(2) := $(patsubst %.c,$(BUILD)/mut-linux/$(2)/%.o,$(LNX_SRC) impl/linux/so.c)
+$$(LNXMUT_OBJ_$(2)): $(BUILD)/mut-linux/$(2)/%.o: %.c $(BUILD)/flags
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) -DLNX_MUTANT=$(1) -MMD -MP -c $$< -o $$@
+$(BUILD)/mutants/$(2).so: $$(LNXMUT_OBJ_$(2))
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) -shared -o $$@ $$^
+endef
+$(foreach m,$(LNXMUT_LIST),$(eval $(call LNXMUT_RULES,$(word 1,$(subst :, ,$(m))),$(word 2,$(subst :, ,$(m))))))
+
+.PHONY: linux-mutants
+linux-mutants: $(LNXMUT_NAMES:%=$(BUILD)/mutants/%.so)
+# ---- linux mutants ---- end ----
