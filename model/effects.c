@@ -151,7 +151,7 @@ static const struct mdl_page *move_page(struct mdl_world *m,
 			 ? p->prot != XMC_PROT_NONE
 			 : p->prot == XMC_PROT_RW ||
 				   (p->prot == XMC_PROT_RO &&
-				    mdlw_desc_key0(m, slot) &&
+				    rc->pages[j].key == 0 &&
 				    m->rd[MDL_RD_KEY0_RO] != 0);
 	*may_copy = reach && ok;
 	return p;
@@ -173,10 +173,16 @@ int mdl_failed_move_page(struct mdl_world *m, const struct xmp_op *op,
 	if (in_mem == p->in_mem && mod == p->mod)
 		return 1;
 	int pageable = p->in_mem || (!m->interrupt && !p->io_err);
+	int slot, key0 = 0;
+	int64_t u, count, kaddr;
+	move_args(op, &slot, &u, &count, &kaddr);
+	const struct mdl_range *rc = mdlw_range(m, slot, u, count);
+	for (int j = 0; j < rc->n; j++)
+		key0 |= rc->pages[j].seg == seg && rc->pages[j].page == page &&
+			rc->pages[j].key == 0;
 	int writable = op->code == XMP_XMEMOUT &&
 		       (p->prot == XMC_PROT_RW ||
-			(p->prot == XMC_PROT_RO &&
-			 mdlw_desc_key0(m, (int)op->a[3]) &&
+			(p->prot == XMC_PROT_RO && key0 &&
 			 m->rd[MDL_RD_KEY0_RO] != 0));
 	int ok = in_mem == 1 && pageable &&
 		 (mod == (p->in_mem ? p->mod : 0) || (mod == 1 && writable));

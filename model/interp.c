@@ -15,7 +15,7 @@ enum {
 	F_ANY_PROT, F_ANY_NONRESIDENT, F_ANY_IO_ERROR, F_ANY_HIDDEN,
 	F_IN_MEMORY, F_PIN_COUNT, F_HIDE_COUNT, F_PROT, F_PAGER_IO, F_WAITERS,
 	F_ALLOCATED, F_FREE_REGIONS, F_SEG_EXISTS, F_USER_REGION, F_SRVAL,
-	F_HELD, F_DELETE_PENDING, F_PAGE_DELETED, F_DESC_REMAPPED, F_DESC_KEY0,
+	F_HELD, F_DELETE_PENDING, F_PAGE_DELETED, F_DESC_REMAPPED, F_RO_REFUSED,
 	F_READING,
 };
 
@@ -88,8 +88,15 @@ static int64_t call(struct mdl_world *m, int fn, const int64_t *a)
 		return slot_ok(a[0]) && mdlw_desc_deleted(m, (int)a[0]);
 	case F_DESC_REMAPPED:
 		return slot_ok(a[0]) && mdlw_desc_remapped(m, (int)a[0]);
-	case F_DESC_KEY0:
-		return slot_ok(a[0]) && mdlw_desc_key0(m, (int)a[0]);
+	case F_RO_REFUSED: {
+		/* W10: a read-only key refuses a write through a key-1 handle,
+		 * and through a key-0 one unless the reading says allowed. */
+		if (!slot_ok(a[0]))
+			return 0;
+		const struct mdl_range *rc = mdlw_range(m, (int)a[0], a[1], a[2]);
+		return rc->any_ro_k1 ||
+		       (rc->any_ro_k0 && mdlw_rd(m, MDL_RD_KEY0_RO) == 0);
+	}
 	case F_READING:
 		return a[0] >= 0 && a[0] < MDL_NREADINGS ? mdlw_rd(m, (int)a[0])
 							 : 0;

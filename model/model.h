@@ -63,6 +63,7 @@ struct mdl_page_ref {
 	uint16_t seg; /* segment number k */
 	uint16_t page; /* page in the segment, 0..65535 */
 	uint16_t idx; /* a move's page: its index in the range (0 = first) */
+	uint8_t key; /* key bit of the handle that reaches it (moves, dma) */
 };
 
 /* One outcome of a service call under one choice of the open readings. */

@@ -37,7 +37,7 @@ const struct mdl_builtin mdl_builtins[] = {
 	{"delete_pending", 1, {I}, B},
 	{"page_deleted", 2, {D, I}, B},
 	{"desc_remapped", 1, {D}, B},
-	{"desc_key0", 1, {D}, B},
+	{"ro_refused", 3, {D, I, I}, B},
 	{"reading", 1, {I}, I},
 };
 const int mdl_nbuiltins = sizeof mdl_builtins / sizeof mdl_builtins[0];
