@@ -150,11 +150,14 @@ void hx_kbuf_prepare(struct hx_impl *im, int64_t k, int64_t count)
 	if (end > XMC_KBUF_SIZE)
 		end = XMC_KBUF_SIZE;
 	mdl_kbuf_touch(im->m, kb, lo, end - lo);
+	/* Both sides make a chunk at the same moment, so the model's, made
+	 * just now, still holds the pattern: copy it. */
+	const uint8_t *pat = mdl_kbuf(im->m, kb);
 	for (uint32_t c = lo / MDL_KCHUNK; c <= (end - 1) / MDL_KCHUNK; c++)
-		if (!(im->kmade[kb] & (1ull << c))) {
-			mdl_kbuf_pattern(im->kseed, kb, c,
-					 im->kbuf[kb] + c * MDL_KCHUNK);
-			im->kmade[kb] |= 1ull << c;
+		if (!(im->kmade[kb][c / 64] & (1ull << c % 64))) {
+			memcpy(im->kbuf[kb] + c * MDL_KCHUNK,
+			       pat + c * MDL_KCHUNK, MDL_KCHUNK);
+			im->kmade[kb][c / 64] |= 1ull << c % 64;
 		}
 }
 

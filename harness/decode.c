@@ -311,7 +311,7 @@ static void gen_desc_set(struct xmp_src *s, struct shadow *sh,
 				      XMEM_INVAL, XMEM_GLOBAL};
 	uint8_t b = xmp_byte(s);
 	op->a[0] = pick_slot(s, sh, xmp_byte(s) < 160);
-	op->a[1] = ids[b % 8 == 7 && b < 128 ? 0 : b % 8];
+	op->a[1] = ids[b % 8 == 7 && (b < 128 || xmp_byte(s) >= 64) ? 0 : b % 8];
 	if (op->a[1] == XMEM_INVAL)
 		sh->dcount[op->a[0]] = 0;
 }
@@ -593,7 +593,7 @@ static void gen_adspace(struct xmp_src *s, struct shadow *sh,
 	/* Detaching an attached buffer's region makes its moves undefined
 	 * (remapped): rarely. */
 	if (op->code == XMP_AS_DET && attached_region(sh, r) &&
-	    xmp_byte(s) < 240) {
+	    xmp_byte(s) < 254) {
 		op->a[1] = (uint32_t)op->a[1] & 0x0fffffffu;
 		r = 0;
 	}
@@ -636,10 +636,10 @@ static int fix_code(struct xmp_src *s, struct shadow *sh, int code)
 		return XMP_MAP;
 	if (sh->interrupt && process_only(code) && xmp_byte(s) < 254)
 		return XMP_SET_ENV;
-	if (code == XMP_AS_PUTH && !sh->nheld && xmp_byte(s) < 250)
+	if (code == XMP_AS_PUTH && !sh->nheld && xmp_byte(s) < 254)
 		return XMP_AS_GETH;
 	if ((code == XMP_XMEMIN || code == XMP_XMEMOUT) && sh->hidden &&
-	    xmp_byte(s) < 250) {
+	    xmp_byte(s) < 254) {
 		sh->force_unhide = 1;
 		return XMP_XMEMDMA;
 	}
@@ -688,7 +688,7 @@ static void prepare(struct xmp_src *s, struct shadow *sh, struct xmp_prog *p,
 	/* xmemdma on a page not pinned is a caller error: pin it first. */
 	if (op->code == XMP_XMEMDMA &&
 	    !shadow_page(sh, (int)op->a[0], (uint32_t)op->a[1], &seg, &page) &&
-	    !pinned(sh, seg, page) && xmp_byte(s) < 250) {
+	    !pinned(sh, seg, page) && xmp_byte(s) < 255) {
 		/* With no room left, the pin takes the xmemdma's place. */
 		if (p->n < maxops)
 			p->op[p->n++] = *op;

@@ -77,8 +77,8 @@ static void reset_pair(struct hx_exec *x, struct hx_impl *im, uint32_t kseed)
 		im->desc[d].aspace_id = XMEM_INVAL;
 	}
 	im->kseed = kseed;
+	memset(im->kmade, 0, sizeof im->kmade);
 	for (int b = 0; b < XMC_KBUFS; b++) {
-		im->kmade[b] = 0;
 		/* The slack past the end must stay zero (a spill shows). */
 		memset(im->kbuf[b] + XMC_KBUF_SIZE, 0, 64);
 	}
@@ -88,7 +88,8 @@ static void reset_pair(struct hx_exec *x, struct hx_impl *im, uint32_t kseed)
 static const unsigned effect_fields[] = {
 	HX_F_DESC, HX_F_DESC, HX_F_INMEM | HX_F_MOD, HX_F_BYTES, HX_F_BYTES,
 	HX_F_MOD, HX_F_HIDE, HX_F_HIDE, HX_F_BYTES, HX_F_VALID, HX_F_VALID,
-	HX_F_WAITERS, HX_F_MOD, HX_F_ADSPACE, HX_F_ADSPACE, 0, 0, HX_F_MOD,
+	HX_F_WAITERS, HX_F_MOD, HX_F_ADSPACE, HX_F_ADSPACE, HX_F_SEG, HX_F_SEG,
+	HX_F_MOD,
 };
 
 static unsigned clause_fields(const struct mdl_clause *c)

@@ -37,7 +37,7 @@ struct hx_impl {
 	uint32_t caps; /* capabilities in effect (runtime, hooks present) */
 	struct xmc_xmem desc[XMC_MAX_DESCS]; /* descriptor slots it sees */
 	uint8_t *kbuf[XMC_KBUFS]; /* kernel buffers it writes */
-	uint64_t kmade[XMC_KBUFS]; /* kbuf chunks holding this program's pattern */
+	uint64_t kmade[XMC_KBUFS][MDL_KWORDS]; /* kbuf chunks made this program */
 	uint32_t kseed; /* this program's kbuf pattern seed (xmp_prog_seed) */
 	int8_t rd0[MDL_NREADINGS]; /* readings declared (plug-in or file) */
 	uint8_t *scratch; /* 8 KiB: dma_read bytes, poke data, peeks */
@@ -115,6 +115,13 @@ int hx_readings_conflict(const char *a, const char *b);
 
 /* The readings a plug-in declares (struct_size permitting), or NULL. */
 const char *hx_plugin_readings(const struct xmc_plugin *pl);
+
+/*
+ * Why effect e (an index of mdl_effect_names) of a clause is not observed
+ * for implementation i, one line, or NULL when what it changes is compared
+ * (item 9 of the envelope: nothing passes unobserved).
+ */
+const char *hx_unobserved(const struct hx_exec *x, int i, int e);
 
 /* Capabilities every implementation has: what the generator may use. */
 uint32_t hx_common_caps(const struct hx_exec *x);

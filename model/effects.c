@@ -334,6 +334,18 @@ const xmc_adspace *mdl_adspace(const struct mdl_world *m)
 	return &m->proc[m->cur].as;
 }
 
+int mdl_seg_state(const struct mdl_world *m, int seg, int *state, int *holds)
+{
+	if (seg < 0 || seg >= m->nsegs)
+		return -1;
+	const struct mdl_seg *s = &m->seg[seg];
+	*state = s->deleted ? XMC_SEG_DELETED
+		 : s->pending ? XMC_SEG_PENDING
+			      : XMC_SEG_LIVE;
+	*holds = s->holds;
+	return 0;
+}
+
 int mdl_nsegs(const struct mdl_world *m)
 {
 	return m->nsegs;

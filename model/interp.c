@@ -243,7 +243,6 @@ static void touched(struct mdl_world *m, const struct xmp_op *op,
 		return;
 	if (!slot_ok(slot))
 		return;
-	m->rc.valid = 0;
 	rc = mdlw_range(m, (int)slot, u, n);
 	memcpy(ev->touched, rc->pages, rc->n * sizeof rc->pages[0]);
 	ev->ntouched = rc->n;
@@ -259,9 +258,13 @@ void mdlw_eval_outcome(struct mdl_world *m, const struct xmp_op *op,
 {
 	const struct mdl_service *s =
 		&m->spec->svc[op->code - XMP_FIRST_SVC];
-	const struct mdl_clause *c0 = &m->spec->clauses[s->first];
 	int undef = 0, first = 0, fail = 0;
 	o->nfired = o->nrets = 0;
+	o->kind = MDL_EV_NOCLAUSE;
+	o->rule = MDL_RULE_ANY;
+	if (!s->count)
+		return; /* a spec without this service: nothing to say */
+	const struct mdl_clause *c0 = &m->spec->clauses[s->first];
 	for (int i = 0; i < s->count; i++) {
 		const struct mdl_clause *c = &c0[i];
 		if (c->kind == MDL_SUCCESS || !in_profile(m, c) ||
@@ -314,9 +317,12 @@ static void set_primary(struct mdl_eval *ev, const struct mdl_outcome *o)
 /* Assume the options an outcome took for the open readings. */
 static void assume(struct mdl_world *m, const int8_t *rd)
 {
-	for (int r = 0; r < MDL_NREADINGS; r++)
-		m->rd_try[r] = rd[r] < 0 ? 0 : rd[r];
-	m->rc.valid = 0;
+	for (int r = 0; r < MDL_NREADINGS; r++) {
+		int8_t o = rd[r] < 0 ? 0 : rd[r];
+		if (m->rd_try[r] != o)
+			m->rc.valid = 0; /* the range cache assumed another */
+		m->rd_try[r] = o;
+	}
 }
 
 static void eval_service(struct mdl_world *m, const struct xmp_op *op,

@@ -161,7 +161,8 @@ int mdl_adopt_bytes(struct mdl_world *m, int seg, uint32_t off,
 void mdl_kbuf_seed(struct mdl_world *m, uint32_t seed);
 void mdl_kbuf_touch(struct mdl_world *m, int kb, uint32_t off, uint32_t len);
 void mdl_kbuf_pattern(uint32_t seed, int kb, uint32_t chunk, uint8_t *buf);
-#define MDL_KCHUNK 4096u /* kernel-buffer bytes materialised at a time */
+#define MDL_KCHUNK 1024u /* kernel-buffer bytes materialised at a time */
+#define MDL_KWORDS (XMC_KBUF_SIZE / MDL_KCHUNK / 64) /* bitmap words */
 
 /*
  * A return value the rule of an evaluated op allows (the first allowed value,
@@ -179,6 +180,9 @@ int mdl_peek(const struct mdl_world *m, int seg, uint32_t off, void *buf,
 const struct xmc_xmem *mdl_desc(const struct mdl_world *m, int slot);
 const uint8_t *mdl_kbuf(const struct mdl_world *m, int kb);
 const xmc_adspace *mdl_adspace(const struct mdl_world *m);
+
+/* A created segment's state (enum xmc_seg_state) and holds; -1 if none. */
+int mdl_seg_state(const struct mdl_world *m, int seg, int *state, int *holds);
 
 /* Segments for the end-of-program sweep: live ones and their pages. */
 int mdl_nsegs(const struct mdl_world *m);

@@ -117,7 +117,8 @@ static void eval_under(struct mdl_world *m, const struct xmp_op *op,
 		m->rd_try[r] = (mask & (1u << r)) ? (int8_t)((bits >> b++) & 1)
 						  : 0;
 	m->rd_sens = 0;
-	m->rc.valid = 0;
+	if (mask)
+		m->rc.valid = 0; /* options differ from the last evaluation */
 	mdlw_eval_outcome(m, op, o);
 	for (int r = 0; r < MDL_NREADINGS; r++)
 		o->rd[r] = (m->rd_sens & (1u << r)) ? m->rd_try[r] : -1;
@@ -159,6 +160,7 @@ int mdlw_outcomes(struct mdl_world *m, const struct xmp_op *op,
 		mask |= seen;
 	}
 	for (int r = 0; r < MDL_NREADINGS; r++)
-		m->rd_try[r] = 0;
+		if (m->rd_try[r])
+			m->rd_try[r] = 0, m->rc.valid = 0;
 	return n;
 }

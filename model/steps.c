@@ -90,7 +90,10 @@ static int page_step_ok(struct mdl_world *m, const struct xmp_op *op,
 	case XMP_UNPIN:
 		return p->pin > 0 && p->hide == 0;
 	case XMP_PAGE_OUT:
-		return p->in_mem && !p->pin && !p->hide && !p->pager_io;
+		/* Not with processes waiting on the page: no page says where
+		 * they would wait once its frame is gone. */
+		return p->in_mem && !p->pin && !p->hide && !p->pager_io &&
+		       !p->waiters;
 	case XMP_PAGE_IN:
 		return !p->in_mem && !p->io_err;
 	case XMP_IO_ERROR:

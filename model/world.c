@@ -67,8 +67,7 @@ void mdl_free(struct mdl_world *m)
 
 void mdl_reset(struct mdl_world *m)
 {
-	for (int b = 0; b < XMC_KBUFS; b++)
-		m->kmade[b] = 0;
+	memset(m->kmade, 0, sizeof m->kmade);
 	m->kseed = 0;
 	m->cur = 0;
 	m->nprocs = 1;
@@ -116,8 +115,7 @@ void mdl_kbuf_pattern(uint32_t seed, int kb, uint32_t chunk, uint8_t *buf)
 void mdl_kbuf_seed(struct mdl_world *m, uint32_t seed)
 {
 	m->kseed = seed;
-	for (int b = 0; b < XMC_KBUFS; b++)
-		m->kmade[b] = 0;
+	memset(m->kmade, 0, sizeof m->kmade);
 }
 
 void mdl_kbuf_touch(struct mdl_world *m, int kb, uint32_t off, uint32_t len)
@@ -127,10 +125,10 @@ void mdl_kbuf_touch(struct mdl_world *m, int kb, uint32_t off, uint32_t len)
 	uint32_t last = off + len - 1 < XMC_KBUF_SIZE ? off + len - 1
 						      : XMC_KBUF_SIZE - 1;
 	for (uint32_t c = off / MDL_KCHUNK; c <= last / MDL_KCHUNK; c++)
-		if (!(m->kmade[kb] & (1ull << c))) {
+		if (!(m->kmade[kb][c / 64] & (1ull << c % 64))) {
 			mdl_kbuf_pattern(m->kseed, kb, c,
 					 m->kbuf[kb] + c * MDL_KCHUNK);
-			m->kmade[kb] |= 1ull << c;
+			m->kmade[kb][c / 64] |= 1ull << c % 64;
 		}
 }
 

@@ -65,7 +65,7 @@ struct mdl_world {
 	struct xmc_xmem desc[XMC_MAX_DESCS]; /* descriptor slots */
 	uint8_t *kbuf[XMC_KBUFS]; /* kernel buffers */
 	uint32_t kseed; /* pattern seed of the kernel buffers (the program) */
-	uint64_t kmade[XMC_KBUFS]; /* chunks of each buffer materialised */
+	uint64_t kmade[XMC_KBUFS][MDL_KWORDS]; /* chunks materialised */
 	int8_t dpid[XMC_MAX_DESCS]; /* process that attached each descriptor */
 	int8_t rd[MDL_NREADINGS]; /* fixed option of each reading, -1 open */
 	int8_t rd_try[MDL_NREADINGS]; /* option assumed while evaluating */

@@ -56,6 +56,8 @@ const struct xmc_plugin lnx_plugin = {
 	.page_state = lnx_page_state,
 	.peek = lnx_peek,
 	.probe = lnx_probe_load,
-	.readings = "detach_deleted=succeeds",
+	.readings = "xaddr=region,uaddr=region,key0_ro=refused,"
+		    "detach_deleted=succeeds,ppc_modified=untouched",
+	.seg_state = lnx_seg_state,
 };
 /* clang-format on */
