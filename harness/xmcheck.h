@@ -239,6 +239,14 @@ struct xmc_plugin {
 	 * later ops do).
 	 */
 	int (*seg_state)(xmc_world *w, uint32_t sid, int *state, int *holds);
+
+	/*
+	 * xmemdma64 (AIX 4.3 Kernel and Subsystems Technical Reference,
+	 * Volume 1: xmemdma64 Kernel Service): as xmemdma, with a 64-bit real
+	 * address; XMEM_FAIL is returned as (uint64_t)-1.
+	 */
+	uint64_t (*xmemdma64)(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr,
+			      int flag);
 };
 
 /* A segment's life (seg_state hook). */

@@ -105,7 +105,8 @@ static void ppc_modified(struct mdl_world *m, const struct xmp_op *op,
 {
 	if (!p || p->mod)
 		return;
-	int rd = m->rd[MDL_RD_PPC_MODIFIED];
+	/* xmemdma64's own page says it: "the modified bit is set". */
+	int rd = op->code == XMP_XMEMDMA64 ? 1 : m->rd[MDL_RD_PPC_MODIFIED];
 	if (p->prot == XMC_PROT_RO ||
 	    ((op->a[2] & XMEM_UNHIDE) && p->pager_io))
 		p->mod_open = rd == 0 ? 0 : 2;

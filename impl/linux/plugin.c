@@ -59,5 +59,6 @@ const struct xmc_plugin lnx_plugin = {
 	.readings = "xaddr=region,uaddr=region,key0_ro=refused,"
 		    "detach_deleted=succeeds,ppc_modified=untouched",
 	.seg_state = lnx_seg_state,
+	.xmemdma64 = lnx_xmemdma64,
 };
 /* clang-format on */

@@ -147,4 +147,5 @@ const struct xmc_plugin sim_plugin = {
 	.probe = sim_probe,
 	.readings = SIM_READINGS,
 	.seg_state = sim_seg_state,
+	.xmemdma64 = sim_xmemdma64,
 };
