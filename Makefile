@@ -6,7 +6,8 @@
 #                     model, both profiles, reports in reports/
 #   make check        build with -Werror under ASan+UBSan, run every test
 #   make sanitize     the sanitizer build only (build/sanitize/)
-#   make coverage     a gcov build (build/coverage/)
+#   make coverage     a gcov build, conform, lcov/genhtml: reports/coverage/
+#   make report-shot  a PNG of reports/conformance/sim/index.html (Chromium)
 #   make bench        ops/s figures (a benchmark, not a test)
 #   make clean
 
@@ -22,6 +23,9 @@ SAN       := -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer
 PKGS      := yaml-0.1 jansson
 TEST_PKGS := check
+# Check's 4 s per-test default trips when the sanitizer build shares a loaded
+# 2-core machine; none of the unit tests is a timing test.
+export CK_DEFAULT_TIMEOUT ?= 120
 # -----------------------------------------------------------------------------
 
 MODE      ?= release
@@ -38,17 +42,20 @@ endif
 INC       := -Iharness -Ifuzz -Imodel -Iimpl/sim -Iimpl/linux
 CFLAGS    += $(WARN) $(MODEFLAGS) -D_GNU_SOURCE -fPIC $(INC) \
              $(shell pkg-config --cflags $(PKGS))
-LDLIBS    += $(shell pkg-config --libs $(PKGS)) -ldl
+LDLIBS    += $(shell pkg-config --libs $(PKGS)) -ldl -lm
 TEST_LIBS := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 
 MODEL_SRC := model/world.c model/steps.c model/effects.c model/interp.c \
              model/tables.c model/spec_load.c model/spec_files.c model/expr.c \
              model/readings.c
-CORE_SRC  := harness/prog.c harness/decode.c harness/exec.c \
+CORE_SRC  := harness/prog.c harness/prog_expect.c harness/decode.c \
+             harness/exec.c \
              harness/call.c harness/observe.c \
              harness/findings.c harness/minimize.c harness/progbin.c
 CLI_SRC   := harness/cli.c harness/plugin.c harness/summary.c harness/run.c \
-             harness/corpus.c harness/repro.c harness/merge.c
+             harness/corpus.c harness/repro.c \
+             harness/conform.c harness/cf_yaml.c harness/cf_write.c \
+             harness/cf_html.c harness/replay_show.c harness/merge.c
 SIM_SRC   := $(filter-out impl/sim/so.c,$(wildcard impl/sim/*.c))
 LNX_SRC   := $(filter-out impl/linux/so.c impl/linux/bench_%.c,\
                $(wildcard impl/linux/*.c))
@@ -75,6 +82,7 @@ endif
 
 .SECONDARY:
 .PHONY: FORCE all check sanitize coverage bench clean test-run deps conformance \
+        report-shot \
         mutants
 all: $(XMCHECK) $(PLUGINS)
 
@@ -121,19 +129,33 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libxmcheck.a
 $(BUILD)/tests/buggy.so: $(BUILD)/tests/buggy.o $(call obj,$(SIM_SRC))
 	$(CC) $(CFLAGS) -shared -o $@ $^
 
+$(BUILD)/tests/flaky.so: $(BUILD)/tests/flaky.o $(call obj,$(SIM_SRC))
+	$(CC) $(CFLAGS) -shared -o $@ $^
+
+$(BUILD)/tests/fakecrash.so: $(BUILD)/tests/fakecrash.o $(call obj,$(SIM_SRC))
+	$(CC) $(CFLAGS) -shared -o $@ $^
+
 # The tests run from the source tree: they read spec/ and corpus/.
 # Simulator variants that take the other option of a reading: the corpus,
 # with its files written for either option, must pass on them too.
 READING_VARIANTS := addr-offset-both key0-ro-bypass powerpc-hide-sets-mod \
                     xmdetach-deleted-fails
 test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so \
-          $(READING_VARIANTS:%=$(BUILD)/variants/%.so)
-	@set -e; for t in $(TESTS); do echo "== $$t"; CK_DEFAULT_TIMEOUT=120 $$t; done
+          $(READING_VARIANTS:%=$(BUILD)/variants/%.so) \
+          $(BUILD)/mutants/acc-none-ok.so $(BUILD)/tests/flaky.so \
+          $(BUILD)/tests/fakecrash.so \
+          $(if $(filter 1,$(LINUX)),$(BUILD)/mutants/linux-munlock-early.so)
+	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	$(XMCHECK) corpus corpus $(IMPLS)
 	$(XMCHECK) corpus corpus $(READING_VARIANTS:%=--impl $(BUILD)/variants/%.so)
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/cli.sh
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) REPRO_CFLAGS="$(MODEFLAGS)" \
 	  sh tests/findings.sh
+	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/conform.sh
+	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/report_dom.sh
+	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/programs.sh
+	$(if $(filter 1,$(LINUX)),XMCHECK=$(XMCHECK) BUILD=$(BUILD) \
+	  sh tests/linux_kernel.sh)
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/shard.sh  # fuzz (issue 9)
 
 deps:
@@ -143,24 +165,42 @@ check: deps
 	$(MAKE) MODE=sanitize test-run
 	$(MAKE) MODE=fuzzsan fuzz-check
 
-# Each implementation in its own run, so the generator uses all it can do.
+# ---- conformance: `xmcheck conform` per implementation ---- begin ----
+# reports/conformance/<impl>/index.html (and report.md, junit.xml,
+# report.json, summary.txt): every profile the implementation claims.
 CONF_IMPLS := sim $(if $(filter 1,$(LINUX)),linux)
+CONF_DIR   ?= reports/conformance
 conformance: deps
 	$(MAKE) MODE=release all
-	@mkdir -p reports
-	@st=0; for i in $(CONF_IMPLS); do for p in power powerpc; do \
-	  r=reports/conformance-$$i-$$p; \
-	  build/release/xmcheck run --impl $$i --profile $$p --seed $(SEED) \
-	    --runs $(RUNS) --findings findings/$$i --summary-json $$r.json \
-	    >$$r.txt || st=$$?; \
-	  cat $$r.txt; done; done; \
-	echo "reports: reports/conformance-<impl>-<profile>.{txt,json}"; exit $$st
+	@mkdir -p $(CONF_DIR)
+	@st=0; for i in $(CONF_IMPLS); do \
+	  build/release/xmcheck conform --impl $$i --seed $(SEED) \
+	    --runs $(RUNS) --out $(CONF_DIR)/$$i || st=1; done; \
+	echo "open $(CONF_DIR)/<impl>/index.html"; exit $$st
+
+# `make report-shot`: a PNG of the sim report as headless Chromium draws it.
+SHOT_RUNS ?= 10000
+report-shot: deps
+	$(MAKE) MODE=release all
+	build/release/xmcheck conform --quiet --impl sim --runs $(SHOT_RUNS) \
+	  --out $(CONF_DIR)/sim || true
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
+	  --disable-background-networking --disable-component-update \
+	  --disable-sync --no-first-run --user-data-dir=$$(mktemp -d) \
+	  --window-size=1280,2400 --screenshot=$(CONF_DIR)/sim/index.png \
+	  file://$(CURDIR)/$(CONF_DIR)/sim/index.html
+	@echo "screenshot: $(CONF_DIR)/sim/index.png"
+# ---- conformance ---- end ----
 
 sanitize:
 	$(MAKE) MODE=sanitize all
 
-coverage:
+# ---- coverage: gcov build, conform, lcov/genhtml beside the report ----
+COV_RUNS ?= 2000
+coverage: deps
 	$(MAKE) MODE=coverage all
+	BUILD=build/coverage OUT=reports/coverage RUNS=$(COV_RUNS) SEED=$(SEED) \
+	  IMPLS="$(CONF_IMPLS)" sh tools/coverage.sh
 
 bench: deps
 	$(MAKE) MODE=release all build/release/tests/bench \
@@ -225,20 +265,31 @@ variants: deps
 	  SEED=$(VAR_SEED) RUNS=$(VAR_RUNS) sh tools/variants.sh $(VAR_TABLE)
 # ---- variants ---- end ----
 
-# ---- linux mutant: a planted bug in the Linux shim ---- begin ----
-# build/<mode>/mutants/linux-skip-alias.so: the shim sources and so.c compiled
-# with -DLNX_MUTANT=1 (the first hide of a page leaves the first alias of its
-# segment only), objects under build/<mode>/mut-linux/. Run it with
-# `xmcheck run --impl build/release/mutants/linux-skip-alias.so`: the probes
-# must find it (xmemdma.hide-first).
-LNXMUT_OBJ := $(patsubst %.c,$(BUILD)/mut-linux/%.o,$(LNX_SRC) impl/linux/so.c)
-$(LNXMUT_OBJ): $(BUILD)/mut-linux/%.o: %.c $(BUILD)/flags
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DLNX_MUTANT=1 -MMD -MP -c $< -o $@
-$(BUILD)/mutants/linux-skip-alias.so: $(LNXMUT_OBJ)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -shared -o $@ $^
-# ---- linux mutant ---- end ----
+# ---- linux mutants: planted bugs in the Linux shim ---- begin ----
+# For every line `N name description` of impl/linux/mutants.txt:
+# build/<mode>/mutants/<name>.so, the shim sources and so.c compiled with
+# -DLNX_MUTANT=N, objects under build/<mode>/mut-linux/<name>/.
+# `make linux-mutants` builds them all. Run one with
+# `xmcheck run --impl build/release/mutants/<name>.so --seed 1 --runs 20000`.
+LNXMUT_TABLE := impl/linux/mutants.txt
+LNXMUT_LIST  := $(shell awk '/^[0-9]/ {print $$1 ":" $$2}' $(LNXMUT_TABLE) 2>/dev/null)
+LNXMUT_NAMES := $(foreach m,$(LNXMUT_LIST),$(word 2,$(subst :, ,$(m))))
+
+# $(1) = N, $(2) = name
+define LNXMUT_RULES
+LNXMUT_OBJ_$(2) := $(patsubst %.c,$(BUILD)/mut-linux/$(2)/%.o,$(LNX_SRC) impl/linux/so.c)
+$$(LNXMUT_OBJ_$(2)): $(BUILD)/mut-linux/$(2)/%.o: %.c $(BUILD)/flags
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) -DLNX_MUTANT=$(1) -MMD -MP -c $$< -o $$@
+$(BUILD)/mutants/$(2).so: $$(LNXMUT_OBJ_$(2))
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) -shared -o $$@ $$^
+endef
+$(foreach m,$(LNXMUT_LIST),$(eval $(call LNXMUT_RULES,$(word 1,$(subst :, ,$(m))),$(word 2,$(subst :, ,$(m))))))
+
+.PHONY: linux-mutants
+linux-mutants: $(LNXMUT_NAMES:%=$(BUILD)/mutants/%.so)
+# ---- linux mutants ---- end ----
 
 # ---- fuzz: libFuzzer and AFL++ targets, seeds, shards (issue 9) ---- begin ----
 # fuzz/fuzz.mk: `make fuzz` (libFuzzer, FUZZ_SECONDS), `make afl`,

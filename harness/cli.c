@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "conform.h"
 #include "progbin.h"
 
 #define MAX_SHOWN 10 /* divergences printed in full per run */
@@ -115,6 +116,7 @@ static const char main_help[] =
 	"  corpus    replay program files, check their stated outcomes\n"
 	"  repro     write a standalone C reproducer of a program\n"
 	"  gen       print one generated program of a seed\n"
+	"  conform   conformance report set for one implementation\n"
 	"  spec      check or list a spec\n"
 	"  merge     combine shard summaries into the whole run's summary\n\n"
 	"'xmcheck COMMAND --help' describes each.\n";
@@ -376,8 +378,9 @@ int hx_load_prog(const char *path, struct hx_opts *o, struct xmp_prog *p,
 	hx_header_get(*text, "readings", o->readings, sizeof o->readings);
 	if (!o->profile_set && hx_header_get(*text, "profile", prof, sizeof prof)) {
 		if ((o->profile = hx_parse_profile(prof)) < 0) {
-			fprintf(stderr, "%s: unknown profile '%s' in header\n",
-				path, prof);
+			fprintf(stderr, "%s:%d:1: unknown profile '%s' "
+				"(power, powerpc)\n", path,
+				xmp_header_line(*text, "profile"), prof);
 			free(*text);
 			return 2;
 		}
@@ -404,6 +407,9 @@ static int cmd_replay(int argc, char **argv)
 		return r;
 	x.trace = stdout;
 	x.verbose = 1;
+	struct hx_replay show = {&x, &p}; /* replay_show.c */
+	x.on_op = hx_replay_show;
+	x.ctx = &show;
 	int outcome[HX_MAX_IMPLS];
 	static const char *const names[] = {"pass", "diverged", "undefined",
 					    "unsupported"};
@@ -484,6 +490,8 @@ int main(int argc, char **argv)
 		return hx_cmd_minimize(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "replay"))
 		return cmd_replay(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "conform"))
+		return hx_cmd_conform(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "spec"))
 		return cmd_spec(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "merge")) /* fuzz, issue 9 */

@@ -81,6 +81,13 @@ struct hx_summary {
 	const struct hx_shard *shard; /* shard bookkeeping, or NULL */
 };
 
+/* replay_show.c: after each op of a replay, everything compared. */
+struct hx_replay {
+	const struct hx_exec *x; /* the executor (trace, worlds) */
+	const struct xmp_prog *p; /* the program replayed */
+};
+void hx_replay_show(void *ctx, int impl, int op, const struct mdl_eval *ev);
+
 /* ---- fuzz (issue 9): shards and merge ---- begin ----
  * What a shard adds to its summary so that `xmcheck merge` can give exactly
  * the unsharded run's summary: the ops of each program it ran (to place the

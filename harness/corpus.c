@@ -4,12 +4,16 @@
  * the way SQLite's fuzzcheck replays its corpus. Header lines:
  *
  *   # profile: power|powerpc          (default power)
- *   # expect: fires CLAUSE            the last op fires CLAUSE
+ *   # expect: fires CLAUSE            the last op fires CLAUSE (each line)
  *   # expect: misses CLAUSE           the last op does not fire CLAUSE
  *   # expect: pass                    no implementation diverges
  *   # expect: diverged SIGNATURE      that divergence (a finding)
  *
- * Without an outcome line a file must not diverge. A failure names the file.
+ * and `expect` lines after any op (prog.h, docs/PROGRAMS.md). Without an
+ * outcome line a file must not diverge. A world step the model finds illegal
+ * is an error in a hand-written file (not in a kept finding, whose program
+ * was generated). A failure names the file and line; a malformed file or an
+ * unknown clause is an input error (exit 2).
  */
 #include <dirent.h>
 #include <getopt.h>
@@ -21,31 +25,21 @@
 #include "cli.h"
 
 struct expect {
-	char fires[160]; /* clause the last op must fire, or "" */
-	char misses[160]; /* clause it must not fire, or "" */
 	char diverged[160]; /* signature expected, or "" */
 	char readings[256]; /* "# readings:" the file is written for */
+	int finding; /* a kept finding (# signature:): skipped steps allowed */
+	struct xmp_expects ex; /* expect lines, and "# expect: fires|misses" */
 };
 
 struct seen {
-	int last_op[HX_MAX_IMPLS]; /* last op executed, per impl */
-	struct mdl_eval ev[HX_MAX_IMPLS]; /* its verdict */
+	const struct hx_exec *x; /* the executor (its model worlds) */
+	const struct xmp_expects *ex; /* what to check after each op */
+	const char *path; /* the file, for messages */
+	uint64_t reached[HX_MAX_IMPLS]; /* ops the model judged, a bit each */
+	int bad[HX_MAX_IMPLS]; /* expectations not met */
+	uint32_t skip; /* implementations the file is not for (bit each) */
 	char sig[HX_MAX_IMPLS][160]; /* divergence signature, or "" */
 };
-
-static void on_op(void *ctx, int impl, int op, const struct mdl_eval *ev)
-{
-	struct seen *s = ctx;
-	s->last_op[impl] = op;
-	s->ev[impl] = *ev;
-}
-
-static void on_div(void *ctx, const struct xmp_prog *p, const struct hx_div *d)
-{
-	struct seen *s = ctx;
-	(void)p;
-	snprintf(s->sig[d->impl], sizeof s->sig[0], "%s", d->signature);
-}
 
 static int fired(const struct hx_exec *x, const struct mdl_eval *ev,
 		 const char *id)
@@ -56,27 +50,210 @@ static int fired(const struct hx_exec *x, const struct mdl_eval *ev,
 	return 0;
 }
 
-static void parse_expect(const char *text, struct expect *e)
+/* The allowed set of ev is exactly the values e lists. */
+static int same_rets(const struct mdl_eval *ev, const struct xmp_expect *e)
 {
+	if (ev->rule != MDL_RULE_VALUES || ev->nrets == 0)
+		return 0;
+	for (int i = 0; i < ev->nrets; i++) {
+		int in = 0;
+		for (int j = 0; j < e->nvals; j++)
+			in |= ev->rets[i] == e->vals[j];
+		if (!in)
+			return 0;
+	}
+	for (int j = 0; j < e->nvals; j++) {
+		int in = 0;
+		for (int i = 0; i < ev->nrets; i++)
+			in |= ev->rets[i] == e->vals[j];
+		if (!in)
+			return 0;
+	}
+	return 1;
+}
+
+static int64_t page_field(const struct xmc_page_state *st, int f)
+{
+	const int64_t v[XMP_NPAGE_FIELDS] = {
+		st->in_memory, st->valid, st->modified, st->pager_io,
+		st->prot, st->io_error, st->pin_count, st->hide_count,
+		st->waiters,
+	};
+	return v[f];
+}
+
+/* Check one expectation after its op; writes what differs to why. */
+static int check_one(const struct seen *s, int impl, const struct mdl_eval *ev,
+		     const struct xmp_expect *e, char *why, size_t len)
+{
+	const struct mdl_world *m = s->x->impl[impl].m;
+	struct xmc_page_state st;
+	switch (e->kind) {
+	case XMP_X_RET:
+		if (same_rets(ev, e))
+			return 0;
+		int o = snprintf(why, len, "the model allows ");
+		for (int i = 0; i < ev->nrets && o > 0 && (size_t)o < len; i++)
+			o += snprintf(why + o, len - (size_t)o, "%s%lld",
+				      i ? "," : "", (long long)ev->rets[i]);
+		if (ev->rule != MDL_RULE_VALUES && o > 0 && (size_t)o < len)
+			snprintf(why + o, len - (size_t)o, "%s",
+				 "no fixed set (the implementation chooses)");
+		return 1;
+	case XMP_X_FIRES:
+	case XMP_X_MISSES:
+		if (fired(s->x, ev, e->clause) == (e->kind == XMP_X_FIRES))
+			return 0;
+		snprintf(why, len, "%s %s", e->clause,
+			 e->kind == XMP_X_FIRES ? "does not fire" : "fires");
+		return 1;
+	case XMP_X_PAGE:
+		if (mdl_page_state(m, (int)e->vals[0], (uint32_t)e->vals[1],
+				   &st))
+			return snprintf(why, len, "no such page"), 1;
+		for (int i = 0; i < e->nfields; i++)
+			if (page_field(&st, e->field[i]) != e->fval[i])
+				return snprintf(why, len, "%s is %lld",
+						xmp_page_fields[e->field[i]],
+						(long long)page_field(
+							&st, e->field[i])),
+				       1;
+		return 0;
+	case XMP_X_ASPACE: {
+		int32_t a = mdl_desc(m, (int)e->vals[0])->aspace_id;
+		if (a == e->value)
+			return 0;
+		snprintf(why, len, "aspace_id is %d", (int)a);
+		return 1;
+	}
+	}
+	return 0;
+}
+
+static void on_op(void *ctx, int impl, int op, const struct mdl_eval *ev)
+{
+	struct seen *s = ctx;
+	char why[160], line[200];
+	s->reached[impl] |= 1ull << op;
+	for (int i = 0; i < s->ex->n && !(s->skip >> impl & 1); i++) {
+		const struct xmp_expect *e = &s->ex->e[i];
+		if (e->op != op || !check_one(s, impl, ev, e, why, sizeof why))
+			continue;
+		xmp_print_expect(e, line, sizeof line);
+		printf("%s:%d:%d: %s: '%s' not met: %s\n", s->path, e->line,
+		       e->col, s->x->impl[impl].pl->name, line, why);
+		s->bad[impl]++;
+	}
+}
+
+static void on_div(void *ctx, const struct xmp_prog *p, const struct hx_div *d)
+{
+	struct seen *s = ctx;
+	(void)p;
+	snprintf(s->sig[d->impl], sizeof s->sig[0], "%s", d->signature);
+}
+
+/* Why a world step can be illegal (model/steps.c, docs/WORLD.md). */
+static const char *const illegal_why[XMP_FIRST_SVC] = {
+	[XMP_PROC_NEW] = "processes are created in order: pid must be the "
+			 "next id, at most 4",
+	[XMP_PROC_SWITCH] = "the process does not exist",
+	[XMP_SEG_NEW] = "segments are created in order: seg must be the next "
+			"number, at most 16",
+	[XMP_SEG_DELETE] = "the segment must exist, not be deleted or held, "
+			   "and have no pinned page",
+	[XMP_MAP] = "the process and segment must exist and the region be "
+		    "one a process may use and free",
+	[XMP_PROTECT] = "the page must exist and not be hidden for DMA",
+	[XMP_PIN] = "the page must exist, be pinned fewer than 100 times, and "
+		    "be readable from paging space",
+	[XMP_UNPIN] = "the page must be pinned and not hidden",
+	[XMP_PAGE_OUT] = "the page must be in memory, unpinned, not hidden and "
+			 "not in pager I/O",
+	[XMP_PAGE_IN] = "the page must be paged out without an I/O error",
+	[XMP_IO_ERROR] = "the page must exist",
+	[XMP_PAGER_IO] = "the page must exist",
+	[XMP_WAIT] = "waiting is on a page hidden for DMA, on power only",
+	[XMP_SET_ENV] = "interrupt must be 0 or 1",
+	[XMP_POKE] = "the range must lie in the segment's defined pages",
+	[XMP_DMA_READ] = "the device range must lie in one defined page",
+	[XMP_DMA_WRITE] = "the device range must lie in one defined page",
+	[XMP_CLEAR_MOD] = "the page must be in memory",
+	[XMP_PROBE] = "the process does not exist",
+	[XMP_DESC_SET] = "dp must be 0..3",
+};
+
+/* Steps the model skipped as illegal; 1 (and a message) when any. */
+static int illegal_steps(const struct seen *s, const struct xmp_prog *p,
+			 int impl, int outcome)
+{
+	uint64_t r = s->reached[impl];
+	int last = 63 - (r ? __builtin_clzll(r) : 64), bad = 0;
+	int limit = outcome == HX_PASS ? p->n : last;
+	char op[200];
+	for (int i = 0; i < limit; i++) {
+		if ((r >> i) & 1 || XMP_IS_SVC(p->op[i].code))
+			continue;
+		xmp_print_op(&p->op[i], op, sizeof op);
+		printf("%s:%d:1: '%s' is not legal here: %s\n", s->path,
+		       s->ex->op_line[i], op, illegal_why[p->op[i].code]);
+		bad = 1;
+	}
+	return bad;
+}
+
+/* "# expect: ..." header lines; fires/misses apply to the last op. */
+static int parse_expect(const char *path, const char *text, int nops,
+			struct expect *e)
+{
+	char err[512];
 	memset(e, 0, sizeof *e);
+	e->finding = strstr(text, "# signature:") != NULL;
+	if (xmp_parse_expects(path, text, &e->ex, err, sizeof err))
+		return printf("%s\n", err), -1;
 	for (const char *l = strstr(text, "# expect:"); l;
 	     l = strstr(l + 1, "# expect:")) {
 		char kind[16] = "", arg[160] = "";
 		if (sscanf(l, "# expect: %15s %159s", kind, arg) < 1)
 			continue;
-		if (!strcmp(kind, "fires"))
-			snprintf(e->fires, sizeof e->fires, "%s", arg);
-		else if (!strcmp(kind, "misses"))
-			snprintf(e->misses, sizeof e->misses, "%s", arg);
-		else if (!strcmp(kind, "diverged"))
+		int f = !strcmp(kind, "fires"), m = !strcmp(kind, "misses");
+		if (!strcmp(kind, "diverged"))
 			snprintf(e->diverged, sizeof e->diverged, "%s", arg);
+		if ((!f && !m) || !nops || e->ex.n == XMP_MAX_EXPECT)
+			continue;
+		struct xmp_expect *x = &e->ex.e[e->ex.n++];
+		memset(x, 0, sizeof *x);
+		x->op = nops - 1;
+		x->kind = f ? XMP_X_FIRES : XMP_X_MISSES;
+		x->col = 1;
+		for (const char *q = text; q < l; q++)
+			x->line += *q == '\n';
+		x->line++;
+		snprintf(x->clause, sizeof x->clause, "%.95s", arg);
 	}
+	return 0;
+}
+
+/* Every clause an expectation names must be in the spec. */
+static int known_clauses(const char *path, const struct mdl_spec *spec,
+			 const struct xmp_expects *ex)
+{
+	for (int i = 0; i < ex->n; i++) {
+		const struct xmp_expect *e = &ex->e[i];
+		if ((e->kind == XMP_X_FIRES || e->kind == XMP_X_MISSES) &&
+		    mdl_spec_find(spec, e->clause) < 0) {
+			printf("%s:%d:%d: unknown clause '%s'\n", path, e->line,
+			       e->col, e->clause);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* Check one implementation's run against the expectations; 0 = as expected. */
 static int judge(const char *path, const struct hx_exec *x, int i,
-		 const struct seen *s, const struct expect *e, int n,
-		 int outcome)
+		 const struct seen *s, const struct expect *e,
+		 const struct xmp_prog *p, int outcome)
 {
 	const char *name = x->impl[i].pl->name;
 	if (outcome == HX_UNSUPPORTED && !s->sig[i][0])
@@ -94,21 +271,20 @@ static int judge(const char *path, const struct hx_exec *x, int i,
 		       s->sig[i][0] ? s->sig[i] : "no divergence");
 		return 1;
 	}
-	if ((e->fires[0] || e->misses[0]) && s->last_op[i] != n - 1) {
-		printf("%s: %s: stopped at op %d of %d\n", path, name,
-		       s->last_op[i], n);
-		return 1;
+	int bad = s->bad[i] > 0;
+	if (!e->finding)
+		bad |= illegal_steps(s, p, i, outcome);
+	for (int k = 0; k < e->ex.n; k++) {
+		int op = e->ex.e[k].op;
+		if (!((s->reached[i] >> op) & 1)) {
+			printf("%s:%d:%d: %s: op %d never judged (the program "
+			       "stopped before it)\n", path, e->ex.e[k].line,
+			       e->ex.e[k].col, name, op + 1);
+			bad = 1;
+			break;
+		}
 	}
-	if (e->fires[0] && !fired(x, &s->ev[i], e->fires)) {
-		printf("%s: %s: last op does not fire %s\n", path, name,
-		       e->fires);
-		return 1;
-	}
-	if (e->misses[0] && fired(x, &s->ev[i], e->misses)) {
-		printf("%s: %s: last op fires %s\n", path, name, e->misses);
-		return 1;
-	}
-	return 0;
+	return bad;
 }
 
 struct corpus {
@@ -124,20 +300,28 @@ static int replay_file(struct corpus *c, const struct hx_opts *o,
 {
 	static struct xmp_prog p;
 	struct hx_opts fo = *o;
-	struct expect e;
-	struct seen s;
+	static struct expect e;
+	static struct seen s;
 	char *text, err[512], prof[32] = "power", rd[256] = "";
 	if (!(text = hx_read_text(path)))
 		return -1;
 	hx_header_get(text, "profile", prof, sizeof prof);
 	hx_header_get(text, "readings", rd, sizeof rd);
 	fo.profile = hx_parse_profile(prof);
+	if (fo.profile < 0)
+		snprintf(err, sizeof err, "%s:%d:1: unknown profile '%s' "
+			 "(power, powerpc)", path,
+			 xmp_header_line(text, "profile"), prof);
 	if (fo.profile < 0 || xmp_parse(path, text, &p, err, sizeof err)) {
-		printf("%s\n", fo.profile < 0 ? "bad '# profile:' line" : err);
+		printf("%s\n", err);
 		free(text);
 		return -1;
 	}
-	parse_expect(text, &e);
+	if (parse_expect(path, text, p.n, &e) ||
+	    known_clauses(path, c->spec, &e.ex)) {
+		free(text);
+		return -2; /* a malformed test is an input error */
+	}
 	snprintf(e.readings, sizeof e.readings, "%s", rd);
 	free(text);
 	struct hx_exec *x = &c->x[fo.profile];
@@ -162,13 +346,22 @@ static int replay_file(struct corpus *c, const struct hx_opts *o,
 			x->impl[i].rd0[r] = (int8_t)mdl_reading(x->impl[i].m, r);
 	}
 	memset(&s, 0, sizeof s);
+	/* Written for a reading an implementation declares it does not take:
+	 * not its test (docs/WORLD.md, "Readings"). */
+	for (int i = 0; i < x->nimpl; i++)
+		if (hx_readings_conflict(e.readings,
+					 hx_plugin_readings(x->impl[i].pl)))
+			s.skip |= 1u << i;
+	s.x = x;
+	s.ex = &e.ex;
+	s.path = path;
 	x->on_op = on_op;
 	x->on_div = on_div;
 	x->ctx = &s;
 	int outcome[HX_MAX_IMPLS], bad = 0;
 	hx_run(x, &p, outcome);
 	for (int i = 0; i < x->nimpl; i++) {
-		bad |= judge(path, x, i, &s, &e, p.n, outcome[i]);
+		bad |= judge(path, x, i, &s, &e, &p, outcome[i]);
 		c->unsupported += outcome[i] == HX_UNSUPPORTED;
 	}
 	return bad ? -1 : 0;

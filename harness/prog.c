@@ -64,6 +64,8 @@ const struct xmp_opdef xmp_ops[XMP_NCODES] = {
 			 {KADDR, ADDR("uaddr"), INT("count"), SLOT("dp")}},
 	[XMP_XMEMDMA] = {"xmemdma", 3, 0,
 			 {SLOT("xp"), ADDR("xaddr"), INT("flag")}},
+	[XMP_XMEMDMA64] = {"xmemdma64", 3, 0,
+			   {SLOT("xp"), ADDR("xaddr"), INT("flag")}},
 	[XMP_AS_ATT] = {"as_att", 3, 0, {ADSP, ADDR("h"), ADDR("offset")}},
 	[XMP_AS_DET] = {"as_det", 2, 0, {ADSP, ADDR("eaddr")}},
 	[XMP_GETADSP] = {"getadsp", 0, 0, {{0}}},
@@ -160,7 +162,8 @@ int xmp_desc_slot(const struct xmp_op *op)
 	switch (op->code) {
 	case XMP_XMATTACH: return (int)op->a[2];
 	case XMP_XMDETACH:
-	case XMP_XMEMDMA: return (int)op->a[0];
+	case XMP_XMEMDMA:
+	case XMP_XMEMDMA64: return (int)op->a[0];
 	case XMP_XMEMIN:
 	case XMP_XMEMOUT: return (int)op->a[3];
 	}
@@ -255,6 +258,69 @@ static int parse_num(const char *s, const char *e, int64_t *v)
 	return 0;
 }
 
+/* Names a program may use for a number (AIX's header values). */
+static const struct {
+	const char *name; /* as in the AIX headers */
+	int64_t value; /* its value */
+} consts[] = {
+	{"XMEM_SUCC", XMEM_SUCC}, {"XMEM_FAIL", XMEM_FAIL},
+	{"XMEM_PROC", XMEM_PROC}, {"XMEM_GLOBAL", XMEM_GLOBAL},
+	{"XMEM_INVAL", XMEM_INVAL}, {"XMEM_PROC2", XMEM_PROC2},
+	{"USER_ADSPACE", USER_ADSPACE}, {"SYS_ADSPACE", SYS_ADSPACE},
+	{"USERI_ADSPACE", USERI_ADSPACE}, {"XMEM_HIDE", XMEM_HIDE},
+	{"XMEM_UNHIDE", XMEM_UNHIDE}, {"XMEM_ACC_CHK", XMEM_ACC_CHK},
+	{"XMEM_WRITE_ONLY", XMEM_WRITE_ONLY}, {"PROT_RW", XMC_PROT_RW},
+	{"PROT_RO", XMC_PROT_RO}, {"PROT_NONE", XMC_PROT_NONE},
+	{"VM_PRIV", XMC_VM_PRIV}, {"VM_UNPRIV", XMC_VM_UNPRIV},
+	{"NULLSEGVAL", XMC_NULLSEGVAL}, {"EINVAL", XMC_EINVAL},
+};
+
+int xmp_const(const char *s, size_t len, int64_t *v)
+{
+	for (size_t i = 0; i < sizeof consts / sizeof consts[0]; i++)
+		if (strlen(consts[i].name) == len &&
+		    !strncmp(consts[i].name, s, len)) {
+			*v = consts[i].value;
+			return 0;
+		}
+	return -1;
+}
+
+/* NAME|NAME|... (bitwise or) or a number; -1 when neither. */
+static int parse_expr(const char *s, const char *e, int64_t *v)
+{
+	if (s >= e || !(isalpha((unsigned char)*s) || *s == '_'))
+		return parse_num(s, e, v);
+	*v = 0;
+	while (s < e) {
+		const char *bar = memchr(s, '|', (size_t)(e - s));
+		const char *end = bar ? bar : e;
+		int64_t x;
+		if (xmp_const(s, (size_t)(end - s), &x) &&
+		    parse_num(s, end, &x))
+			return -1;
+		*v |= x;
+		s = bar ? bar + 1 : e;
+	}
+	return 0;
+}
+
+int xmp_arg_range(const struct xmp_argdef *d, char *buf, size_t len)
+{
+	switch (d->kind) {
+	case XMP_A_INT:
+		return snprintf(buf, len, "a 32-bit signed number or AIX "
+			   "constant names joined by |");
+	case XMP_A_ADDR:
+		return snprintf(buf, len, "0..0xffffffff");
+	case XMP_A_KADDR:
+		return snprintf(buf, len, "k0+0..k%d+0x%x", XMC_KBUFS - 1,
+				XMC_KBUF_SIZE - 1);
+	case XMP_A_ZERO: return snprintf(buf, len, "0");
+	}
+	return snprintf(buf, len, "%d..%d", d->lo, d->hi);
+}
+
 static int parse_value(const struct xmp_argdef *d, const char *s,
 		       const char *e, int64_t *v)
 {
@@ -270,7 +336,7 @@ static int parse_value(const struct xmp_argdef *d, const char *s,
 		*v = XMP_KADDR(kb, off);
 		return 0;
 	}
-	if (parse_num(s, e, v))
+	if (parse_expr(s, e, v))
 		return -1;
 	switch (d->kind) {
 	case XMP_A_INT: return *v < INT32_MIN || *v > INT32_MAX ? -1 : 0;
@@ -361,8 +427,13 @@ static int parse_args(struct pctx *c, const char *p, const char *eol,
 		if (seen & (1u << i))
 			return perr(c, k, "argument %s given twice",
 				    d->args[i].name);
-		if (parse_value(&d->args[i], v, ve, &op->a[i]))
-			return perr(c, v, "bad value for %s", d->args[i].name);
+		if (parse_value(&d->args[i], v, ve, &op->a[i])) {
+			char m[160], r[80];
+			xmp_arg_range(&d->args[i], r, sizeof r);
+			snprintf(m, sizeof m, "bad value for %s (%s)",
+				 d->args[i].name, r);
+			return perr(c, v, "%s", m);
+		}
 		seen |= 1u << i;
 		p = ve;
 	}
@@ -390,6 +461,10 @@ static int parse_line(struct pctx *c, const char *p, const char *eol,
 		memcpy(name, w, (size_t)(p - w));
 		name[p - w] = 0;
 		code = xmp_find_op(name);
+	}
+	if (code < 0 && p - w == 6 && !strncmp(w, "expect", 6)) {
+		/* an expectation of the op before (xmp_parse_expects) */
+		return prog->n ? 0 : perr(c, w, "expect before any op%s", "");
 	}
 	if (code < 0)
 		return perr(c, w, "unknown op%s", "");

@@ -52,6 +52,7 @@ enum xmp_code {
 	XMP_XMEMIN, /* uaddr kaddr count dp */
 	XMP_XMEMOUT, /* kaddr uaddr count dp */
 	XMP_XMEMDMA, /* xp xaddr flag */
+	XMP_XMEMDMA64, /* xp xaddr flag (64-bit real address) */
 	XMP_AS_ATT, /* adsp h offset */
 	XMP_AS_DET, /* adsp eaddr */
 	XMP_GETADSP, /* (none) */
@@ -131,6 +132,66 @@ int xmp_print(const struct xmp_prog *p, char *buf, size_t len);
  */
 int xmp_parse(const char *name, const char *text, struct xmp_prog *p,
 	      char *err, size_t errlen);
+
+/* The value of an AIX constant name (XMEM_ACC_CHK, USERI_ADSPACE, ...). */
+int xmp_const(const char *s, size_t len, int64_t *v);
+
+/* The values an argument accepts, as text for messages ("0..15"). */
+int xmp_arg_range(const struct xmp_argdef *d, char *buf, size_t len);
+
+/*
+ * Expectations: `expect` lines after an op in a hand-written program
+ * (docs/PROGRAMS.md), checked by `xmcheck corpus` against the model's verdict
+ * and the world after that op. xmp_parse skips them; xmp_parse_expects reads
+ * them (and the line of every op) from the same text.
+ *
+ *   expect ret=-1                    the model allows exactly this set
+ *   expect ret=0,-1                    (comma-separated, constants allowed)
+ *   expect fires=ID[,ID]             the op fires these clauses
+ *   expect misses=ID[,ID]            ... and not these
+ *   expect seg=S page=P valid=0 ...  page-state fields after the op
+ *   expect dp=D aspace_id=XMEM_PROC  the descriptor word after the op
+ */
+#define XMP_MAX_EXPECT 128 /* expectations in one program */
+#define XMP_NPAGE_FIELDS 9 /* page-state fields an expectation may name */
+
+enum xmp_exp_kind {
+	XMP_X_RET, /* allowed return values */
+	XMP_X_FIRES, /* a clause fires */
+	XMP_X_MISSES, /* a clause does not fire */
+	XMP_X_PAGE, /* page-state fields */
+	XMP_X_ASPACE, /* a descriptor's aspace_id */
+};
+
+struct xmp_expect {
+	int op; /* index of the op it follows */
+	int line, col; /* where it is written (1-based) */
+	uint8_t kind; /* enum xmp_exp_kind */
+	uint8_t nvals; /* XMP_X_RET: values in vals */
+	int64_t vals[4]; /* RET: allowed set; PAGE: seg, page; ASPACE: slot */
+	uint8_t nfields; /* XMP_X_PAGE: fields named */
+	uint8_t field[XMP_NPAGE_FIELDS]; /* index in xmp_page_fields */
+	int64_t fval[XMP_NPAGE_FIELDS]; /* value each must have */
+	int64_t value; /* XMP_X_ASPACE: the aspace_id */
+	char clause[96]; /* XMP_X_FIRES, XMP_X_MISSES: clause id */
+};
+
+struct xmp_expects {
+	int n; /* expectations */
+	struct xmp_expect e[XMP_MAX_EXPECT]; /* in text order */
+	int op_line[XMP_MAX_OPS]; /* line of each op in the text */
+};
+
+/* in_memory valid modified pager_io prot io_error pin hide waiters */
+extern const char *const xmp_page_fields[XMP_NPAGE_FIELDS];
+
+/* Read the expectations of a program text; 0 or -1 ("name:line:col: ..."). */
+int xmp_parse_expects(const char *name, const char *text,
+		      struct xmp_expects *x, char *err, size_t errlen);
+/* Line (1-based) of the first "# key:" header line of text, or 0. */
+int xmp_header_line(const char *text, const char *key);
+/* One expectation as its `expect` line (no newline). */
+int xmp_print_expect(const struct xmp_expect *e, char *buf, size_t len);
 
 /* 1 when every argument is in range (what xmp_parse would accept). */
 int xmp_valid(const struct xmp_op *op);

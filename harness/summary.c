@@ -57,6 +57,21 @@ static uint64_t hits_of(const struct hx_exec *x, int clause)
 	return h;
 }
 
+static void jstrn(FILE *f, const char *s, size_t n)
+{
+	fputc('"', f);
+	for (size_t i = 0; s && i < n && s[i]; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
 static void jstr(FILE *f, const char *s)
 {
 	fputc('"', f);
@@ -79,6 +94,74 @@ static const char *cap_reason(const struct hx_impl *im, uint32_t cap)
 	return r ? r : "not declared by the implementation";
 }
 
+/* ---- plug-in features (kernel helper) ---- begin ----
+ * A plug-in may describe its optional mechanisms through cap_reason(w, 0)
+ * (no capability bit): lines "name<TAB>yes|no<TAB>effect". The Linux shim
+ * lists its kernel features (userfaultfd, PROCMAP_QUERY, PAGEMAP_SCAN,
+ * kpageflags, the kernel check) so a degraded run says what it lost.
+ * Lines of any other shape are ignored. */
+static const char *features_text(const struct hx_impl *im)
+{
+	return im->pl->cap_reason ? im->pl->cap_reason(im->w, 0) : NULL;
+}
+
+/* One line's fields; 0 when the line is not a feature line. */
+static int feature_line(const char *s, size_t n, size_t *name, size_t *eff,
+			int *yes)
+{
+	const char *t1 = memchr(s, '\t', n);
+	const char *t2 = t1 ? memchr(t1 + 1, '\t', n - (size_t)(t1 + 1 - s))
+			    : NULL;
+	if (!t1 || !t2 || t1 == s)
+		return 0;
+	*yes = t2 - t1 == 4 && !strncmp(t1 + 1, "yes", 3);
+	if (!*yes && !(t2 - t1 == 3 && !strncmp(t1 + 1, "no", 2)))
+		return 0;
+	*name = (size_t)(t1 - s);
+	*eff = (size_t)(t2 + 1 - s);
+	return 1;
+}
+
+static void jstrn(FILE *f, const char *s, size_t n);
+
+static void json_features(const struct hx_impl *im, FILE *f)
+{
+	const char *s = features_text(im);
+	int first = 1;
+	fprintf(f, ", \"features\": [");
+	while (s && *s) {
+		size_t n = strcspn(s, "\n"), name, eff;
+		int yes;
+		if (feature_line(s, n, &name, &eff, &yes)) {
+			fprintf(f, "%s{\"name\": ", first ? "" : ", ");
+			jstrn(f, s, name);
+			fprintf(f, ", \"available\": %s, \"effect\": ",
+				yes ? "true" : "false");
+			jstrn(f, s + eff, n - eff);
+			fputc('}', f);
+			first = 0;
+		}
+		s += n + (s[n] == '\n');
+	}
+	fputc(']', f);
+}
+
+/* Text summary: the features that are missing, one line each. */
+static void text_features(const struct hx_impl *im, FILE *f)
+{
+	const char *s = features_text(im);
+	while (s && *s) {
+		size_t n = strcspn(s, "\n"), name, eff;
+		int yes;
+		if (feature_line(s, n, &name, &eff, &yes) && !yes)
+			fprintf(f, "  %s: feature %.*s unavailable: %.*s\n",
+				im->pl->name, (int)name, s, (int)(n - eff),
+				s + eff);
+		s += n + (s[n] == '\n');
+	}
+}
+/* ---- plug-in features ---- end ---- */
+
 static void json_impl(const struct hx_exec *x, int i, FILE *f)
 {
 	const struct hx_impl *im = &x->impl[i];
@@ -97,7 +180,9 @@ static void json_impl(const struct hx_exec *x, int i, FILE *f)
 		fputc('}', f);
 		first = 0;
 	}
-	fprintf(f, "]}%s\n", i + 1 < x->nimpl ? "," : "");
+	fputc(']', f);
+	json_features(im, f);
+	fprintf(f, "}%s\n", i + 1 < x->nimpl ? "," : "");
 }
 
 static void json_unsupported(const struct hx_exec *x, int i, FILE *f)
@@ -293,6 +378,7 @@ void hx_summary_text(const struct hx_exec *x, const struct hx_summary *s,
 		fprintf(f, "%s: clauses pass %d, fail %d, unsupported %d, "
 			   "untested %d (profile %s)\n",
 			x->impl[i].pl->name, n[0], n[1], n[2], n[3], s->profile);
+		text_features(&x->impl[i], f);
 		for (int k = 0; k < x->spec->nclauses; k++) {
 			const char *st = hx_clause_status(x, i, k);
 			if (!strcmp(st, "fail") || !strcmp(st, "untested"))

@@ -105,7 +105,8 @@ static void ppc_modified(struct mdl_world *m, const struct xmp_op *op,
 {
 	if (!p || p->mod)
 		return;
-	int rd = m->rd[MDL_RD_PPC_MODIFIED];
+	/* xmemdma64's own page says it: "the modified bit is set". */
+	int rd = op->code == XMP_XMEMDMA64 ? 1 : m->rd[MDL_RD_PPC_MODIFIED];
 	if (p->prot == XMC_PROT_RO ||
 	    ((op->a[2] & XMEM_UNHIDE) && p->pager_io))
 		p->mod_open = rd == 0 ? 0 : 2;
@@ -150,7 +151,7 @@ static const struct mdl_page *move_page(struct mdl_world *m,
 			 ? p->prot != XMC_PROT_NONE
 			 : p->prot == XMC_PROT_RW ||
 				   (p->prot == XMC_PROT_RO &&
-				    mdlw_desc_key0(m, slot) &&
+				    rc->pages[j].key == 0 &&
 				    m->rd[MDL_RD_KEY0_RO] != 0);
 	*may_copy = reach && ok;
 	return p;
@@ -172,10 +173,16 @@ int mdl_failed_move_page(struct mdl_world *m, const struct xmp_op *op,
 	if (in_mem == p->in_mem && mod == p->mod)
 		return 1;
 	int pageable = p->in_mem || (!m->interrupt && !p->io_err);
+	int slot, key0 = 0;
+	int64_t u, count, kaddr;
+	move_args(op, &slot, &u, &count, &kaddr);
+	const struct mdl_range *rc = mdlw_range(m, slot, u, count);
+	for (int j = 0; j < rc->n; j++)
+		key0 |= rc->pages[j].seg == seg && rc->pages[j].page == page &&
+			rc->pages[j].key == 0;
 	int writable = op->code == XMP_XMEMOUT &&
 		       (p->prot == XMC_PROT_RW ||
-			(p->prot == XMC_PROT_RO &&
-			 mdlw_desc_key0(m, (int)op->a[3]) &&
+			(p->prot == XMC_PROT_RO && key0 &&
 			 m->rd[MDL_RD_KEY0_RO] != 0));
 	int ok = in_mem == 1 && pageable &&
 		 (mod == (p->in_mem ? p->mod : 0) || (mod == 1 && writable));
@@ -332,6 +339,18 @@ const uint8_t *mdl_kbuf(const struct mdl_world *m, int kb)
 const xmc_adspace *mdl_adspace(const struct mdl_world *m)
 {
 	return &m->proc[m->cur].as;
+}
+
+int mdl_seg_state(const struct mdl_world *m, int seg, int *state, int *holds)
+{
+	if (seg < 0 || seg >= m->nsegs)
+		return -1;
+	const struct mdl_seg *s = &m->seg[seg];
+	*state = s->deleted ? XMC_SEG_DELETED
+		 : s->pending ? XMC_SEG_PENDING
+			      : XMC_SEG_LIVE;
+	*holds = s->holds;
+	return 0;
 }
 
 int mdl_nsegs(const struct mdl_world *m)

@@ -63,6 +63,7 @@ struct mdl_page_ref {
 	uint16_t seg; /* segment number k */
 	uint16_t page; /* page in the segment, 0..65535 */
 	uint16_t idx; /* a move's page: its index in the range (0 = first) */
+	uint8_t key; /* key bit of the handle that reaches it (moves, dma) */
 };
 
 /* One outcome of a service call under one choice of the open readings. */
@@ -180,6 +181,9 @@ int mdl_peek(const struct mdl_world *m, int seg, uint32_t off, void *buf,
 const struct xmc_xmem *mdl_desc(const struct mdl_world *m, int slot);
 const uint8_t *mdl_kbuf(const struct mdl_world *m, int kb);
 const xmc_adspace *mdl_adspace(const struct mdl_world *m);
+
+/* A created segment's state (enum xmc_seg_state) and holds; -1 if none. */
+int mdl_seg_state(const struct mdl_world *m, int seg, int *state, int *holds);
 
 /* Segments for the end-of-program sweep: live ones and their pages. */
 int mdl_nsegs(const struct mdl_world *m);

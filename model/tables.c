@@ -37,7 +37,7 @@ const struct mdl_builtin mdl_builtins[] = {
 	{"delete_pending", 1, {I}, B},
 	{"page_deleted", 2, {D, I}, B},
 	{"desc_remapped", 1, {D}, B},
-	{"desc_key0", 1, {D}, B},
+	{"ro_refused", 3, {D, I, I}, B},
 	{"reading", 1, {I}, I},
 };
 const int mdl_nbuiltins = sizeof mdl_builtins / sizeof mdl_builtins[0];
@@ -78,6 +78,7 @@ const struct mdl_svcdef mdl_svcdefs[MDL_NSVC] = {
 	[MDL_XMEMIN] = {"xmemin", 4, {I, K, I, D}},
 	[MDL_XMEMOUT] = {"xmemout", 4, {K, I, I, D}},
 	[MDL_XMEMDMA] = {"xmemdma", 3, {D, I, I}},
+	[MDL_XMEMDMA64] = {"xmemdma64", 3, {D, I, I}},
 	[MDL_AS_ATT] = {"as_att", 3, {A, I, I}},
 	[MDL_AS_DET] = {"as_det", 2, {A, I}},
 	[MDL_GETADSP] = {"getadsp", 0, {0}},

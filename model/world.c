@@ -177,6 +177,14 @@ uint8_t *mdlw_bytes(struct mdl_world *m, int seg, uint32_t page)
 int mdlw_resolve(struct mdl_world *m, int slot, int64_t u, int *seg,
 		 uint32_t *page)
 {
+	int key;
+	return mdlw_resolve_key(m, slot, u, seg, page, &key);
+}
+
+/* As mdlw_resolve, with the key bit of the handle that reaches the page. */
+int mdlw_resolve_key(struct mdl_world *m, int slot, int64_t u, int *seg,
+		     uint32_t *page, int *key)
+{
 	const struct xmc_xmem *d = &m->desc[slot];
 	if (d->aspace_id != XMEM_PROC && d->aspace_id != XMEM_PROC2)
 		return -1;
@@ -201,6 +209,7 @@ int mdlw_resolve(struct mdl_world *m, int slot, int64_t u, int *seg,
 		return -1;
 	*seg = k;
 	*page = pg;
+	*key = (int)(sv >> 30 & 1);
 	return 0;
 }
 
@@ -234,15 +243,6 @@ int mdlw_desc_remapped(const struct mdl_world *m, int slot)
 			return 1;
 	}
 	return 0;
-}
-
-/* Every handle the descriptor holds has key bit 0 (privileged). */
-int mdlw_desc_key0(const struct mdl_world *m, int slot)
-{
-	const struct xmc_xmem *d = &m->desc[slot];
-	if (d->subspace_id >> 30 & 1)
-		return 0;
-	return d->aspace_id != XMEM_PROC2 || !(d->subspace_id2 >> 30 & 1);
 }
 
 int mdlw_desc_deleted(const struct mdl_world *m, int slot)
@@ -321,13 +321,20 @@ const struct mdl_range *mdlw_range(struct mdl_world *m, int slot, int64_t u,
 			rc->reach = 0;
 			break;
 		}
-		if (mdlw_resolve(m, slot, pg * XMC_PAGE_SIZE, &k, &page)) {
+		int key;
+		if (mdlw_resolve_key(m, slot, pg * XMC_PAGE_SIZE, &k, &page,
+				     &key)) {
 			rc->reach = 0;
 			continue;
 		}
 		const struct mdl_page *p = cpage(m, k, page);
 		rc->pages[rc->n].seg = (uint16_t)k;
+		rc->pages[rc->n].key = (uint8_t)key;
 		rc->pages[rc->n].idx = (uint16_t)(pg - first);
+		if (p->prot == XMC_PROT_RO) {
+			rc->any_ro_k0 |= key == 0;
+			rc->any_ro_k1 |= key == 1;
+		}
 		rc->pages[rc->n++].page = (uint16_t)page;
 		rc->any_none |= p->prot == XMC_PROT_NONE;
 		rc->any_ro |= p->prot == XMC_PROT_RO;

@@ -20,7 +20,7 @@ struct mdl_page {
 	uint16_t pin; /* pin count */
 	uint16_t hide; /* hide count */
 	uint16_t waiters; /* waiting processes */
-	int32_t frame; /* adopted frame (W8) while pinned, else NONE */
+	int64_t frame; /* adopted frame (W8) while pinned, else NONE */
 	uint16_t by; /* 1 + clause whose effect last changed it, 0 = a step */
 	uint8_t mod_open; /* modified bit left to an open reading by this op */
 };
@@ -48,6 +48,7 @@ struct mdl_range {
 	int64_t u, count; /* range */
 	uint8_t reach; /* every page reachable */
 	uint8_t any_none, any_ro; /* some page XMC_PROT_NONE / RO */
+	uint8_t any_ro_k0, any_ro_k1; /* an RO page through a key-0 / 1 handle */
 	uint8_t any_nonres, any_ioerr, any_hidden; /* page flags seen */
 	uint16_t n; /* pages resolved */
 	struct mdl_page_ref pages[MDL_MAX_TOUCHED]; /* resolved pages */
@@ -81,9 +82,10 @@ int mdlw_sid_seg(const struct mdl_world *m, uint32_t srval);
 struct mdl_page *mdlw_page(struct mdl_world *m, int seg, uint32_t page);
 int mdlw_resolve(struct mdl_world *m, int slot, int64_t u, int *seg,
 		 uint32_t *page);
+int mdlw_resolve_key(struct mdl_world *m, int slot, int64_t u, int *seg,
+		     uint32_t *page, int *key);
 int mdlw_rd(struct mdl_world *m, int r);
 int mdlw_desc_remapped(const struct mdl_world *m, int slot);
-int mdlw_desc_key0(const struct mdl_world *m, int slot);
 int mdlw_outcomes(struct mdl_world *m, const struct xmp_op *op,
 		  struct mdl_outcome *out, int max);
 void mdlw_eval_outcome(struct mdl_world *m, const struct xmp_op *op,

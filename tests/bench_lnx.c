@@ -165,6 +165,17 @@ static void s_reset_prog(void)
 	P->map(W, 0, 3, XMC_SID(0), 0);
 }
 
+/* A program's set-up that never matches the previous one's mappings: the
+ * region and the size change every time (reuse keeps only the memfd). */
+static void s_reset_vary(void)
+{
+	static unsigned n;
+	n++;
+	P->reset(W);
+	P->seg_new(W, XMC_SID(0), 16 - (int)(n & 1), 0);
+	P->map(W, 0, 3 + (int)(n % 3), XMC_SID(0), 0);
+}
+
 /* A self mapping of a 32-page memfd: page 0 registered MINOR. */
 static void raw_setup(void)
 {
@@ -226,6 +237,14 @@ static void run(void)
 	row("xmattach 64 B (PROCMAP_QUERY x2)", bench(s_attach),
 	    "process_vm_readv 64 B", pvm);
 	printf("reset + seg_new + map (one program's setup): %.0f ns\n",
+	       bench(s_reset_prog));
+	printf("  the same, region and size vary:            %.0f ns\n",
+	       bench(s_reset_vary));
+	P->destroy(W);
+	setenv("XMCHECK_LINUX_FRESH", "1", 1);
+	world(1);
+	unsetenv("XMCHECK_LINUX_FRESH");
+	printf("  the same, fresh worlds (XMCHECK_LINUX_FRESH=1): %.0f ns\n",
 	       bench(s_reset_prog));
 	P->destroy(W);
 	world(0);

@@ -46,6 +46,12 @@ static void setup_mprotect(void)
 	unsetenv("LNX_NO_UFFD");
 	ck_assert_int_eq(lnx_uses_uffd(W), 0);
 }
+static void setup_fresh(void)
+{
+	setenv("XMCHECK_LINUX_FRESH", "1", 1);
+	W = mk(XMC_PROFILE_POWER);
+	unsetenv("XMCHECK_LINUX_FRESH");
+}
 static void teardown(void)
 {
 	ck_assert_int_eq(lnx_xcheck(W), 0);
@@ -562,6 +568,41 @@ START_TEST(t_reset)
 }
 END_TEST
 
+/* Fast reset: a program's mapping is parked and claimed by the next one
+ * mapping the same segment there; what the last program did (bytes, pin,
+ * hide, protection, page-out) is gone, as Linux sees it too. */
+START_TEST(t_reuse)
+{
+	uint8_t b[8];
+	for (int round = 0; round < 4; round++) {
+		int high = round >= 2; /* rounds 1 and 3 claim the last one's */
+		uint32_t s = seg(3, high, 0, 3);
+		uint32_t p0 = high ? 65533 : 0;
+		struct xmc_page_state z = st(s, p0);
+		ck_assert_int_eq(z.pin_count + z.hide_count + z.modified, 0);
+		ck_assert_int_eq(z.in_memory && z.valid, 1);
+		ck_assert_int_eq(P->peek(W, s, p0 * 4096, b, 8), 0);
+		for (int i = 0; i < 8; i++)
+			ck_assert_uint_eq(b[i], 0);
+		ck_assert(readable(0, A(3, p0 + 2, 0)));
+		ck_assert(!readable(0, A(3, high ? 65532 : 3, 0)));
+		ck_assert(!readable(0, A(4, 0, 0))); /* last round's, unclaimed */
+		ck_assert_int_eq(P->poke(W, s, p0 * 4096, "dirty", 5), 0);
+		ck_assert_int_eq(P->pin(W, s, p0), 0);
+		ck_assert_int_eq(P->pin(W, s, p0), 0);
+		struct xmc_xmem d = attach(A(3, p0, 0), 4096);
+		ck_assert_int_ne(P->xmemdma(W, &d, A(3, p0, 0), XMEM_HIDE),
+				 XMEM_FAIL);
+		ck_assert_int_eq(P->protect(W, s, p0 + 1, XMC_PROT_NONE), 0);
+		ck_assert_int_eq(P->page_out(W, s, p0 + 2), 0);
+		uint32_t s2 = seg(1, 0, 0, 4); /* parked, never claimed */
+		ck_assert(readable(0, A(4, 0, 0)));
+		ck_assert_int_eq(st(s2, 0).pin_count, 0);
+		ck_assert_int_eq(P->reset(W), 0);
+	}
+}
+END_TEST
+
 /* Random steps and services; after each, Linux must agree with the shim
  * at every alias (addressability and bytes). Refused steps are fine. */
 static uint32_t rnd(uint64_t *x, uint32_t n)
@@ -689,6 +730,7 @@ int main(void)
 				      t_geth_puth,
 				      t_procs,
 				      t_reset,
+				      t_reuse,
 				      t_caps,
 				      t_random_consistency,
 				      t_delete_after_posted,
@@ -700,12 +742,16 @@ int main(void)
 				    t_probe_basic, t_probe_hide_aliases, NULL};
 	const TTest *const mprot[] = {t_hide_aliases,	    t_xmem_prot,
 				      t_xmem_paging,	    t_reset,
+				      t_reuse,
 				      t_random_consistency, t_probe_basic,
 				      t_probe_hide_aliases, NULL};
 	Suite *s = suite_create("linux");
 	add(s, "power", setup_power, power);
 	add(s, "powerpc", setup_powerpc, ppc);
 	add(s, "mprotect", setup_mprotect, mprot);
+	const TTest *const fresh[] = {t_reset, t_reuse, t_random_consistency,
+				      NULL};
+	add(s, "fresh", setup_fresh, fresh);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

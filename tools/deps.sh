@@ -3,6 +3,8 @@
 # Runs apt-get only when something is missing (as root, or through sudo).
 set -eu
 pkgs="make gcc pkg-config check libyaml-dev jq"
+# conform reports: schema validators, coverage, the headless browser test
+pkgs="$pkgs libxml2-utils python3-jsonschema lcov chromium"
 # ---- fuzz (issue 9): libFuzzer (clang), AFL++, JSON reading for merge,
 # zip for seed corpora ---- begin ----
 pkgs="$pkgs clang afl++ libjansson-dev zip"

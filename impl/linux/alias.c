@@ -40,8 +40,6 @@ struct procmap_query {
 #define PROCMAP_QUERY_VMA_SHARED 0x08
 #endif
 
-#define LNX_MAX_ALIAS (XMC_MAX_PROCS * 16 + 1) /* every slot + helper */
-
 void lnx_complain(xmc_world *w, const char *what, int err)
 {
 	if (w->errors++ < 20)
@@ -69,6 +67,19 @@ struct lnx_seg *lnx_seg_of(xmc_world *w, uint32_t sid, int *k)
 	return &w->seg[i];
 }
 
+/* The shim's own record of a segment's life and holds (seg_state hook). */
+int lnx_seg_state(xmc_world *w, uint32_t sid, int *state, int *holds)
+{
+	struct lnx_seg *s = lnx_seg_of(w, sid, NULL);
+	if (!s)
+		return -1;
+	*state = s->deleted   ? XMC_SEG_DELETED
+		 : s->pending ? XMC_SEG_PENDING
+			      : XMC_SEG_LIVE;
+	*holds = s->holds;
+	return 0;
+}
+
 struct lnx_page *lnx_pg(struct lnx_seg *s, uint32_t page)
 {
 	uint32_t i = page - s->first;
@@ -92,7 +103,7 @@ static uint64_t slot_addr(xmc_world *w, int c, int slot)
 }
 
 /* Every place segment k is mapped; returns how many. */
-static int aliases(xmc_world *w, int k, struct lnx_alias *al)
+int lnx_aliases(xmc_world *w, int k, struct lnx_alias *al)
 {
 	int n = 0;
 	for (int p = 0; p < XMC_MAX_PROCS; p++) {
@@ -109,26 +120,113 @@ static int aliases(xmc_world *w, int k, struct lnx_alias *al)
 	return n;
 }
 
+static int release(xmc_world *w, int c, int slot);
+
+/* First byte of a mapping of segment geometry (npages, high) in a slot. */
+static uint64_t map_addr(xmc_world *w, int c, int slot, int npages, int high)
+{
+	uint32_t first = high ? XMC_SEG_PAGES - (uint32_t)npages : 0;
+	return slot_addr(w, c, slot) + (uint64_t)first * LNX_PG;
+}
+
+/* A parked mapping of segment k as the tables want it now: claimed, and
+ * each page brought from the state it was left in to the wanted one. */
+static int reclaim(xmc_world *w, int c, int slot, int k)
+{
+	struct lnx_slotmap *m = &w->ch[c].sm[slot];
+	struct lnx_seg *s = &w->seg[k];
+	uint64_t a = map_addr(w, c, slot, s->npages, s->first != 0);
+	int rc = 0;
+	m->parked = 0;
+	w->ch[c].nparked--;
+	for (int i = 0; i < s->npages; i++) {
+		struct lnx_req rq = {.op = LNX_OP_PROT, .npages = 1};
+		uint8_t want = alias_prot(w, &s->pg[i]);
+		int zap = w->use_uffd && !lnx_visible(&s->pg[i]);
+		rq.addr = a + (uint64_t)i * LNX_PG;
+		rq.prot[0] = want;
+		if (m->prot[i] != want && lnx_post(w, c, &rq, -1) < 0)
+			rc = -1;
+		rq.op = LNX_OP_ZAP;
+		if (((m->absent >> i) & 1) && !zap &&
+		    lnx_cont(w, c, rq.addr, LNX_PG) < 0)
+			rc = -1;
+		if (!((m->absent >> i) & 1) && zap &&
+		    lnx_post(w, c, &rq, -1) < 0)
+			rc = -1;
+	}
+	return rc;
+}
+
 int lnx_map_slot(xmc_world *w, int c, int slot, int k)
 {
 	struct lnx_seg *s = &w->seg[k];
+	struct lnx_slotmap *m = &w->ch[c].sm[slot];
+	if (m->parked && m->reuse && m->k == k && m->npages == s->npages &&
+	    m->high == (s->first != 0))
+		return reclaim(w, c, slot, k);
+	if (m->k >= 0 && release(w, c, slot) < 0) /* another geometry */
+		return -1;
 	struct lnx_req rq = {.op = LNX_OP_MAP, .npages = (uint32_t)s->npages};
 	rq.k = (uint32_t)k;
-	rq.addr = slot_addr(w, c, slot) + (uint64_t)s->first * LNX_PG;
+	rq.addr = map_addr(w, c, slot, s->npages, s->first != 0);
+	rq.foff = s->foff;
 	rq.uffd = (uint8_t)w->use_uffd;
 	for (int i = 0; i < s->npages; i++) {
 		rq.prot[i] = alias_prot(w, &s->pg[i]);
 		rq.zap[i] = w->use_uffd && !lnx_visible(&s->pg[i]);
 	}
+	*m = (struct lnx_slotmap){.k = (int8_t)k,
+				  .npages = (uint8_t)s->npages,
+				  .high = s->first != 0};
 	return lnx_post(w, c, &rq, s->fd);
+}
+
+/* Re-reserves what slot holds (its own geometry: the segment table may
+ * describe another program's segment k by now). */
+static int release(xmc_world *w, int c, int slot)
+{
+	struct lnx_slotmap *m = &w->ch[c].sm[slot];
+	struct lnx_req rq = {.op = LNX_OP_UNMAP, .npages = m->npages};
+	if (m->k < 0)
+		return 0;
+	rq.addr = map_addr(w, c, slot, m->npages, m->high);
+	if (m->parked)
+		w->ch[c].nparked--;
+	*m = (struct lnx_slotmap){.k = -1};
+	return lnx_post(w, c, &rq, -1);
 }
 
 int lnx_unmap_slot(xmc_world *w, int c, int slot, int k)
 {
-	struct lnx_seg *s = &w->seg[k];
-	struct lnx_req rq = {.op = LNX_OP_UNMAP, .npages = (uint32_t)s->npages};
-	rq.addr = slot_addr(w, c, slot) + (uint64_t)s->first * LNX_PG;
-	return lnx_post(w, c, &rq, -1);
+	(void)k;
+	return release(w, c, slot);
+}
+
+void lnx_park(xmc_world *w, int c)
+{
+	for (int r = 0; r < 16; r++) {
+		struct lnx_slotmap *m = &w->ch[c].sm[r];
+		const struct lnx_seg *s = m->k >= 0 ? &w->seg[m->k] : NULL;
+		if (!s || m->parked)
+			continue; /* empty, or parked since an earlier reset */
+		m->parked = 1;
+		m->reuse = !s->deleted;
+		m->absent = 0;
+		for (int i = 0; i < m->npages; i++) {
+			m->prot[i] = alias_prot(w, &s->pg[i]);
+			if (w->use_uffd && !lnx_visible(&s->pg[i]))
+				m->absent |= (uint16_t)(1u << i);
+		}
+		w->ch[c].nparked++;
+	}
+}
+
+void lnx_flush_parked(xmc_world *w, int c)
+{
+	for (int r = 0; r < 16 && w->ch[c].nparked; r++)
+		if (w->ch[c].sm[r].parked)
+			release(w, c, r);
 }
 
 /* Brings one alias of a page in step; see the file comment. */
@@ -152,7 +250,7 @@ int lnx_enact(xmc_world *w, int k, uint32_t page, int prot_changed)
 {
 	struct lnx_alias al[LNX_MAX_ALIAS];
 	struct lnx_page *pg = lnx_pg(&w->seg[k], page);
-	int n = aliases(w, k, al), rc = 0;
+	int n = lnx_aliases(w, k, al), rc = 0;
 	for (int i = 0; i < n; i++)
 		if (enact_one(w, &al[i], pg, page, prot_changed) < 0)
 			rc = -1;
@@ -168,7 +266,7 @@ int lnx_enact_hide(xmc_world *w, int k, uint32_t page)
 {
 	struct lnx_alias al[LNX_MAX_ALIAS];
 	struct lnx_page *pg = lnx_pg(&w->seg[k], page);
-	int n = aliases(w, k, al), rc = 0;
+	int n = lnx_aliases(w, k, al), rc = 0;
 #if LNX_MUTANT == 1
 	if (n > 1) /* planted bug: later mappings of the segment stay readable */
 		n = 1;
@@ -196,7 +294,7 @@ static int pick_alias(xmc_world *w, int k, int region, uint64_t *slot)
 		return w->cur;
 	}
 	struct lnx_alias al[LNX_MAX_ALIAS];
-	if (aliases(w, k, al) > 0) {
+	if (lnx_aliases(w, k, al) > 0) {
 		*slot = al[0].slot;
 		return al[0].c;
 	}
@@ -220,6 +318,7 @@ int lnx_copy(xmc_world *w, const struct lnx_piece *pc, int n, void *kbuf,
 	struct iovec rv[2];
 	int c[2];
 	char *kb = kbuf;
+	w->kgen++; /* a copy may populate PTEs (mprotect mode) */
 	for (int i = 0; i < n; i++) {
 		uint64_t slot;
 		c[i] = pick_alias(w, pc[i].k, pc[i].region, &slot);
@@ -267,7 +366,7 @@ int lnx_vma_check(xmc_world *w, int c, uint64_t addr, int k, uint32_t page)
 	q.query_addr = addr;
 	if (ioctl(w->ch[c].maps, PROCMAP_QUERY, &q) < 0)
 		return -1;
-	uint64_t want = (uint64_t)(page - s->first) * LNX_PG;
+	uint64_t want = (uint64_t)(page - s->first + s->foff) * LNX_PG;
 	return (q.vma_flags & PROCMAP_QUERY_VMA_SHARED) && q.inode == s->ino &&
 		       q.vma_offset + (addr - q.vma_start) == want
 		   ? 0
@@ -331,7 +430,7 @@ int lnx_xcheck(xmc_world *w)
 		struct lnx_alias al[LNX_MAX_ALIAS];
 		if (w->seg[k].deleted)
 			continue;
-		int n = aliases(w, k, al);
+		int n = lnx_aliases(w, k, al);
 		for (int i = 0; i < n; i++)
 			bad += xcheck_alias(w, &al[i], &w->seg[k]);
 	}

@@ -146,7 +146,7 @@ static int child_map(const struct lnx_req *rq, int sock, int *fds, int uffd)
 		return EBADF;
 	int pop = rq->uffd ? MAP_POPULATE : 0; /* MINOR mode needs PTEs */
 	if (mmap(a, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | pop,
-		 fds[rq->k], 0) == MAP_FAILED)
+		 fds[rq->k], (off_t)rq->foff * LNX_PG) == MAP_FAILED)
 		return errno;
 	if (rq->uffd && uffd >= 0) {
 		struct uffdio_register r = {.range = {rq->addr, len},
@@ -292,10 +292,14 @@ static int hello(xmc_world *w, int c, char *err, size_t errlen)
 	ch->uffd = h.has_uffd ? fd : -1;
 	if (!h.has_uffd)
 		snprintf(w->uffd_why, sizeof w->uffd_why,
-			 "userfaultfd refused (%s)", strerror(h.uffd_err));
+			 "userfaultfd (MINOR shmem + SIGBUS features) "
+			 "refused: %s",
+			 strerror(h.uffd_err));
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/maps", (int)ch->pid);
 	ch->maps = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof path, "/proc/%d/pagemap", (int)ch->pid);
+	ch->pagemap = open(path, O_RDONLY | O_CLOEXEC);
 	return 0;
 }
 
@@ -316,7 +320,9 @@ int lnx_child_start(xmc_world *w, int c, char *err, size_t errlen)
 	memset(ch->ctl, 0, sizeof *ch->ctl);
 	ch->fds = 0;
 	ch->broken = 0;
-	ch->dirty = 0;
+	ch->nparked = 0;
+	for (int r = 0; r < 16; r++)
+		ch->sm[r] = (struct lnx_slotmap){.k = -1};
 	ch->base = LNX_BASE + (uint64_t)c * LNX_STRIDE;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		snprintf(err, errlen, "linux: socketpair: %s", strerror(errno));
@@ -349,7 +355,9 @@ void lnx_child_stop(xmc_world *w, int c)
 		close(ch->uffd);
 	if (ch->maps >= 0)
 		close(ch->maps);
-	ch->sock = ch->uffd = ch->maps = -1;
+	if (ch->pagemap >= 0)
+		close(ch->pagemap);
+	ch->sock = ch->uffd = ch->maps = ch->pagemap = -1;
 	if (ch->pid > 0) {
 		kill(ch->pid, SIGKILL);
 		while (waitpid(ch->pid, NULL, 0) < 0 && errno == EINTR)
@@ -428,15 +436,17 @@ int lnx_post(xmc_world *w, int c, struct lnx_req *rq, int fd)
 	if (rq->op == LNX_OP_RESET)
 		ch->fds = 0;
 	uint32_t head = atomic_load(&ch->ctl->head);
+	w->kgen++; /* Linux's view changes: kernel readings are stale */
 	ch->ctl->ring[head % LNX_RING] = *rq;
 	atomic_store(&ch->ctl->head, head + 1); /* publishes the request */
-	ch->dirty = rq->op != LNX_OP_RESET;
 	return 0;
 }
 
 int lnx_barrier(xmc_world *w, int c)
 {
 	struct lnx_child *ch = &w->ch[c];
+	if (ch->nparked) /* nothing may see an unclaimed slot mapped */
+		lnx_flush_parked(w, c);
 	if (ch->broken || ch->pid <= 0 || drain(w, ch) < 0)
 		return -1;
 	int e = atomic_exchange(&ch->ctl->err, 0);
@@ -463,6 +473,7 @@ int lnx_cont(xmc_world *w, int c, uint64_t addr, uint64_t len)
 	}
 	if (lnx_barrier(w, c) < 0) /* reports an earlier request's error */
 		return -1;
+	w->kgen++;
 	struct uffdio_continue ct = {.range = {addr, len}};
 	if (ioctl(ch->uffd, UFFDIO_CONTINUE, &ct) < 0 && errno != EEXIST) {
 		lnx_complain(w, "UFFDIO_CONTINUE", errno);

@@ -46,6 +46,7 @@ struct lnx_req {
 	uint32_t k;	 /* MAP: segment index (the child caches its memfd) */
 	uint64_t addr;	 /* first byte, inside the child's window */
 	uint32_t npages; /* pages from addr */
+	uint32_t foff;	 /* MAP: memfd page mapped at addr */
 	uint8_t uffd;	 /* MAP: register the range with the child's uffd */
 	uint8_t newfd;	 /* MAP: the memfd waits on the socket (SCM_RIGHTS) */
 	uint8_t prot[XMC_OBJ_PAGES]; /* MAP/PROT: enum xmc_prot per page */
@@ -66,16 +67,33 @@ struct lnx_ctl {
 	struct lnx_req ring[LNX_RING]; /* requests, index seq % LNX_RING */
 };
 
+/* What a child really has in one slot (region r; slot k in the helper).
+ * Between programs a mapping is "parked": kept, with the state its pages
+ * were left in, so that a program mapping the same segment there again
+ * reuses it; the first barrier of the child in the new program unmaps the
+ * parked slots no one claimed (nothing observes the child before). */
+struct lnx_slotmap {
+	int8_t k;	 /* segment index mapped, -1 = reservation only */
+	uint8_t npages;	 /* defined pages mapped */
+	uint8_t high;	 /* at the top of the slot */
+	uint8_t parked;	 /* left from an earlier program, unclaimed */
+	uint8_t reuse;	 /* parked and may be claimed (segment restored) */
+	uint16_t absent; /* parked: PTE dropped (uffd), bit i = page i */
+	uint8_t prot[XMC_OBJ_PAGES]; /* parked: protection of each page */
+};
+
 /* One forked child: a world process (0..3) or the kernel helper (4). */
 struct lnx_child {
 	pid_t pid;     /* Linux pid, 0 when not running */
 	int sock;      /* parent end of the SOCK_SEQPACKET pair */
 	int uffd;      /* the child's userfaultfd, -1 without */
 	int maps;      /* /proc/PID/maps for PROCMAP_QUERY, -1 without */
+	int pagemap;   /* /proc/PID/pagemap (kernel observation), -1 */
 	int broken;    /* the channel failed: restart at the next reset */
-	int dirty;     /* the window holds mappings since the last reset */
+	int nparked;   /* slots parked (see struct lnx_slotmap) */
 	uint64_t base; /* start of the child's 4 GiB window */
 	uint32_t fds;  /* segments whose memfd the child holds (bit k) */
+	struct lnx_slotmap sm[16]; /* what each slot really maps */
 	struct lnx_ctl *ctl; /* shared ring */
 };
 
@@ -90,17 +108,49 @@ struct lnx_page {
 	uint32_t frame;	     /* synthetic frame number, fixed while pinned */
 };
 
-/* One segment (virtual-memory object). */
+/* One segment (virtual-memory object). The memfd, its mapping and inode
+ * are a pool entry kept across programs (reset restores the bytes in
+ * place); the rest is per program. A memfd holds XMC_OBJ_PAGES pages:
+ * a low segment's pages from file page 0, a high one's ending at the last,
+ * so a slot maps page p at the same file page whatever npages is. */
 struct lnx_seg {
-	int fd;		/* memfd holding the defined pages, -1 when none */
-	uint8_t *real;	/* parent's own mapping: "real memory", NULL if none */
-	uint64_t ino;	/* memfd inode, for the PROCMAP_QUERY cross-check */
+	int fd;		/* pool: memfd, -1 when none */
+	uint8_t *base;	/* pool: parent's mapping of all its pages */
+	uint64_t ino;	/* pool: memfd inode, for PROCMAP_QUERY */
+	uint8_t *real;	/* "real memory" of defined page 0 (in base) */
+	uint32_t foff;	/* file page of defined page 0 */
 	uint32_t first; /* segment page number of defined page 0 */
 	int npages;	/* defined pages */
 	int deleted;	/* seg_delete took effect */
 	int pending;	/* seg_delete waits for the last as_puth */
 	int holds;	/* as_geth holds outstanding */
 	struct lnx_page pg[XMC_OBJ_PAGES]; /* per defined page */
+};
+
+/* Optional kernel features the shim probes at create (kobs.c). */
+enum lnx_feature {
+	LNX_F_UFFD,	/* userfaultfd MINOR (shmem) + SIGBUS: hide, page-out */
+	LNX_F_PMQ,	/* PROCMAP_QUERY ioctl (6.11): VMA cross-checks */
+	LNX_F_SCAN,	/* PAGEMAP_SCAN ioctl (6.7): residency in one call */
+	LNX_F_KPF,	/* /proc/kpageflags with real PFNs (root): mlocked */
+	LNX_F_KCHECK,	/* page_state consults the kernel at all */
+	LNX_NFEAT
+};
+
+/* One feature: whether it is used, and why not. */
+struct lnx_feat {
+	int on;		/* 1 when available and not disabled */
+	char why[120];	/* reason it is off (probe result or disabled) */
+};
+
+/* Kernel readings, valid while the world's kgen is unchanged. */
+struct lnx_kcache {
+	uint64_t pres_gen[LNX_NCHILD][16]; /* kgen of pres, 0 = none */
+	uint16_t pres[LNX_NCHILD][16];	   /* PTE present, bit i = page i */
+	uint64_t lock_gen[XMC_MAX_SEGS];   /* lgen of locked/lock_ok */
+	uint16_t lock_ok[XMC_MAX_SEGS];	   /* pages whose bit was read */
+	uint16_t locked[XMC_MAX_SEGS];	   /* mlocked, bit i = page i */
+	uint64_t smaps_gen;		   /* lgen of the smaps parse */
 };
 
 /* One world process: the shim's adspace_t mirror of a child. */
@@ -135,7 +185,15 @@ struct xmc_world {
 	uint32_t kmap;	     /* segments mapped in the kernel helper (bit k) */
 	uint32_t next_frame; /* next synthetic frame number */
 	int use_uffd;	     /* hide/page-out with uffd MINOR, else mprotect */
+	int fresh;	     /* XMCHECK_LINUX_FRESH: no reuse across programs */
 	int have_pmq;	     /* PROCMAP_QUERY works on /proc/PID/maps */
+	struct lnx_feat feat[LNX_NFEAT]; /* optional kernel features */
+	char feat_text[LNX_NFEAT * 200]; /* cap_reason(w, 0): feature lines */
+	int pm_self;	     /* /proc/self/pagemap, -1 without */
+	int kpf;	     /* /proc/kpageflags, -1 without */
+	uint64_t kgen;	     /* bumped by every action Linux can see */
+	uint64_t lgen;	     /* bumped by mlock, munlock, segment changes */
+	struct lnx_kcache kc; /* kernel readings of generation kgen */
 	uint32_t caps;	     /* capabilities available in this world */
 	char pin_why[96];    /* reason when XMC_CAP_PIN is missing */
 	char uffd_why[96];   /* reason when userfaultfd is not used */
@@ -149,10 +207,16 @@ int lnx_child_start(xmc_world *w, int c, char *err, size_t errlen);
 void lnx_child_stop(xmc_world *w, int c);
 int lnx_post(xmc_world *w, int c, struct lnx_req *rq, int fd);
 int lnx_barrier(xmc_world *w, int c);
+/* alias.c: slots kept across programs */
+void lnx_park(xmc_world *w, int c);
+void lnx_flush_parked(xmc_world *w, int c);
 int lnx_cont(xmc_world *w, int c, uint64_t addr, uint64_t len);
 
 /* alias.c: page state enacted at every alias, copies, probes */
 struct lnx_seg *lnx_seg_of(xmc_world *w, uint32_t sid, int *k);
+int lnx_seg_state(xmc_world *w, uint32_t sid, int *state, int *holds);
+uint64_t lnx_xmemdma64(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr,
+		       int flag);
 struct lnx_page *lnx_pg(struct lnx_seg *s, uint32_t page);
 int lnx_visible(const struct lnx_page *pg);
 int lnx_map_slot(xmc_world *w, int c, int slot, int k);
@@ -165,6 +229,19 @@ int lnx_copy(xmc_world *w, const struct lnx_piece *pc, int n, void *kbuf,
 int lnx_vma_check(xmc_world *w, int c, uint64_t addr, int k, uint32_t page);
 void lnx_complain(xmc_world *w, const char *what, int err);
 int lnx_pmq_works(xmc_world *w);
+int lnx_aliases(xmc_world *w, int k, struct lnx_alias *al);
+
+#define LNX_MAX_ALIAS (XMC_MAX_PROCS * 16 + 1) /* every slot + helper */
+
+/* kobs.c: optional features and the kernel's view of a page */
+int lnx_features_probe(xmc_world *w, char *err, size_t errlen);
+void lnx_features_close(xmc_world *w);
+const char *lnx_features_text(xmc_world *w);
+void lnx_kobserve(xmc_world *w, int k, uint32_t page,
+		  struct xmc_page_state *out);
+int lnx_mlock(xmc_world *w, void *addr);
+int lnx_sys_mlock(void *addr, size_t len, int lock);
+int lnx_munlock(xmc_world *w, void *addr);
 
 /* world.c */
 void lnx_seg_do_delete(xmc_world *w, int k);

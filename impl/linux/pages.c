@@ -14,6 +14,10 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#ifndef LNX_MUTANT
+#define LNX_MUTANT 0 /* planted bugs: impl/linux/mutants.txt */
+#endif
+
 /* The page of a live segment, or NULL. */
 static struct lnx_page *live_page(xmc_world *w, uint32_t sid, uint32_t page,
 				  int *k)
@@ -62,7 +66,7 @@ int lnx_pin(xmc_world *w, uint32_t sid, uint32_t page)
 	struct lnx_page *pg = live_page(w, sid, page, &k);
 	if (!pg || pg->pin_count >= 100 || (!pg->in_memory && pg->io_error))
 		return -1;
-	if (pg->pin_count == 0 && mlock(real_page(w, k, page), LNX_PG) < 0) {
+	if (pg->pin_count == 0 && lnx_mlock(w, real_page(w, k, page)) < 0) {
 		lnx_complain(w, "mlock", errno);
 		return -1; /* nothing changed yet */
 	}
@@ -78,7 +82,13 @@ int lnx_unpin(xmc_world *w, uint32_t sid, uint32_t page)
 	struct lnx_page *pg = live_page(w, sid, page, &k);
 	if (!pg || pg->pin_count == 0 || pg->hide_count)
 		return -1;
-	if (--pg->pin_count == 0 && munlock(real_page(w, k, page), LNX_PG) < 0)
+#if LNX_MUTANT == 2
+	/* planted bug linux-munlock-early: the unpin taking the count from 2
+	 * to 1 already munlocks (the count itself stays right) */
+	if (pg->pin_count == 2 && lnx_munlock(w, real_page(w, k, page)) < 0)
+		lnx_complain(w, "munlock", errno);
+#endif
+	if (--pg->pin_count == 0 && lnx_munlock(w, real_page(w, k, page)) < 0)
 		lnx_complain(w, "munlock", errno);
 	return 0;
 }
@@ -184,6 +194,7 @@ int lnx_page_state(xmc_world *w, uint32_t sid, uint32_t page,
 	out->io_error = pg->io_error;
 	out->pin_count = pg->pin_count;
 	out->hide_count = pg->hide_count;
+	lnx_kobserve(w, k, page, out); /* what Linux says, where it can */
 	return 0; /* pager_io and waiters: never set (caps not claimed) */
 }
 

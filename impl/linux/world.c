@@ -44,19 +44,25 @@ static void state_init(xmc_world *w)
 	w->next_frame = LNX_FRAME0;
 	for (int p = 0; p < XMC_MAX_PROCS; p++)
 		proc_init(&w->proc[p], p == 0);
-	for (int k = 0; k < XMC_MAX_SEGS; k++) {
-		memset(&w->seg[k], 0, sizeof w->seg[k]);
-		w->seg[k].fd = -1;
+	for (int k = 0; k < XMC_MAX_SEGS; k++) { /* the pool entry stays */
+		struct lnx_seg *s = &w->seg[k];
+		int fd = s->fd;
+		uint8_t *base = s->base;
+		uint64_t ino = s->ino;
+		memset(s, 0, sizeof *s);
+		s->fd = fd;
+		s->base = base;
+		s->ino = ino;
 	}
 }
 
 static void seg_release(struct lnx_seg *s)
 {
-	if (s->real)
-		munmap(s->real, (size_t)s->npages * LNX_PG);
+	if (s->base)
+		munmap(s->base, (size_t)XMC_OBJ_PAGES * LNX_PG);
 	if (s->fd >= 0)
 		close(s->fd);
-	s->real = NULL;
+	s->base = s->real = NULL;
 	s->fd = -1;
 }
 
@@ -90,8 +96,8 @@ static void probe_pin(xmc_world *w)
 {
 	void *p = mmap(NULL, LNX_PG, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p != MAP_FAILED && mlock(p, LNX_PG) == 0) {
-		munlock(p, LNX_PG);
+	if (p != MAP_FAILED && lnx_sys_mlock(p, LNX_PG, 1) == 0) {
+		lnx_sys_mlock(p, LNX_PG, 0);
 		munmap(p, LNX_PG);
 		return;
 	}
@@ -103,21 +109,11 @@ static void probe_pin(xmc_world *w)
 	w->caps &= ~(uint32_t)(XMC_CAP_PIN | XMC_CAP_DMA_DEVICE);
 }
 
-static void probe_mechanisms(xmc_world *w)
+static int probe_mechanisms(xmc_world *w, char *err, size_t errlen)
 {
-	int all = 1;
-	for (int c = 0; c < LNX_NCHILD; c++)
-		all &= w->ch[c].uffd >= 0;
-	const char *no = getenv("LNX_NO_UFFD");
-	if (all && no && *no && *no != '0') {
-		all = 0;
-		snprintf(w->uffd_why, sizeof w->uffd_why,
-			 "LNX_NO_UFFD set: hiding with mprotect");
-	}
-	w->use_uffd = all;
-	w->have_pmq = lnx_pmq_works(w);
 	w->caps = LNX_CAPS;
 	probe_pin(w);
+	return lnx_features_probe(w, err, errlen);
 }
 
 xmc_world *lnx_create(const struct xmc_config *cfg, char *err, size_t errlen)
@@ -133,8 +129,14 @@ xmc_world *lnx_create(const struct xmc_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	w->cfg = *cfg;
+	const char *fr = getenv("XMCHECK_LINUX_FRESH");
+	w->fresh = fr && *fr && *fr != '0';
+	for (int k = 0; k < XMC_MAX_SEGS; k++)
+		w->seg[k].fd = -1;
 	for (int c = 0; c < LNX_NCHILD; c++)
-		w->ch[c].sock = w->ch[c].uffd = w->ch[c].maps = -1;
+		w->ch[c].sock = w->ch[c].uffd = w->ch[c].maps =
+		    w->ch[c].pagemap = -1;
+	w->pm_self = w->kpf = -1;
 	state_init(w);
 	pin_cpu(w);
 	for (int c = 0; c < LNX_NCHILD; c++)
@@ -142,40 +144,81 @@ xmc_world *lnx_create(const struct xmc_config *cfg, char *err, size_t errlen)
 			lnx_destroy(w);
 			return NULL;
 		}
-	if (probe_pvm(w, err, errlen) < 0) {
+	if (probe_pvm(w, err, errlen) < 0 ||
+	    probe_mechanisms(w, err, errlen) < 0) {
 		lnx_destroy(w);
 		return NULL;
 	}
-	probe_mechanisms(w);
 	return w;
 }
 
-/* Posts the unmapping of every slot in use (cheaper than re-reserving the
- * whole window, which frees and rebuilds page tables) and the closing of
- * the child's cached memfds. Nothing waits: the next barrier drains. */
-static void reset_child(xmc_world *w, int c)
+/* Fresh worlds (XMCHECK_LINUX_FRESH): every slot re-reserved, the
+ * child's cached memfds closed; nothing waits, the next barrier drains. */
+static void reset_child_fresh(xmc_world *w, int c)
 {
 	struct lnx_req rq = {.op = LNX_OP_RESET};
-	if (w->ch[c].broken || !w->ch[c].dirty)
+	if (w->ch[c].broken)
 		return;
-	for (int r = 0; r < 16; r++) {
-		int k = c == LNX_KPROC ? ((w->kmap >> r) & 1 ? r : -1)
-				       : w->proc[c].seg[r];
-		if (k >= 0)
-			lnx_unmap_slot(w, c, r, k);
+	for (int r = 0; r < 16; r++)
+		lnx_unmap_slot(w, c, r, -1);
+	if (w->ch[c].fds)
+		lnx_post(w, c, &rq, -1);
+}
+
+static const uint8_t lnx_zero[XMC_OBJ_PAGES * LNX_PG]; /* fresh pages */
+
+/* A segment's pool entry back as seg_new leaves it: nothing mlocked, every
+ * page in memory and zero. A deleted one gets its pages back (truncated to
+ * 0, then written: in memory, so a child's MAP_POPULATE maps them). */
+static int seg_restore(xmc_world *w, struct lnx_seg *s)
+{
+	size_t len = (size_t)XMC_OBJ_PAGES * LNX_PG;
+	for (int i = 0; i < s->npages; i++)
+		if (s->pg[i].pin_count &&
+		    lnx_munlock(w, s->real + (size_t)i * LNX_PG) < 0)
+			return -1;
+	if (!s->deleted) {
+		memset(s->real, 0, (size_t)s->npages * LNX_PG);
+		return 0;
 	}
-	lnx_post(w, c, &rq, -1);
+	return ftruncate(s->fd, (off_t)len) < 0 ||
+		       pwrite(s->fd, lnx_zero, len, 0) != (ssize_t)len
+		   ? -1
+		   : 0;
+}
+
+/* Reuse (the default): children keep their mappings, parked until a
+ * program claims them or their next barrier (chan.c); segments are
+ * restored in place. A pool entry that cannot be restored is dropped. */
+static void reset_reuse(xmc_world *w)
+{
+	for (int c = 0; c < LNX_NCHILD; c++)
+		if (!w->ch[c].broken)
+			lnx_park(w, c);
+	for (int k = 0; k < w->nsegs; k++)
+		if (w->seg[k].fd >= 0 && seg_restore(w, &w->seg[k]) < 0) {
+			lnx_complain(w, "restoring a segment", errno);
+			for (int c = 0; c < LNX_NCHILD; c++) /* send anew */
+				w->ch[c].fds &= ~(1u << k);
+			seg_release(&w->seg[k]);
+		}
 }
 
 int lnx_reset(xmc_world *w)
 {
 	char err[160];
 	int rc = 0;
-	for (int c = 0; c < LNX_NCHILD; c++)
-		reset_child(w, c);
-	for (int k = 0; k < w->nsegs; k++)
-		seg_release(&w->seg[k]);
+	if (w->fresh) {
+		for (int c = 0; c < LNX_NCHILD; c++)
+			reset_child_fresh(w, c);
+		for (int k = 0; k < XMC_MAX_SEGS; k++)
+			seg_release(&w->seg[k]);
+	} else {
+		reset_reuse(w);
+	}
 	state_init(w);
+	w->kgen++;
+	w->lgen++;
 	for (int c = 0; c < LNX_NCHILD; c++) {
 		if (!w->ch[c].broken) /* no wait: the next barrier drains */
 			continue;
@@ -197,8 +240,9 @@ void lnx_destroy(xmc_world *w)
 		if (w->ch[c].ctl)
 			munmap(w->ch[c].ctl, sizeof *w->ch[c].ctl);
 	}
-	for (int k = 0; k < w->nsegs; k++)
+	for (int k = 0; k < XMC_MAX_SEGS; k++)
 		seg_release(&w->seg[k]);
+	lnx_features_close(w);
 	if (w->cpu_pinned)
 		sched_setaffinity(0, sizeof w->oldmask, &w->oldmask);
 	free(w);
@@ -211,6 +255,8 @@ uint32_t lnx_runtime_caps(xmc_world *w)
 
 const char *lnx_cap_reason(xmc_world *w, uint32_t cap)
 {
+	if (cap == 0) /* not a capability: the optional kernel features */
+		return lnx_features_text(w);
 	if (w->caps & cap)
 		return NULL;
 	switch (cap) {
@@ -244,25 +290,34 @@ int lnx_proc_switch(xmc_world *w, int pid)
 	return 0;
 }
 
-static int seg_create(xmc_world *w, struct lnx_seg *s, int npages, int high)
+/* A pool entry: a memfd of XMC_OBJ_PAGES pages, every one written (in
+ * memory, zero and up to date, so a child's MAP_POPULATE maps them all
+ * with one fault-around), and the parent's mapping of it. */
+static int pool_create(struct lnx_seg *s)
 {
-	size_t len = (size_t)npages * LNX_PG;
+	size_t len = (size_t)XMC_OBJ_PAGES * LNX_PG;
 	struct stat st;
-	static const uint8_t zero[XMC_OBJ_PAGES * LNX_PG];
 	s->fd = memfd_create("xmc-seg", MFD_CLOEXEC);
-	/* every defined page written: in memory, zero and up to date (so a
-	 * child's MAP_POPULATE maps them all with one fault-around) */
-	if (s->fd < 0 || pwrite(s->fd, zero, len, 0) != (ssize_t)len ||
+	if (s->fd < 0 || pwrite(s->fd, lnx_zero, len, 0) != (ssize_t)len ||
 	    fstat(s->fd, &st) < 0)
 		return -1;
-	s->real = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, 0);
-	if (s->real == MAP_FAILED) {
-		s->real = NULL;
+	s->base = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, 0);
+	if (s->base == MAP_FAILED) {
+		s->base = NULL;
 		return -1;
 	}
 	s->ino = st.st_ino;
+	return 0;
+}
+
+static int seg_create(xmc_world *w, struct lnx_seg *s, int npages, int high)
+{
+	if (s->fd < 0 && pool_create(s) < 0)
+		return -1;
 	s->npages = npages;
 	s->first = high ? XMC_SEG_PAGES - (uint32_t)npages : 0;
+	s->foff = high ? XMC_OBJ_PAGES - (uint32_t)npages : 0;
+	s->real = s->base + (size_t)s->foff * LNX_PG;
 	for (int i = 0; i < npages; i++)
 		s->pg[i] =
 		    (struct lnx_page){.in_memory = 1, .frame = w->next_frame++};
@@ -280,9 +335,13 @@ int lnx_seg_new(xmc_world *w, uint32_t sid, int npages, int high)
 		seg_release(s);
 		memset(s, 0, sizeof *s);
 		s->fd = -1;
+		for (int c = 0; c < LNX_NCHILD; c++)
+			w->ch[c].fds &= ~(1u << (w->nsegs)); /* stale memfd */
 		return -1;
 	}
 	w->nsegs++;
+	w->kgen++;
+	w->lgen++;
 	return 0;
 }
 
@@ -296,11 +355,11 @@ void lnx_seg_do_delete(xmc_world *w, int k)
 	for (int c = 0; c < LNX_NCHILD; c++)
 		if (!w->ch[c].broken && w->ch[c].pid > 0)
 			lnx_barrier(w, c);
+	w->kgen++;
+	w->lgen++;
 	s->deleted = 1;
 	s->pending = 0;
-	if (s->real)
-		munmap(s->real, (size_t)s->npages * LNX_PG);
-	s->real = NULL;
+	/* the parent's mapping stays (pool); nothing reads a deleted one */
 	if (ftruncate(s->fd, 0) < 0)
 		lnx_complain(w, "ftruncate on delete", errno);
 }

@@ -94,7 +94,7 @@ static const char *sim_cap_reason(xmc_world *w, uint32_t cap)
 #else
 #define SIM_DETACH "detach_deleted=succeeds,"
 #endif
-#if SIM_VARIANT == 5
+#if SIM_VARIANT == 5 || SIM_VARIANT == 23
 #define SIM_PPC "ppc_modified=set"
 #else
 #define SIM_PPC "ppc_modified=untouched"
@@ -146,4 +146,6 @@ const struct xmc_plugin sim_plugin = {
 	.peek = sim_peek,
 	.probe = sim_probe,
 	.readings = SIM_READINGS,
+	.seg_state = sim_seg_state,
+	.xmemdma64 = sim_xmemdma64,
 };

@@ -80,15 +80,20 @@ static struct sim_seg *region_seg(xmc_world *w, const xmc_adspace *as,
 	return sim_seg_live(s) ? s : NULL;
 }
 
-#if SIM_VARIANT == 9
+#if SIM_VARIANT == 9 || SIM_VARIANT == 24
 /*
- * remap-fails: the attaching process is kept in bits 24..25 of
- * subspace_id (a segment register value leaves them 0). The descriptor
- * still works only while that process maps the descriptor's segments at
- * the descriptor's regions (xmattach page: after a remap "the effects are
- * machine-dependent").
+ * remap-fails, desc-names-region: the attaching process is kept in bits
+ * 24..25 of subspace_id (a segment register value leaves them 0).
  */
 #define PID_SHIFT 24
+#endif
+
+#if SIM_VARIANT == 9
+/*
+ * remap-fails: the descriptor still works only while the attaching process
+ * maps the descriptor's segments at the descriptor's regions (xmattach
+ * page: after a remap "the effects are machine-dependent").
+ */
 static int still_mapped(xmc_world *w, const struct xmc_xmem *dp)
 {
 	uint32_t pid = (dp->subspace_id >> PID_SHIFT) & 3u;
@@ -106,6 +111,35 @@ static int still_mapped(xmc_world *w, const struct xmc_xmem *dp)
 	return r0 < 15 && (as->alloc & (0x80000000u >> (r0 + 1))) &&
 	       XMC_SRVAL_SID(as->srval[r0 + 1]) ==
 		   XMC_SRVAL_SID(dp->subspace_id2);
+}
+#endif
+
+#if SIM_VARIANT == 24
+/*
+ * desc-names-region: the descriptor names regions of the attaching
+ * process, whose registers are read again at each call, so after a remap
+ * a move reaches the segment mapped there now; a freed region fails.
+ */
+static int region_view(xmc_world *w, const struct xmc_xmem *dp,
+		       struct xmc_xmem *d)
+{
+	uint32_t pid = (dp->subspace_id >> PID_SHIFT) & 3u;
+	uint32_t r0 = XMC_REGION(dp->uaddr);
+	const xmc_adspace *as;
+
+	if (pid >= (uint32_t)w->nproc)
+		return -1;
+	as = &w->as[pid];
+	*d = *dp;
+	if (!(as->alloc & (0x80000000u >> r0)))
+		return -1;
+	d->subspace_id = as->srval[r0];
+	if (dp->aspace_id != XMEM_PROC2)
+		return 0;
+	if (r0 == 15 || !(as->alloc & (0x80000000u >> (r0 + 1))))
+		return -1;
+	d->subspace_id2 = as->srval[r0 + 1];
+	return 0;
 }
 #endif
 
@@ -209,6 +243,12 @@ static int desc_win(xmc_world *w, const struct xmc_xmem *dp, struct win *wn,
 	if (desc_decode(w, dp, &d) < 0)
 		return -1;
 	dp = &d;
+#elif SIM_VARIANT == 24
+	struct xmc_xmem d;
+
+	if (region_view(w, dp, &d) < 0)
+		return -1;
+	dp = &d;
 #endif
 	s1 = sim_seg(w, XMC_SRVAL_SID(dp->subspace_id));
 	if (!s1)
@@ -275,7 +315,7 @@ int sim_xmattach(xmc_world *w, xmc_caddr addr, int count, struct xmc_xmem *dp,
 	dp->subspace_id2 = two ? as->srval[r0 + 1] : 0;
 #endif
 	dp->uaddr = addr;
-#if SIM_VARIANT == 9 /* remap-fails: remember the attaching process */
+#if SIM_VARIANT == 9 || SIM_VARIANT == 24 /* the attaching process */
 	dp->subspace_id |= (uint32_t)w->cur << PID_SHIFT;
 #elif SIM_VARIANT == 6 || SIM_VARIANT == 17
 	desc_encode(w, dp);
@@ -642,7 +682,20 @@ static int dma_hide(xmc_world *w, const struct sim_vpage *vp, int flag)
 	return 0;
 }
 
-#if SIM_VARIANT == 5
+#if SIM_VARIANT == 23
+/*
+ * powerpc-mod-keyed: on powerpc HIDE and UNHIDE both set the modified bit
+ * "accordingly": never under a read-only storage key, and an UNHIDE not in
+ * pager I/O state (the last-unhide rule of the xmemdma page).
+ */
+static int ppc_dma(xmc_world *w, const struct sim_vpage *vp, int flag)
+{
+	if (vp->prot != XMC_PROT_RO &&
+	    (!(flag & XMEM_UNHIDE) || !vp->pager_io))
+		w->fr[vp->frame].mod = 1;
+	return 0;
+}
+#elif SIM_VARIANT == 5
 /*
  * powerpc-hide-sets-mod, the xmemdma64 page's reading of a cache-consistent
  * platform: HIDE "the modified bit is set"; UNHIDE "sets the modified bit
@@ -702,6 +755,15 @@ int sim_xmemdma(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr, int flag)
 	if (walk(&wn, xaddr, 1, sp) < 0)
 		return XMEM_FAIL;
 	vp = sp[0].vp;
+#if SIM_VARIANT == 25
+	/* dma-pages-in: a process-level call that passes the access check
+	 * faults the page in (and then fails the pinned check) */
+	if (vp->frame == SIM_NOFRAME && !w->intr &&
+	    (!(flag & XMEM_ACC_CHK) ||
+	     (vp->prot == XMC_PROT_RW ||
+	      (vp->prot == XMC_PROT_RO && (flag & XMEM_WRITE_ONLY)))))
+		(void)sim_page_in(w, sp[0].s, sp[0].vp);
+#endif
 /* dma-not-pinned-ok (mutant) and dma-unpinned-ok (variant): residency only */
 #if SIM_MUTANT == 15 || SIM_VARIANT == 11
 	if (vp->frame == SIM_NOFRAME)
@@ -739,7 +801,8 @@ int sim_xmemdma(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr, int flag)
 	if (w->profile == XMC_PROFILE_POWER && dma_hide(w, vp, flag) < 0)
 		return XMEM_FAIL;
 #endif
-#if SIM_VARIANT == 5 || SIM_VARIANT == 10 || SIM_VARIANT == 22
+#if SIM_VARIANT == 5 || SIM_VARIANT == 10 || SIM_VARIANT == 22 || \
+    SIM_VARIANT == 23
 	if (w->profile == XMC_PROFILE_POWERPC && ppc_dma(w, vp, flag) < 0)
 		return XMEM_FAIL;
 #endif
@@ -747,4 +810,34 @@ int sim_xmemdma(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr, int flag)
 	return (int)(((0x7ff00u - vp->frame) << 12) | (xaddr & 0xfffu));
 #endif
 	return (int)(((SIM_FRAME_BASE + vp->frame) << 12) | (xaddr & 0xfffu));
+}
+
+/*
+ * xmemdma64: the same service with a 64-bit result. Its page is explicit
+ * where xmemdma's is not: on a cache-consistent platform a HIDE sets the
+ * modified bit, an UNHIDE "accordingly" (not in pager I/O state, not under
+ * a read-only storage key, as the power rule).
+ */
+uint64_t sim_xmemdma64(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr,
+		       int flag)
+{
+	struct sim_span sp[SIM_MAX_SPANS];
+	struct win wn;
+	int deleted, r = sim_xmemdma(w, xp, xaddr, flag);
+
+	if (r == XMEM_FAIL)
+		return UINT64_MAX;
+	if (w->profile == XMC_PROFILE_POWERPC &&
+	    desc_win(w, xp, &wn, &deleted) == 0 &&
+	    walk(&wn, xp->aspace_id == XMEM_PROC && XMC_REGION(xaddr) != wn.r0
+			      ? (wn.r0 << XMC_SEGSHIFT) | XMC_OFFSET(xaddr)
+			      : xaddr,
+		 1, sp) >= 0 &&
+	    sp[0].vp->frame != SIM_NOFRAME) {
+		const struct sim_vpage *vp = sp[0].vp;
+		if (!(flag & XMEM_UNHIDE) ||
+		    (!vp->pager_io && vp->prot != XMC_PROT_RO))
+			w->fr[vp->frame].mod = 1;
+	}
+	return (uint32_t)r;
 }
