@@ -20,7 +20,7 @@ WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 LINUX     ?= 1
 SAN       := -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer
-PKGS      := yaml-0.1
+PKGS      := yaml-0.1 libseccomp
 TEST_PKGS := check
 # -----------------------------------------------------------------------------
 
@@ -44,7 +44,8 @@ MODEL_SRC := model/world.c model/steps.c model/effects.c model/interp.c \
              model/tables.c model/spec_load.c model/spec_files.c model/expr.c
 CORE_SRC  := harness/prog.c harness/decode.c harness/exec.c \
              harness/call.c harness/observe.c \
-             harness/findings.c harness/minimize.c
+             harness/findings.c harness/minimize.c \
+             harness/iso.c harness/iso_worker.c
 CLI_SRC   := harness/cli.c harness/plugin.c harness/summary.c harness/run.c \
              harness/corpus.c harness/repro.c
 SIM_SRC   := $(filter-out impl/sim/so.c,$(wildcard impl/sim/*.c))

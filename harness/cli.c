@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "iso.h"
 
 #define MAX_SHOWN 10 /* divergences printed in full per run */
 
@@ -78,6 +79,12 @@ const char hx_run_help[] =
 	"  --findings DIR    where findings are kept (default findings/)\n"
 	"  --no-minimize     keep findings as found\n"
 	"  --quiet           print only the summary\n"
+	"  --isolate         run built-in implementations in a sandboxed\n"
+	"                    worker too (a plug-in .so always is)\n"
+	"  --no-isolate      run a plug-in .so in process (for a debugger)\n"
+	"  --no-sandbox      worker without seccomp filter or limits\n"
+	"  --timeout-ms N    a program's time limit in the worker (2000)\n"
+	"  --max-rss MIB     how much the worker may grow (1024)\n"
 	"  -h, --help        this help\n\n"
 	"Exit status: 0 no divergence, 1 divergence, 2 usage or input error.\n";
 
@@ -114,7 +121,9 @@ static const char main_help[] =
 	"'xmcheck COMMAND --help' describes each.\n";
 
 enum { O_IMPL = 256, O_PROFILE, O_SEED, O_RUNS, O_SPEC, O_TRACE, O_SUMMARY,
-       O_MAXOPS, O_QUIET, O_FINDINGS, O_NOMIN, O_C };
+       O_MAXOPS, O_QUIET, O_FINDINGS, O_NOMIN, O_C,
+       /* isolation (iso.h) */
+       O_ISOLATE, O_NOISOLATE, O_NOSANDBOX, O_TIMEOUT, O_MAXRSS };
 
 static const struct option long_opts[] = {
 	{"impl", required_argument, 0, O_IMPL},
@@ -132,8 +141,35 @@ static const struct option long_opts[] = {
 	{"c", required_argument, 0, O_C},
 	{"output", required_argument, 0, 'o'},
 	{"help", no_argument, 0, 'h'},
+	/* ---- isolation options (iso.h) ---- */
+	{"isolate", no_argument, 0, O_ISOLATE},
+	{"no-isolate", no_argument, 0, O_NOISOLATE},
+	{"no-sandbox", no_argument, 0, O_NOSANDBOX},
+	{"timeout-ms", required_argument, 0, O_TIMEOUT},
+	{"max-rss", required_argument, 0, O_MAXRSS},
 	{0, 0, 0, 0},
 };
+
+/* ---- isolation options (iso.h) ---- */
+static int iso_opt(int c, const char *arg)
+{
+	uint64_t v;
+	switch (c) {
+	case O_ISOLATE: hx_iso_opts.isolate = 1; return 0;
+	case O_NOISOLATE: hx_iso_opts.no_isolate = 1; return 0;
+	case O_NOSANDBOX: hx_iso_opts.no_sandbox = 1; return 0;
+	case O_TIMEOUT:
+		if (hx_parse_u64(arg, &v) || v < 1 || v > 3600000)
+			return -1;
+		hx_iso_opts.timeout_ms = (unsigned)v;
+		return 0;
+	}
+	if (hx_parse_u64(arg, &v) || v < 1 || v > (1u << 20))
+		return -1;
+	hx_iso_opts.max_rss = v << 20;
+	return 0;
+}
+/* ---- isolation options ---- end ---- */
 
 /* Parse options; returns -1 to go on, or an exit status. */
 int hx_cli_opts(const char *cmd, const char *help, int argc, char **argv,
@@ -179,6 +215,17 @@ int hx_cli_opts(const char *cmd, const char *help, int argc, char **argv,
 		case O_NOMIN: o->no_minimize = 1; break;
 		case O_C:
 		case 'o': o->out = optarg; break;
+		case O_ISOLATE:
+		case O_NOISOLATE:
+		case O_NOSANDBOX:
+		case O_TIMEOUT:
+		case O_MAXRSS:
+			if (iso_opt(c, optarg))
+				return hx_cli_usage(cmd, c == O_TIMEOUT
+						   ? "bad --timeout-ms (1..3600000)"
+						   : "bad --max-rss (MiB, 1..1048576)",
+						   optarg);
+			break;
 		case ':': return hx_cli_usage(cmd, "missing value", argv[optind - 1]);
 		default: return hx_cli_usage(cmd, "unknown option", argv[optind - 1]);
 		}

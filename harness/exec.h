@@ -39,6 +39,7 @@ struct hx_impl {
 	uint8_t *kbuf[XMC_KBUFS]; /* kernel buffers it writes */
 	uint32_t klo[XMC_KBUFS], khi[XMC_KBUFS]; /* kbuf bytes to clear */
 	uint8_t *scratch; /* 8 KiB: dma_read bytes, poke data, peeks */
+	struct hx_iso *iso; /* its worker when isolated (iso.h), else NULL */
 };
 
 /* A divergence, with enough to report and to reproduce it. */

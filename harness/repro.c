@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "iso.h"
 
 #define MAXP 40 /* pages checked after one op */
 
@@ -415,6 +416,10 @@ int hx_cmd_repro(int argc, char **argv)
 	if ((r = hx_load_prog(argv[optind], &o, &p, &text)))
 		return r;
 	free(text);
+	/* The reproducer is written from the model's state after each op,
+	 * which lives next to the implementation: run it in process. */
+	hx_iso_opts.isolate = 0;
+	hx_iso_opts.no_isolate = 1;
 	if ((r = hx_cli_setup("repro", &o, &x, &spec)))
 		return r;
 	memset(&rc, 0, sizeof rc);

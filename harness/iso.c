@@ -1,0 +1,443 @@
+/*
+ * iso.c - the harness side of an isolated implementation: proxies, workers
+ * (fork, hello, open), one round trip per program, and faults turned into
+ * divergences. The worker's side is iso_worker.c.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "exec_int.h"
+#include "iso_int.h"
+
+struct hx_iso_opts hx_iso_opts = {.timeout_ms = 2000,
+				  .max_rss = 1024ull << 20};
+const char *const hx_fault_names[HX_NFAULTS] = {"crash", "timeout", "oom",
+						"sandbox"};
+
+/* A proxy: identity copied from the plug-in, what to load, no hooks. */
+struct proxy {
+	struct xmc_plugin pl; /* first: a proxy is its plugin pointer */
+	const struct xmc_plugin *builtin; /* built-in to run, or NULL */
+	char *path; /* .so to load when not built in */
+	char name[64], version[64]; /* identity, as the plug-in reported */
+};
+
+struct hx_iso {
+	const struct proxy *px; /* what runs */
+	const struct mdl_spec *spec; /* for the worker's model */
+	int profile; /* its world's profile */
+	uint64_t seed; /* its world's seed */
+	struct iso_shm *s; /* shared memory */
+	size_t shm_size; /* its size */
+	pid_t pid; /* the worker, 0 when none */
+	int fd; /* our end of the doorbell socket */
+	uint64_t served; /* programs this worker ran */
+	uint64_t faults[HX_NFAULTS]; /* per kind */
+};
+
+/* The proxy's only hook: it marks the struct as a proxy. */
+static xmc_world *proxy_create(const struct xmc_config *c, char *e, size_t n)
+{
+	(void)c;
+	snprintf(e, n, "an isolated implementation runs in its worker");
+	return NULL;
+}
+
+int hx_iso_is_proxy(const struct xmc_plugin *pl)
+{
+	return pl && pl->create == proxy_create;
+}
+
+/* ---- workers ---- */
+
+/* Wait up to ms for the worker's bell: 1 rung, 0 timed out, -1 it died. */
+static int wait_bell(struct hx_iso *w, unsigned ms)
+{
+	struct pollfd pf = {w->fd, POLLIN, 0};
+	char b;
+	for (;;) {
+		int r = poll(&pf, 1, (int)ms);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0)
+			return 0;
+		break;
+	}
+	ssize_t n;
+	while ((n = read(w->fd, &b, 1)) < 0 && errno == EINTR)
+		;
+	return n == 1 ? 1 : -1;
+}
+
+static int ring(struct hx_iso *w)
+{
+	return send(w->fd, "q", 1, MSG_NOSIGNAL) == 1 ? 0 : -1;
+}
+
+/* Reap the worker (killed first when kill_it); its status and rusage. */
+static void reap(struct hx_iso *w, int kill_it, int *status,
+		 struct rusage *ru)
+{
+	int st = 0;
+	struct rusage r;
+	memset(&r, 0, sizeof r);
+	if (w->pid > 0) {
+		if (kill_it)
+			kill(w->pid, SIGKILL);
+		while (wait4(w->pid, &st, 0, &r) < 0 && errno == EINTR)
+			;
+	}
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+	w->pid = 0;
+	if (status)
+		*status = st;
+	if (ru)
+		*ru = r;
+}
+
+static void stop(struct hx_iso *w)
+{
+	if (w->pid > 0) {
+		w->s->req = ISO_QUIT;
+		ring(w);
+		reap(w, 0, NULL, NULL);
+	}
+}
+
+/* Pin the worker to the harness's CPU: a round trip stays on one cache. */
+static void pin(pid_t pid)
+{
+	int cpu = sched_getcpu();
+	cpu_set_t set;
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(pid, sizeof set, &set);
+	sched_setaffinity(0, sizeof set, &set);
+}
+
+/* Fork a worker and wait for its hello; 0, or -1 (s->err says why). */
+static int spawn(struct hx_iso *w, const struct mdl_spec *spec)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return snprintf(w->s->err, sizeof w->s->err, "socketpair: %s",
+				strerror(errno)),
+		       -1;
+	memset(w->s, 0, sizeof *w->s);
+	w->s->nclauses = spec ? spec->nclauses : 0;
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return snprintf(w->s->err, sizeof w->s->err, "fork: %s",
+				strerror(errno)),
+		       -1;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		iso_worker(w->s, sv[1], sv[1], w->px->builtin, w->px->path,
+			   spec);
+		_exit(0);
+	}
+	close(sv[1]);
+	w->pid = pid;
+	w->fd = sv[0];
+	w->served = 0;
+	pin(pid);
+	unsigned ms = hx_iso_opts.timeout_ms < 5000 ? 5000
+						    : hx_iso_opts.timeout_ms;
+	if (wait_bell(w, ms) == 1 && !w->s->status)
+		return 0;
+	return -1;
+}
+
+/* What ended a worker that did not answer, as a fault kind and detail. */
+static int classify(struct hx_iso *w, int timed_out, char *detail, size_t n)
+{
+	int st;
+	struct rusage ru;
+	reap(w, 1, &st, &ru);
+	uint64_t grew = (uint64_t)ru.ru_maxrss > w->s->base_rss
+				? ((uint64_t)ru.ru_maxrss - w->s->base_rss) * 1024
+				: 0;
+	int sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+	if (timed_out || sig == SIGXCPU)
+		return snprintf(detail, n, "%ums", hx_iso_opts.timeout_ms),
+		       HX_FAULT_TIMEOUT;
+	if (w->s->sys_nr >= 0) {
+		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE,
+							      w->s->sys_nr);
+		snprintf(detail, n, "%s", name ? name : "unknown");
+		free(name);
+		return HX_FAULT_SANDBOX;
+	}
+	if (hx_iso_opts.max_rss && grew >= hx_iso_opts.max_rss / 2)
+		return snprintf(detail, n, "rss"), HX_FAULT_OOM;
+	if (sig)
+		snprintf(detail, n, "SIG%s", sigabbrev_np(sig) ? sigabbrev_np(sig)
+							       : "UNKNOWN");
+	else
+		snprintf(detail, n, "exit%d", WEXITSTATUS(st));
+	return HX_FAULT_CRASH;
+}
+
+/* The op a fault in hook h is laid to: the next op that calls h. */
+static int fault_op(const struct xmp_prog *p, int last_op, int h)
+{
+	if (h == ISO_H_reset || h == ISO_H_create)
+		return 0;
+	for (int j = last_op + 1; j < p->n; j++)
+		if (!strcmp(xmp_ops[p->op[j].code].name, iso_hook_names[h]))
+			return j;
+	return last_op + 1 < p->n ? last_op + 1 : p->n;
+}
+
+/* A fault as the divergence of implementation i on p. */
+static int fault(struct hx_exec *x, int i, const struct xmp_prog *p, int kind,
+		 const char *detail)
+{
+	struct hx_iso *w = x->impl[i].iso;
+	int h = w->s->hook != ISO_H_none ? w->s->hook : w->s->last_hook;
+	struct hx_div d;
+	memset(&d, 0, sizeof d);
+	d.impl = i;
+	d.op = fault_op(p, w->s->last_op, h);
+	d.clause = -1;
+	snprintf(d.field, sizeof d.field, "%s", hx_fault_names[kind]);
+	snprintf(d.expected, sizeof d.expected, "the hook returns");
+	if (kind == HX_FAULT_SANDBOX)
+		snprintf(d.signature, sizeof d.signature, "%s/sandbox/%s",
+			 w->px->name, detail);
+	else
+		snprintf(d.signature, sizeof d.signature, "%s/%s/%s%s%s",
+			 w->px->name, hx_fault_names[kind], iso_hook_names[h],
+			 kind == HX_FAULT_CRASH ? "/" : "",
+			 kind == HX_FAULT_CRASH ? detail : "");
+	static const char *const what[] = {"crashed (%s) in %s",
+					   "still running after %s in %s",
+					   "grew past --max-rss (%s) in %s",
+					   "made a refused system call (%s) "
+					   "in %s"};
+	snprintf(d.observed, sizeof d.observed, what[kind], detail,
+		 iso_hook_names[h]);
+	w->faults[kind]++;
+	if (x->trace)
+		fprintf(x->trace, "program %llu impl %s\n  DIVERGENCE %s\n"
+				  "    expected: %s\n    observed: %s\n",
+			(unsigned long long)x->programs, w->px->name,
+			d.signature, d.expected, d.observed);
+	if (x->on_div)
+		x->on_div(x->ctx, p, &d);
+	return HX_DIVERGED;
+}
+
+/* Start a worker and open its world; 0 or -1 with err. */
+static int start(struct hx_iso *w, char *err, size_t errlen)
+{
+	char detail[64];
+	const char *name = w->px->name;
+	if (spawn(w, w->spec) == 0) {
+		w->s->req = ISO_OPEN;
+		w->s->profile = w->profile;
+		w->s->seed = w->seed;
+		if (!ring(w) && wait_bell(w, 5000 + hx_iso_opts.timeout_ms) == 1) {
+			if (!w->s->status)
+				return 0;
+			snprintf(err, errlen, "%s", w->s->err);
+			stop(w);
+			return -1;
+		}
+	} else if (w->pid && w->s->status) {
+		snprintf(err, errlen, "%s: %s", name, w->s->err);
+		stop(w);
+		return -1;
+	}
+	if (!w->pid)
+		return snprintf(err, errlen, "%s: %s", name, w->s->err), -1;
+	int h = w->s->last_hook;
+	int k = classify(w, 0, detail, sizeof detail);
+	snprintf(err, errlen, "%s: worker %s (%s) in %s", name,
+		 k == HX_FAULT_SANDBOX ? "made a refused system call" : "died",
+		 detail, iso_hook_names[h]);
+	return -1;
+}
+
+int hx_iso_open(struct hx_impl *im, const struct xmc_plugin *proxy,
+		int profile, uint64_t seed, const struct mdl_spec *spec,
+		char *err, size_t errlen)
+{
+	const struct proxy *px = (const struct proxy *)proxy;
+	struct hx_iso *w = calloc(1, sizeof *w);
+	memset(im, 0, sizeof *im);
+	im->pl = proxy;
+	if (!w)
+		return snprintf(err, errlen, "out of memory"), -1;
+	if (!(px->pl.profiles & (1u << profile)))
+		return free(w), snprintf(err, errlen, "%s: does not claim this "
+					 "profile", px->name), -1;
+	w->px = px;
+	w->spec = spec;
+	w->profile = profile;
+	w->seed = seed;
+	w->fd = -1;
+	w->shm_size = iso_shm_size(spec->nclauses);
+	w->s = mmap(NULL, w->shm_size, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (w->s == MAP_FAILED)
+		return free(w), snprintf(err, errlen, "mmap: %s",
+					 strerror(errno)), -1;
+	im->iso = w;
+	if (start(w, err, errlen))
+		return hx_iso_close(im), -1;
+	im->caps = w->s->eff_caps;
+	return 0;
+}
+
+void hx_iso_close(struct hx_impl *im)
+{
+	struct hx_iso *w = im->iso;
+	if (!w)
+		return;
+	stop(w);
+	munmap(w->s, w->shm_size);
+	free(w);
+	im->iso = NULL;
+}
+
+uint64_t hx_iso_faults(const struct hx_impl *im, int k)
+{
+	return im->iso ? im->iso->faults[k] : 0;
+}
+
+/* The worker's answer, as if the pair had run here. */
+static int apply(struct hx_exec *x, int i, const struct xmp_prog *p)
+{
+	struct iso_shm *s = x->impl[i].iso->s;
+	int ncl = x->spec->nclauses;
+	x->ops += s->ops;
+	for (int k = 0; k < ncl; k++) {
+		x->hits[i * ncl + k] += iso_hits(s)[k];
+		x->fails[i * ncl + k] += iso_fails(s)[k];
+	}
+	if (x->trace && s->trace_len)
+		fwrite(iso_trace(s), 1, s->trace_len, x->trace);
+	for (int k = 0; x->on_op && k < s->nev && k < XMP_MAX_OPS; k++)
+		x->on_op(x->ctx, i, s->ev[k].op, &s->ev[k].ev);
+	if (s->has_div && x->on_div) {
+		struct hx_div d = s->div;
+		d.impl = i;
+		x->on_div(x->ctx, p, &d);
+	}
+	return s->outcome >= HX_PASS && s->outcome <= HX_UNSUPPORTED
+		       ? s->outcome
+		       : HX_DIVERGED;
+}
+
+int hx_iso_run(struct hx_exec *x, int i, const struct xmp_prog *p)
+{
+	struct hx_iso *w = x->impl[i].iso;
+	char err[256], detail[64];
+	if (!w->pid && start(w, err, sizeof err))
+		return fault(x, i, p, HX_FAULT_CRASH, "restart");
+	struct iso_shm *s = w->s;
+	s->req = ISO_RUN;
+	s->flags = (x->trace ? ISO_WANT_TRACE : 0) |
+		   (x->verbose ? ISO_WANT_VERBOSE : 0) |
+		   (x->on_op ? ISO_WANT_OPS : 0);
+	s->programs = x->programs;
+	s->prog.n = p->n;
+	memcpy(s->prog.op, p->op, (size_t)p->n * sizeof p->op[0]);
+	s->hook = s->last_hook = ISO_H_none;
+	s->last_op = -1;
+	int r = ring(w) ? -1 : wait_bell(w, hx_iso_opts.timeout_ms);
+	if (r != 1) {
+		int k = classify(w, r == 0, detail, sizeof detail);
+		return fault(x, i, p, k, detail);
+	}
+	int out = apply(x, i, p);
+	if (s->oom) {
+		reap(w, 1, NULL, NULL);
+		return fault(x, i, p, HX_FAULT_OOM, "rss");
+	}
+	if (++w->served >= HX_ISO_REFORK)
+		stop(w); /* a fresh worker for the next program */
+	return out;
+}
+
+/* ---- proxies ---- */
+
+const struct xmc_plugin *hx_iso_proxy(const struct xmc_plugin *builtin,
+				      const char *path, char *err,
+				      size_t errlen)
+{
+	struct proxy *px = calloc(1, sizeof *px);
+	struct hx_iso w = {.px = px, .fd = -1};
+	if (!px || (path && !(px->path = strdup(path))))
+		return free(px), snprintf(err, errlen, "out of memory"), NULL;
+	px->builtin = builtin;
+	w.shm_size = iso_shm_size(0);
+	w.s = mmap(NULL, w.shm_size, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (w.s == MAP_FAILED) {
+		snprintf(err, errlen, "mmap: %s", strerror(errno));
+		hx_iso_proxy_free(&px->pl);
+		return NULL;
+	}
+	snprintf(px->name, sizeof px->name, "%s", path ? path : builtin->name);
+	int r = spawn(&w, NULL);
+	if (!r) {
+		snprintf(px->name, sizeof px->name, "%s", w.s->name);
+		snprintf(px->version, sizeof px->version, "%s", w.s->version);
+		px->pl.abi_version = XMC_ABI_VERSION;
+		px->pl.struct_size = sizeof px->pl;
+		px->pl.name = px->name;
+		px->pl.version = px->version;
+		px->pl.profiles = w.s->profiles;
+		px->pl.caps = w.s->caps;
+		px->pl.create = proxy_create;
+		stop(&w);
+	} else if (w.pid && w.s->status) {
+		snprintf(err, errlen, "%s", w.s->err);
+		stop(&w);
+	} else if (!w.pid) {
+		snprintf(err, errlen, "%s: %s", px->name, w.s->err);
+	} else {
+		char detail[64];
+		int k = classify(&w, 0, detail, sizeof detail);
+		snprintf(err, errlen, "%s: %s (%s) while loading", px->name,
+			 k == HX_FAULT_SANDBOX ? "refused system call" : "died",
+			 detail);
+	}
+	munmap(w.s, w.shm_size);
+	if (r) {
+		hx_iso_proxy_free(&px->pl);
+		return NULL;
+	}
+	return &px->pl;
+}
+
+void hx_iso_proxy_free(const struct xmc_plugin *pl)
+{
+	struct proxy *px = (struct proxy *)pl;
+	if (!px)
+		return;
+	free(px->path);
+	free(px);
+}
