@@ -120,13 +120,29 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libxmcheck.a
 $(BUILD)/tests/buggy.so: $(BUILD)/tests/buggy.o $(call obj,$(SIM_SRC))
 	$(CC) $(CFLAGS) -shared -o $@ $^
 
+# ---- isolation: faulty test plug-ins (tests/plugins/faulty.c) ---- begin --
+FAULTS     := segv abort hang leak socket
+FAULTY_SO  := $(FAULTS:%=$(BUILD)/tests/faulty-%.so)
+FAULT_segv := 1
+FAULT_abort := 2
+FAULT_hang := 3
+FAULT_leak := 4
+FAULT_socket := 5
+$(BUILD)/tests/faulty-%.so: tests/plugins/faulty.c $(call obj,$(SIM_SRC)) \
+  $(BUILD)/flags
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DFAULT=$(FAULT_$*) -shared -o $@ $< \
+	  $(call obj,$(SIM_SRC))
+# ---- isolation ---- end ----
+
 # The tests run from the source tree: they read spec/ and corpus/.
-test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so
+test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so $(FAULTY_SO)
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	$(XMCHECK) corpus corpus $(IMPLS)
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/cli.sh
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) REPRO_CFLAGS="$(MODEFLAGS)" \
 	  sh tests/findings.sh
+	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/isolate.sh
 
 deps:
 	@sh tools/deps.sh

@@ -198,9 +198,9 @@ static void limits(void)
 	setrlimit(RLIMIT_CPU, &r);
 	uint64_t data = vm_data_kb();
 	if (data && hx_iso_opts.max_rss) {
-		/* Room for the executor too: 64 MiB above the plug-in's. */
+		/* Room for the executor too: 32 MiB above the plug-in's. */
 		r.rlim_cur = r.rlim_max = data * 1024 + hx_iso_opts.max_rss +
-					  (64u << 20);
+					  (32u << 20);
 		setrlimit(RLIMIT_DATA, &r);
 	}
 }
