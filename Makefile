@@ -47,6 +47,7 @@ CORE_SRC  := harness/prog.c harness/decode.c harness/exec.c \
              harness/findings.c harness/minimize.c \
              harness/iso.c harness/iso_worker.c
 CLI_SRC   := harness/cli.c harness/plugin.c harness/summary.c harness/run.c \
+             harness/outfile.c \
              harness/corpus.c harness/repro.c
 SIM_SRC   := $(filter-out impl/sim/so.c,$(wildcard impl/sim/*.c))
 LNX_SRC   := $(filter-out impl/linux/so.c impl/linux/bench_%.c,\

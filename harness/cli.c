@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli.h"
@@ -32,20 +34,35 @@ int hx_spec_builtin(struct mdl_spec **out, char *err, size_t errlen)
 
 int hx_cli_usage(const char *cmd, const char *msg, const char *arg)
 {
-	fprintf(stderr, "xmcheck %s: %s%s%s\n", cmd, msg, arg ? ": " : "",
-		arg ? arg : "");
-	fprintf(stderr, "Try 'xmcheck %s --help'.\n", cmd);
+	/* One line: the hint rides on it. */
+	fprintf(stderr, "xmcheck %s: %s%s%s (see 'xmcheck %s --help')\n", cmd,
+		msg, arg ? ": " : "", arg ? arg : "", cmd);
 	return 2;
 }
 
+/*
+ * A number: decimal, or 0x hexadecimal. No sign, no space, no leading zero
+ * (010 is neither 10 nor 8), nothing past 2^64-1.
+ */
 int hx_parse_u64(const char *s, uint64_t *v)
 {
-	char *end;
-	errno = 0;
-	if (!s || !*s || *s == '-')
+	int hex = s && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	const char *d = hex ? s + 2 : s;
+	uint64_t n = 0;
+	if (!s || !*d || (!hex && d[0] == '0' && d[1]))
 		return -1;
-	*v = strtoull(s, &end, 0);
-	return errno || *end ? -1 : 0;
+	for (; *d; d++) {
+		int k = *d >= '0' && *d <= '9'		  ? *d - '0'
+			: hex && *d >= 'a' && *d <= 'f' ? *d - 'a' + 10
+			: hex && *d >= 'A' && *d <= 'F' ? *d - 'A' + 10
+							  : -1;
+		uint64_t base = hex ? 16 : 10;
+		if (k < 0 || n > (UINT64_MAX - (uint64_t)k) / base)
+			return -1;
+		n = n * base + (uint64_t)k;
+	}
+	*v = n;
+	return 0;
 }
 
 int hx_parse_profile(const char *s)
@@ -171,6 +188,25 @@ static int iso_opt(int c, const char *arg)
 }
 /* ---- isolation options ---- end ---- */
 
+/* ---- vendor checks (issue 10) ---- */
+int hx_nothing_compared(const struct hx_exec *x, const char *cmd)
+{
+	for (int i = 0; i < x->nimpl; i++) {
+		uint64_t n = 0;
+		for (int k = 0; k < x->spec->nclauses; k++)
+			n += x->hits[i * x->spec->nclauses + k];
+		if (n)
+			continue;
+		fprintf(stderr, "xmcheck %s: %s: no service was compared in %"
+			PRIu64 " programs (%" PRIu64 " stopped at an unsupported "
+			"step or service): nothing was tested\n", cmd,
+			x->impl[i].pl->name, x->programs, x->unsupported);
+		return 1;
+	}
+	return 0;
+}
+/* ---- vendor checks ---- end ---- */
+
 /* Parse options; returns -1 to go on, or an exit status. */
 int hx_cli_opts(const char *cmd, const char *help, int argc, char **argv,
 		      struct hx_opts *o)
@@ -289,26 +325,40 @@ void hx_cli_teardown(struct hx_exec *x, struct mdl_spec *spec)
 /* Read a whole text file; NULL with a one-line message on error. */
 char *hx_read_text(const char *path)
 {
+	struct stat st;
 	FILE *f = fopen(path, "rb");
-	if (!f) {
+	if (!f || fstat(fileno(f), &st)) {
 		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		if (f)
+			fclose(f);
+		return NULL;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "%s: is a directory, not a file\n", path);
+		fclose(f);
 		return NULL;
 	}
 	size_t cap = 1 << 16, n = 0;
 	char *buf = malloc(cap + 1);
 	while (buf) {
 		n += fread(buf + n, 1, cap - n, f);
-		if (n < cap || cap >= (1u << 24))
+		if (n < cap || n > HX_MAX_TEXT)
 			break;
 		char *nb = realloc(buf, (cap *= 2) + 1);
 		if (!nb)
 			free(buf);
 		buf = nb;
 	}
-	int bad = ferror(f) || !buf;
+	int bad = ferror(f) || !buf, e = errno;
 	fclose(f);
-	if (bad) {
-		fprintf(stderr, "%s: cannot read\n", path);
+	if (bad || n > HX_MAX_TEXT) {
+		if (!buf)
+			fprintf(stderr, "%s: out of memory\n", path);
+		else if (bad)
+			fprintf(stderr, "%s: cannot read: %s\n", path, strerror(e));
+		else
+			fprintf(stderr, "%s:1:1: larger than the %u MiB a text "
+				"may have\n", path, HX_MAX_TEXT >> 20);
 		free(buf);
 		return NULL;
 	}
@@ -331,6 +381,12 @@ int hx_load_prog(const char *path, struct hx_opts *o, struct xmp_prog *p,
 		return 2;
 	if (xmp_parse(path, *text, p, err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
+		free(*text);
+		return 2;
+	}
+	if (!p->n) {
+		fprintf(stderr, "%s:1:1: no ops: an empty program tests "
+			"nothing\n", path);
 		free(*text);
 		return 2;
 	}
@@ -421,9 +477,24 @@ static int cmd_spec(int argc, char **argv)
 	return 0;
 }
 
+static int dispatch(int argc, char **argv);
+
+/* A full disk or a file-size limit is an error (exit 2), never a signal. */
 int main(int argc, char **argv)
 {
+	signal(SIGXFSZ, SIG_IGN);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	int r = dispatch(argc, argv);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "xmcheck: standard output: %s\n",
+			strerror(errno ? errno : EIO));
+		return 2;
+	}
+	return r;
+}
+
+static int dispatch(int argc, char **argv)
+{
 	if (argc < 2) {
 		fputs(main_help, stderr);
 		return 2;

@@ -43,6 +43,7 @@ int hx_cli_opts(const char *cmd, const char *help, int argc, char **argv,
 int hx_cli_setup(const char *cmd, const struct hx_opts *o, struct hx_exec *x,
 		 struct mdl_spec **spec);
 void hx_cli_teardown(struct hx_exec *x, struct mdl_spec *spec);
+#define HX_MAX_TEXT (16u << 20) /* largest program or spec text, bytes */
 char *hx_read_text(const char *path);
 /* Read and parse a program file; the profile from its header unless given.
  * Returns 0 (text and program filled) or 2 after a one-line message. */
@@ -51,6 +52,9 @@ int hx_load_prog(const char *path, struct hx_opts *o, struct xmp_prog *p,
 const char *hx_profile_name(int p);
 int hx_parse_profile(const char *s);
 int hx_parse_u64(const char *s, uint64_t *v);
+/* 1 after a one-line message when an implementation had no service
+ * compared at all (an untouched template): the run tested nothing. */
+int hx_nothing_compared(const struct hx_exec *x, const char *cmd);
 extern const char hx_run_help[];
 
 int hx_cmd_run(int argc, char **argv);

@@ -12,6 +12,7 @@
  * Without an outcome line a file must not diverge. A failure names the file.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,6 +210,13 @@ int hx_cmd_corpus(int argc, char **argv)
 		return r;
 	if (optind >= argc)
 		return hx_cli_usage("corpus", "expected a PATH", NULL);
+	for (int i = optind; i < argc; i++) {
+		struct stat st;
+		if (stat(argv[i], &st))
+			return fprintf(stderr, "xmcheck corpus: %s: %s\n",
+				       argv[i], strerror(errno)),
+			       2;
+	}
 	memset(&c, 0, sizeof c);
 	if (o.spec ? mdl_spec_load(o.spec, &c.spec, err, sizeof err)
 		   : hx_spec_builtin(&c.spec, err, sizeof err))

@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "iso.h"
+#include "outfile.h"
 
 #define MAXP 40 /* pages checked after one op */
 
@@ -420,8 +421,12 @@ int hx_cmd_repro(int argc, char **argv)
 	 * which lives next to the implementation: run it in process. */
 	hx_iso_opts.isolate = 0;
 	hx_iso_opts.no_isolate = 1;
+	struct hx_out out;
+	char err[1200];
+	if (hx_out_open(&out, o.out, err, sizeof err))
+		return fprintf(stderr, "xmcheck repro: %s\n", err), 2;
 	if ((r = hx_cli_setup("repro", &o, &x, &spec)))
-		return r;
+		return hx_out_abort(&out), r;
 	memset(&rc, 0, sizeof rc);
 	rc.x = &x;
 	rc.p = &p;
@@ -430,14 +435,13 @@ int hx_cmd_repro(int argc, char **argv)
 	x.on_div = on_div;
 	x.ctx = &rc;
 	hx_run(&x, &p, NULL);
-	FILE *f = fopen(o.out, "w");
-	if (!f) {
-		fprintf(stderr, "xmcheck repro: %s: %s\n", o.out, strerror(errno));
+	emit(out.f, &rc, &o, argv[optind]);
+	r = 0;
+	if (hx_out_commit(&out, err, sizeof err)) {
+		fprintf(stderr, "xmcheck repro: %s\n", err);
 		hx_cli_teardown(&x, spec);
 		return 2;
 	}
-	emit(f, &rc, &o, argv[optind]);
-	r = fclose(f) ? 2 : 0;
 	printf("%s: %s\n", o.out, rc.div_op >= 0 ? rc.div.signature
 						: "no divergence");
 	hx_cli_teardown(&x, spec);

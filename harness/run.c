@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "outfile.h"
 
 struct run_ctx {
 	struct hx_exec *x; /* the run's executor */
@@ -114,12 +115,17 @@ static void gen(const struct hx_opts *o, uint64_t i, uint32_t caps,
 	xmp_decode(&src, n < o->max_ops ? n : o->max_ops, caps, o->profile, p);
 }
 
-static int write_summary(const char *path, const struct hx_exec *x,
+static int write_summary(struct hx_out *out, const struct hx_exec *x,
 			 const struct hx_summary *s)
 {
-	FILE *f = fopen(path, "w");
-	if (!f || hx_summary_json(x, s, f) || fclose(f)) {
-		fprintf(stderr, "xmcheck run: %s: %s\n", path, strerror(errno));
+	char err[1200];
+	if (hx_summary_json(x, s, out->f) ||
+	    hx_out_commit(out, err, sizeof err)) {
+		if (out->f)
+			snprintf(err, sizeof err, "%s: %s", out->path,
+				 strerror(errno));
+		hx_out_abort(out);
+		fprintf(stderr, "xmcheck run: %s\n", err);
 		return -1;
 	}
 	return 0;
@@ -162,22 +168,29 @@ int hx_cmd_run(int argc, char **argv)
 		return r;
 	if (optind < argc)
 		return hx_cli_usage("run", "unexpected argument", argv[optind]);
-	printf("seed %" PRIu64 "\n", o.seed);
-	fflush(stdout);
-	if (hx_store_open(&st, o.findings, err, sizeof err)) {
+	/* Outputs, spec and implementations checked before anything is made. */
+	struct hx_out tr_out = {0}, sum_out = {0};
+	if ((o.trace && hx_out_open(&tr_out, o.trace, err, sizeof err)) ||
+	    (o.summary && hx_out_open(&sum_out, o.summary, err, sizeof err))) {
+		hx_out_abort(&tr_out);
 		fprintf(stderr, "xmcheck run: %s\n", err);
-		hx_store_close(&st);
 		return 2;
 	}
-	if ((r = hx_cli_setup("run", &o, &x, &spec)))
-		return hx_store_close(&st), r;
+	if ((r = hx_cli_setup("run", &o, &x, &spec)) ||
+	    (hx_store_open(&st, o.findings, err, sizeof err) &&
+	     (fprintf(stderr, "xmcheck run: %s\n", err), r = 2))) {
+		if (!r)
+			hx_cli_teardown(&x, spec);
+		hx_out_abort(&tr_out);
+		hx_out_abort(&sum_out);
+		return hx_store_close(&st), r ? r : 2;
+	}
+	printf("seed %" PRIu64 "\n", o.seed);
+	fflush(stdout);
 	struct run_ctx rc = {.x = &x, .quiet = o.quiet};
 	x.on_div = on_div;
 	x.ctx = &rc;
-	if (o.trace && !(x.trace = fopen(o.trace, "w"))) {
-		fprintf(stderr, "xmcheck run: %s: %s\n", o.trace, strerror(errno));
-		r = 2;
-	}
+	x.trace = tr_out.f;
 	double t0 = now();
 	if (!r)
 		r = loop(&o, &x, &rc, &st);
@@ -187,10 +200,15 @@ int hx_cmd_run(int argc, char **argv)
 	hx_summary_text(&x, &s, stdout);
 	if (!r)
 		r = x.divergences ? 1 : 0;
-	if (x.trace && fclose(x.trace))
+	if (!r && hx_nothing_compared(&x, "run"))
 		r = 2;
 	x.trace = NULL;
-	if (o.summary && write_summary(o.summary, &x, &s))
+	if (o.trace && hx_out_commit(&tr_out, err, sizeof err)) {
+		fprintf(stderr, "xmcheck run: %s\n", err);
+		r = 2;
+	}
+	if (o.summary && (r == 2 ? (hx_out_abort(&sum_out), 0)
+				 : write_summary(&sum_out, &x, &s)))
 		r = 2;
 	hx_cli_teardown(&x, spec);
 	hx_store_close(&st);
@@ -210,16 +228,12 @@ static const char minimize_help[] =
 	"  --spec PATH   spec file or directory\n"
 	"Exit status: 0 minimized, 2 usage or input error, or no divergence.\n";
 
-static int write_min(const char *out, const struct hx_finding *f)
+static int write_min(struct hx_out *out, const struct hx_finding *f)
 {
-	FILE *fp = out ? fopen(out, "w") : stdout;
-	if (!fp) {
-		fprintf(stderr, "xmcheck minimize: %s: %s\n", out, strerror(errno));
-		return 2;
-	}
-	hx_finding_write(fp, f);
-	if (out && fclose(fp)) {
-		fprintf(stderr, "xmcheck minimize: %s: %s\n", out, strerror(errno));
+	char err[1200];
+	hx_finding_write(out->f ? out->f : stdout, f);
+	if (out->f && hx_out_commit(out, err, sizeof err)) {
+		fprintf(stderr, "xmcheck minimize: %s\n", err);
 		return 2;
 	}
 	return 0;
@@ -243,12 +257,17 @@ int hx_cmd_minimize(int argc, char **argv)
 		return r;
 	hx_header_get(text, "seed", seed, sizeof seed);
 	free(text);
+	struct hx_out out = {0};
+	char err[1200];
+	if (o.out && hx_out_open(&out, o.out, err, sizeof err))
+		return fprintf(stderr, "xmcheck minimize: %s\n", err), 2;
 	if ((r = hx_cli_setup("minimize", &o, &x, &spec)))
-		return r;
+		return hx_out_abort(&out), r;
 	if (!hx_first_div(&x, &p, &d)) {
 		fprintf(stderr, "%s: no divergence on %s\n", argv[optind],
 			x.impl[0].pl->name);
 		hx_cli_teardown(&x, spec);
+		hx_out_abort(&out);
 		return 2;
 	}
 	int before = p.n;
@@ -261,7 +280,7 @@ int hx_cmd_minimize(int argc, char **argv)
 			       hx_profile_name(o.profile),
 			       strtoull(seed, NULL, 0), 0, spec->hash, before,
 			       &p};
-	r = write_min(o.out, &f);
+	r = write_min(&out, &f);
 	hx_cli_teardown(&x, spec);
 	return r;
 }
