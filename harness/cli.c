@@ -266,8 +266,10 @@ int hx_cli_opts(const char *cmd, const char *help, int argc, char **argv,
 		default: return hx_cli_usage(cmd, "unknown option", argv[optind - 1]);
 		}
 	}
-	if (!o->nimpls)
+	if (!o->nimpls) {
 		o->impls[o->nimpls++] = "sim";
+		o->impl_default = 1;
+	}
 	return -1;
 }
 
@@ -372,6 +374,37 @@ char *hx_read_text(const char *path)
 	return buf;
 }
 
+/*
+ * A finding names the implementation it was found on: without --impl, use
+ * it (a built-in name, or the plug-in file kept in '# impl-path:'), never
+ * another one. 0, or -1 after a one-line message.
+ */
+static int finding_impl(const char *path, const char *text, struct hx_opts *o)
+{
+	static char name[128], file[1024];
+	char *sp;
+	if (!hx_header_get(text, "impl", name, sizeof name))
+		return 0;
+	if ((sp = strchr(name, ' ')))
+		*sp = 0;
+	for (const char *b = hx_builtin_names(); *b;) {
+		size_t n = strcspn(b, ", ");
+		if (n == strlen(name) && !strncmp(b, name, n))
+			return o->impls[0] = name, 0;
+		b += n;
+		b += strspn(b, ", ");
+	}
+	struct stat st;
+	if (hx_header_get(text, "impl-path", file, sizeof file) &&
+	    !stat(file, &st) && S_ISREG(st.st_mode))
+		return o->impls[0] = file, 0;
+	fprintf(stderr, "%s: found on implementation '%s'%s%s%s; name its "
+		"plug-in with --impl PATH.so\n", path, name,
+		file[0] ? " (" : "", file[0] ? file : "",
+		file[0] ? " is gone)" : "");
+	return -1;
+}
+
 /* Read and parse a program file; its profile from the header if unset. */
 int hx_load_prog(const char *path, struct hx_opts *o, struct xmp_prog *p,
 		     char **text)
@@ -387,6 +420,10 @@ int hx_load_prog(const char *path, struct hx_opts *o, struct xmp_prog *p,
 	if (!p->n) {
 		fprintf(stderr, "%s:1:1: no ops: an empty program tests "
 			"nothing\n", path);
+		free(*text);
+		return 2;
+	}
+	if (o->impl_default && finding_impl(path, *text, o)) {
 		free(*text);
 		return 2;
 	}

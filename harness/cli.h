@@ -16,6 +16,8 @@
 const struct xmc_plugin *hx_plugin_open(const char *name, char *err,
 					size_t errlen);
 const char *hx_builtin_names(void);
+/* The absolute path of an opened plug-in file; NULL for a built-in one. */
+const char *hx_plugin_path(const struct xmc_plugin *pl);
 /* Release what hx_plugin_open returned (a built-in one is kept). */
 void hx_plugin_close(const struct xmc_plugin *pl);
 
@@ -35,6 +37,7 @@ struct hx_opts {
 	int quiet; /* --quiet: no divergence details */
 	int no_minimize; /* --no-minimize */
 	int profile_set; /* --profile was given */
+	int impl_default; /* no --impl given: impls[0] is the default */
 };
 
 int hx_cli_usage(const char *cmd, const char *msg, const char *arg);

@@ -166,6 +166,8 @@ void hx_finding_write(FILE *f, const struct hx_finding *fd)
 		d->signature, fd->impl, fd->impl_version, fd->profile, fd->seed,
 		fd->program, fd->spec_hash, d->op, fd->prog->n, fd->orig_ops,
 		d->expected, d->observed, d->signature);
+	if (fd->impl_path) /* so that repro and replay need no guess */
+		fprintf(f, "# impl-path: %s\n", fd->impl_path);
 	if (xmp_print(fd->prog, text, sizeof text) >= 0)
 		fputs(text, f);
 	fputs("# end\n", f);

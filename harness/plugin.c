@@ -33,6 +33,14 @@ const char *hx_builtin_names(void)
 #endif
 }
 
+/* Plug-in files opened, for the findings' '# impl-path:'. */
+#define MAX_OPENED 64
+static struct {
+	const struct xmc_plugin *pl; /* what hx_plugin_open returned */
+	char *path; /* its absolute path (realpath) */
+} opened[MAX_OPENED];
+static int nopened;
+
 /*
  * Built-in names win; any other name that is a regular file is a plug-in,
  * run in a sandboxed worker (iso.h) unless --no-isolate.
@@ -62,9 +70,22 @@ const struct xmc_plugin *hx_plugin_open(const char *name, char *err,
 			 name);
 		return NULL;
 	}
-	if (hx_iso_opts.no_isolate)
-		return hx_so_load(name, err, errlen);
-	return hx_iso_proxy(NULL, name, err, errlen);
+	const struct xmc_plugin *pl = hx_iso_opts.no_isolate
+					      ? hx_so_load(name, err, errlen)
+					      : hx_iso_proxy(NULL, name, err, errlen);
+	if (pl && nopened < MAX_OPENED) {
+		opened[nopened].pl = pl;
+		opened[nopened++].path = realpath(name, NULL);
+	}
+	return pl;
+}
+
+const char *hx_plugin_path(const struct xmc_plugin *pl)
+{
+	for (int i = 0; i < nopened; i++)
+		if (opened[i].pl == pl)
+			return opened[i].path;
+	return NULL;
 }
 
 void hx_plugin_close(const struct xmc_plugin *pl)
@@ -72,6 +93,12 @@ void hx_plugin_close(const struct xmc_plugin *pl)
 	for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
 		if (builtins[i] == pl)
 			return;
+	for (int i = 0; i < nopened; i++)
+		if (opened[i].pl == pl) {
+			free(opened[i].path);
+			opened[i] = opened[--nopened];
+			break;
+		}
 	if (hx_iso_is_proxy(pl))
 		hx_iso_proxy_free(pl);
 	else

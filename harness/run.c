@@ -90,7 +90,8 @@ static int keep(struct run_ctx *rc, const struct hx_opts *o,
 	const struct xmc_plugin *pl = rc->x->impl[i].pl;
 	struct hx_finding f = {&d, pl->name, pl->version,
 			       hx_profile_name(o->profile), o->seed, rc->program,
-			       rc->x->spec->hash, p->n, &q};
+			       rc->x->spec->hash, p->n, &q,
+			       hx_plugin_path(pl)};
 	if (hx_store_put(st, &f, path, sizeof path, err, sizeof err)) {
 		fprintf(stderr, "xmcheck run: %s\n", err);
 		return -1;
@@ -279,7 +280,7 @@ int hx_cmd_minimize(int argc, char **argv)
 	struct hx_finding f = {&d, x.impl[0].pl->name, x.impl[0].pl->version,
 			       hx_profile_name(o.profile),
 			       strtoull(seed, NULL, 0), 0, spec->hash, before,
-			       &p};
+			       &p, hx_plugin_path(x.impl[0].pl)};
 	r = write_min(&out, &f);
 	hx_cli_teardown(&x, spec);
 	return r;
