@@ -144,6 +144,7 @@ test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so $(FAULTY_SO)
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) REPRO_CFLAGS="$(MODEFLAGS)" \
 	  sh tests/findings.sh
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/isolate.sh
+	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/badinput.sh
 
 deps:
 	@sh tools/deps.sh

@@ -283,6 +283,11 @@ static struct mdl_spec *load_spec(const char *path)
 		fprintf(stderr, "%s\n", err);
 		return NULL;
 	}
+	if (!s->nclauses) { /* an empty file would test nothing */
+		fprintf(stderr, "%s: no clauses: not a spec\n", path);
+		mdl_spec_free(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -473,9 +478,11 @@ static const char *const prov_names[] = {"documented", "inferred", "profile"};
 
 static int cmd_spec(int argc, char **argv)
 {
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fputs(spec_help, argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
+	if (argc < 2)
+		return hx_cli_usage("spec", "expected 'check' or 'list'", NULL);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(spec_help, stdout);
+		return 0;
 	}
 	const char *path = NULL;
 	if (!strcmp(argv[1], "check")) {
@@ -533,7 +540,8 @@ int main(int argc, char **argv)
 static int dispatch(int argc, char **argv)
 {
 	if (argc < 2) {
-		fputs(main_help, stderr);
+		fprintf(stderr, "xmcheck: expected a command (see 'xmcheck "
+			"--help')\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -554,7 +562,7 @@ static int dispatch(int argc, char **argv)
 		return cmd_replay(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "spec"))
 		return cmd_spec(argc - 1, argv + 1);
-	fprintf(stderr, "xmcheck: unknown command '%s'\n", argv[1]);
-	fputs(main_help, stderr);
+	fprintf(stderr, "xmcheck: unknown command '%s' (see 'xmcheck "
+		"--help')\n", argv[1]);
 	return 2;
 }

@@ -141,10 +141,11 @@ static int replay_file(struct corpus *c, const struct hx_opts *o,
 		const struct xmc_plugin *pls[HX_MAX_IMPLS];
 		for (int i = 0; i < o->nimpls; i++)
 			if (!(pls[i] = hx_plugin_open(o->impls[i], err, sizeof err)))
-				return printf("%s\n", err), -2;
+				return fprintf(stderr, "xmcheck corpus: %s\n",
+					       err), -2;
 		if (hx_init(x, c->spec, fo.profile, pls, o->nimpls, 1, err,
 			    sizeof err))
-			return printf("%s\n", err), -2;
+			return fprintf(stderr, "xmcheck corpus: %s\n", err), -2;
 		c->ready[fo.profile] = 1;
 	}
 	memset(&s, 0, sizeof s);

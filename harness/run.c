@@ -227,6 +227,7 @@ static const char minimize_help[] =
 	"  --impl NAME   implementation (default: sim)\n"
 	"  -o, --output  where to write the minimized program\n"
 	"  --spec PATH   spec file or directory\n"
+	"  --quiet       no progress lines\n"
 	"Exit status: 0 minimized, 2 usage or input error, or no divergence.\n";
 
 static int write_min(struct hx_out *out, const struct hx_finding *f)
@@ -248,7 +249,8 @@ int hx_cmd_minimize(int argc, char **argv)
 	struct hx_div d;
 	struct mdl_spec *spec;
 	char *text, seed[32] = "0";
-	int quiet = 0, r = hx_cli_opts("minimize", minimize_help, argc, argv, &o);
+	int r = hx_cli_opts("minimize", minimize_help, argc, argv, &o);
+	int quiet = o.quiet;
 	if (r >= 0)
 		return r;
 	if (optind != argc - 1 || o.nimpls != 1)
@@ -276,7 +278,8 @@ int hx_cmd_minimize(int argc, char **argv)
 	snprintf(sig, sizeof sig, "%s", d.signature);
 	hx_minimize(&x, &p, sig, progress, &quiet);
 	hx_first_div(&x, &p, &d);
-	fprintf(stderr, "minimized %s: %d -> %d ops\n", sig, before, p.n);
+	if (!quiet)
+		fprintf(stderr, "minimized %s: %d -> %d ops\n", sig, before, p.n);
 	struct hx_finding f = {&d, x.impl[0].pl->name, x.impl[0].pl->version,
 			       hx_profile_name(o.profile),
 			       strtoull(seed, NULL, 0), 0, spec->hash, before,
