@@ -75,7 +75,7 @@ endif
 
 .SECONDARY:
 .PHONY: FORCE all check sanitize coverage bench clean test-run deps conformance \
-        mutants
+        mutants install
 all: $(XMCHECK) $(PLUGINS)
 
 # Objects are rebuilt when the flags change (LINUX=0/1, OPT, ...).
@@ -145,6 +145,7 @@ test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so $(FAULTY_SO)
 	  sh tests/findings.sh
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/isolate.sh
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/badinput.sh
+	MODE=$(MODE) BUILD=$(BUILD) sh tests/install.sh
 
 deps:
 	@sh tools/deps.sh
@@ -225,3 +226,23 @@ $(BUILD)/mutants/linux-skip-alias.so: $(LNXMUT_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -shared -o $@ $^
 # ---- linux mutant ---- end ----
+
+# ---- install: the developer kit (docs/PLUGINS.md) ---- begin ----
+# make install PREFIX=DIR [DESTDIR=...]: the binary of the current MODE, the
+# ABI header, xmcheck.pc, the man pages, docs/ and the plug-in template.
+PREFIX    ?= /usr/local
+VERSION   := 1.0
+KIT       := $(DESTDIR)$(PREFIX)
+install: $(XMCHECK)
+	install -d $(KIT)/bin $(KIT)/include $(KIT)/lib/pkgconfig \
+	  $(KIT)/share/man/man1 $(KIT)/share/man/man7 \
+	  $(KIT)/share/doc/xmcheck $(KIT)/share/xmcheck/template
+	install -m 755 $(XMCHECK) $(KIT)/bin/xmcheck
+	install -m 644 harness/xmcheck.h $(KIT)/include/xmcheck.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
+	  xmcheck.pc.in >$(KIT)/lib/pkgconfig/xmcheck.pc
+	install -m 644 man/xmcheck.1 $(KIT)/share/man/man1/xmcheck.1
+	install -m 644 man/xmcheck-plugin.7 $(KIT)/share/man/man7/
+	install -m 644 README.md docs/*.md $(KIT)/share/doc/xmcheck/
+	install -m 644 impl/template/template.c $(KIT)/share/xmcheck/template/
+# ---- install ---- end ----

@@ -2,7 +2,7 @@
 # tools/deps.sh - install the Debian packages xmcheck needs, if missing.
 # Runs apt-get only when something is missing (as root, or through sudo).
 set -eu
-pkgs="make gcc pkg-config check libyaml-dev jq"
+pkgs="make gcc pkg-config check libyaml-dev jq libseccomp-dev man-db groff-base"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
