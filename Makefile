@@ -75,7 +75,7 @@ endif
 
 .SECONDARY:
 .PHONY: FORCE all check sanitize coverage bench clean test-run deps conformance \
-        mutants install
+        mutants install repro-mutants
 all: $(XMCHECK) $(PLUGINS)
 
 # Objects are rebuilt when the flags change (LINUX=0/1, OPT, ...).
@@ -246,3 +246,12 @@ install: $(XMCHECK)
 	install -m 644 README.md docs/*.md $(KIT)/share/doc/xmcheck/
 	install -m 644 impl/template/template.c $(KIT)/share/xmcheck/template/
 # ---- install ---- end ----
+
+# ---- repro-mutants: every mutant's reproducers fail on it ---- begin ----
+# Builds the mutants, runs each, and checks that the C reproducer of each
+# finding exits 1 on its mutant and 0 on sim (tools/repro-mutants.sh).
+repro-mutants: deps
+	$(MAKE) MODE=release all $(MUT_NAMES:%=build/release/mutants/%.so)
+	XMCHECK=build/release/xmcheck MUTDIR=build/release/mutants \
+	  SIM=build/release/plugins/sim.so sh tools/repro-mutants.sh
+# ---- repro-mutants ---- end ----

@@ -392,6 +392,13 @@ static int finding_impl(const char *path, const char *text, struct hx_opts *o)
 		return 0;
 	if ((sp = strchr(name, ' ')))
 		*sp = 0;
+	struct stat st;
+	/* The file first: a mutant may call itself by a built-in's name. */
+	if (hx_header_get(text, "impl-path", file, sizeof file) &&
+	    !stat(file, &st) && S_ISREG(st.st_mode))
+		return o->impls[0] = file, 0;
+	if (file[0])
+		goto gone;
 	for (const char *b = hx_builtin_names(); *b;) {
 		size_t n = strcspn(b, ", ");
 		if (n == strlen(name) && !strncmp(b, name, n))
@@ -399,10 +406,7 @@ static int finding_impl(const char *path, const char *text, struct hx_opts *o)
 		b += n;
 		b += strspn(b, ", ");
 	}
-	struct stat st;
-	if (hx_header_get(text, "impl-path", file, sizeof file) &&
-	    !stat(file, &st) && S_ISREG(st.st_mode))
-		return o->impls[0] = file, 0;
+gone:
 	fprintf(stderr, "%s: found on implementation '%s'%s%s%s; name its "
 		"plug-in with --impl PATH.so\n", path, name,
 		file[0] ? " (" : "", file[0] ? file : "",

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "iso.h"
 #include "outfile.h"
+#include "world.h" /* mdlw_region_eligible */
 
 #define MAXP 40 /* pages checked after one op */
 
@@ -26,6 +27,8 @@ struct after {
 	struct xmc_page_state st[MAXP]; /* their expected states */
 	struct xmc_xmem desc; /* descriptor of the op, when it takes one */
 	xmc_adspace as; /* current address space */
+	uint32_t free_before; /* eligible regions free before the op */
+	xmc_adspace before; /* current address space before the op */
 	uint64_t hash; /* FNV-1a of copied bytes (kbuf or user range) */
 };
 
@@ -34,6 +37,7 @@ struct rctx {
 	const struct xmp_prog *p; /* the program */
 	struct after a[XMP_MAX_OPS]; /* per op */
 	int ran; /* ops run */
+	xmc_adspace cur; /* current address space after the last op run */
 	int div_op; /* diverging op, -1 none */
 	struct hx_div div; /* the divergence */
 };
@@ -80,6 +84,13 @@ static void on_op(void *ctx, int impl, int opi, const struct mdl_eval *ev)
 				    &a->st[a->npages]))
 			a->ref[a->npages++] = ev->touched[i];
 	a->as = *mdl_adspace(m);
+	/* as_att must return one of these: what the model checks too. */
+	a->free_before = 0;
+	for (int g = 0; g < 16; g++)
+		if (mdlw_region_eligible(g) && !(r->cur.alloc & (0x80000000u >> g)))
+			a->free_before |= 0x80000000u >> g;
+	a->before = r->cur;
+	r->cur = a->as;
 	r->ran = opi + 1;
 }
 
@@ -254,7 +265,7 @@ static void emit_call(FILE *f, const struct xmp_op *op)
 }
 
 static void emit_ret(FILE *f, int i, const struct xmp_op *op,
-		     const struct mdl_eval *ev)
+		     const struct mdl_eval *ev, uint32_t free_before)
 {
 	const char *name = xmp_ops[op->code].name;
 	switch (ev->rule) {
@@ -273,12 +284,15 @@ static void emit_ret(FILE *f, int i, const struct xmp_op *op,
 			(unsigned)(op->a[1] & 0xfff), i, (unsigned)(op->a[1] & 0xfff));
 		return;
 	case MDL_RULE_REGION_ADDR:
+		/* The region too, not only the offset: one that was free and
+		 * eligible (mask in alloc-bit order, region 0 = top bit). */
 		fprintf(f, "\tprintf(\"op %d %s: returned 0x%%lx, expected a free "
-			   "region + 0x%x\\n\", r);\n"
-			   "\tif (!r || (r & 0x0fffffff) != 0x%x)\n\t\tfail(%d, "
+			   "region (mask 0x%08x) + 0x%x\\n\", r);\n"
+			   "\tif (!r || !(0x%08xu & (0x80000000u >> ((uint32_t)r >> "
+			   "28))) ||\n\t    (r & 0x0fffffff) != 0x%x)\n\t\tfail(%d, "
 			   "\"region address\", r, 0x%x);\n",
-			i, name, XMC_OFFSET((uint32_t)op->a[2]),
-			XMC_OFFSET((uint32_t)op->a[2]), i,
+			i, name, free_before, XMC_OFFSET((uint32_t)op->a[2]),
+			free_before, XMC_OFFSET((uint32_t)op->a[2]), i,
 			XMC_OFFSET((uint32_t)op->a[2]));
 		return;
 	}
@@ -296,7 +310,7 @@ static void emit_checks(FILE *f, int i, const struct xmp_op *op,
 	else if (a->ev.kind == MDL_EV_STEP)
 		fprintf(f, "\tif (r)\n\t\tfail(%d, \"step refused\", r, 0);\n", i);
 	else
-		emit_ret(f, i, op, &a->ev);
+		emit_ret(f, i, op, &a->ev, a->free_before);
 	if (slot >= 0)
 		fprintf(f, "\tdesc(%d, %d, (const long[]){%d, 0x%x, 0x%x, 0x%x});\n",
 			i, slot, a->desc.aspace_id, a->desc.subspace_id,
@@ -309,7 +323,17 @@ static void emit_checks(FILE *f, int i, const struct xmp_op *op,
 	if (op->code == XMP_DMA_READ)
 		fprintf(f, "\tbytes(%d, buf, %u, 0x%" PRIx64 "ull);\n", i,
 			(unsigned)op->a[2], a->hash);
-	if (op->code >= XMP_AS_ATT) {
+	if (op->code == XMP_AS_ATT && a->ev.kind == MDL_EV_OK) {
+		/* The region is the implementation's choice: expect the one
+		 * it returned, allocated and holding the handle. */
+		fprintf(f, "\t{\n\t\tuint32_t as[17] = {0x%x", a->before.alloc);
+		for (int g = 0; g < 16; g++)
+			fprintf(f, ", 0x%x", a->before.srval[g]);
+		fprintf(f, "};\n\t\tas[0] |= 0x80000000u >> ((uint32_t)r >> 28);\n"
+			   "\t\tas[1 + ((uint32_t)r >> 28)] = 0x%xu;\n"
+			   "\t\tadspace(%d, as);\n\t}\n",
+			(uint32_t)op->a[1], i);
+	} else if (op->code >= XMP_AS_ATT) {
 		fprintf(f, "\tadspace(%d, (const uint32_t[]){0x%x", i, a->as.alloc);
 		for (int r = 0; r < 16; r++)
 			fprintf(f, ", 0x%x", a->as.srval[r]);
@@ -381,7 +405,7 @@ static void emit(FILE *f, const struct rctx *r, const struct hx_opts *o,
 		}
 		if (i == r->div_op && !strcmp(r->div.field, "return")) {
 			/* The model kept its state: only the value is known. */
-			emit_ret(f, i, &p->op[i], &a->ev);
+			emit_ret(f, i, &p->op[i], &a->ev, a->free_before);
 			break;
 		}
 		emit_checks(f, i, &p->op[i], a, mod);
@@ -431,6 +455,7 @@ int hx_cmd_repro(int argc, char **argv)
 	rc.x = &x;
 	rc.p = &p;
 	rc.div_op = -1;
+	rc.cur = *mdl_adspace(x.impl[0].m); /* a fresh world's */
 	x.on_op = on_op;
 	x.on_div = on_div;
 	x.ctx = &rc;
