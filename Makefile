@@ -124,6 +124,8 @@ $(BUILD)/tests/buggy.so: $(BUILD)/tests/buggy.o $(call obj,$(SIM_SRC))
 # ---- isolation: faulty test plug-ins (tests/plugins/faulty.c) ---- begin --
 FAULTS     := segv abort hang leak socket
 FAULTY_SO  := $(FAULTS:%=$(BUILD)/tests/faulty-%.so)
+# faulty.c itself is built without sanitizers: its faults must reach the
+# worker raw, not as a sanitizer's report.
 FAULT_segv := 1
 FAULT_abort := 2
 FAULT_hang := 3
@@ -132,8 +134,9 @@ FAULT_socket := 5
 $(BUILD)/tests/faulty-%.so: tests/plugins/faulty.c $(call obj,$(SIM_SRC)) \
   $(BUILD)/flags
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DFAULT=$(FAULT_$*) -shared -o $@ $< \
-	  $(call obj,$(SIM_SRC))
+	$(CC) $(WARN) -O1 -g -D_GNU_SOURCE -fPIC -Iharness -DFAULT=$(FAULT_$*) \
+	  -c -o $(@:.so=.o) $<
+	$(CC) $(CFLAGS) -shared -o $@ $(@:.so=.o) $(call obj,$(SIM_SRC))
 # ---- isolation ---- end ----
 
 # The tests run from the source tree: they read spec/ and corpus/.

@@ -22,6 +22,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "exec_int.h"
@@ -289,8 +290,15 @@ static void prelude(void)
 	/* Faults end the worker with their signal (no sanitizer report). */
 	static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
 				   SIGTRAP, SIGPIPE, SIGXCPU};
+	/* The raw system call: a sanitizer's signal() keeps its own handler. */
+	struct {
+		void (*handler)(int); /* SIG_DFL */
+		unsigned long flags; /* none */
+		void (*restorer)(void); /* unused for SIG_DFL */
+		uint64_t mask; /* none blocked */
+	} dfl = {SIG_DFL, 0, NULL, 0};
 	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		signal(sigs[i], SIG_DFL);
+		syscall(SYS_rt_sigaction, sigs[i], &dfl, NULL, sizeof dfl.mask);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_sigaction = on_sigsys;

@@ -25,8 +25,9 @@ static struct xmc_plugin faulty;
 
 static void misbehave(void)
 {
+	volatile int *volatile null = NULL; /* the compiler may not drop it */
 	switch (FAULT) {
-	case 1: *(volatile int *)(uintptr_t)0 = 1; break;
+	case 1: *null = 1; break;
 	case 2: abort();
 	case 3:
 		for (volatile int spin = 1; spin;)
