@@ -107,7 +107,7 @@ int hx_impl_open(struct hx_impl *im, const struct xmc_plugin *pl,
 
 void hx_impl_close(struct hx_impl *im)
 {
-	if (im->iso) {
+	if (im->iso) { /* im->w is the worker's handle, not a world */
 		hx_iso_close(im);
 		memset(im, 0, sizeof *im);
 		return;

@@ -44,6 +44,7 @@ struct hx_iso {
 	int fd; /* our end of the doorbell socket */
 	uint64_t served; /* programs this worker ran */
 	uint64_t faults[HX_NFAULTS]; /* per kind */
+	char reason[32][96]; /* cap_reason() per capability bit, "" none */
 };
 
 /* The proxy's only hook: it marks the struct as a proxy. */
@@ -52,6 +53,17 @@ static xmc_world *proxy_create(const struct xmc_config *c, char *e, size_t n)
 	(void)c;
 	snprintf(e, n, "an isolated implementation runs in its worker");
 	return NULL;
+}
+
+/* Why a capability is missing, as the worker's plug-in said at open. The
+ * world handle of an isolated implementation is its struct hx_iso. */
+static const char *proxy_cap_reason(xmc_world *w, uint32_t cap)
+{
+	const struct hx_iso *iso = (const struct hx_iso *)(void *)w;
+	int b = 0;
+	while (b < 31 && !(cap & (1u << b)))
+		b++;
+	return iso && iso->reason[b][0] ? iso->reason[b] : NULL;
 }
 
 int hx_iso_is_proxy(const struct xmc_plugin *pl)
@@ -307,6 +319,8 @@ int hx_iso_open(struct hx_impl *im, const struct xmc_plugin *proxy,
 	if (start(w, err, errlen))
 		return hx_iso_close(im), -1;
 	im->caps = w->s->eff_caps;
+	memcpy(w->reason, w->s->reason, sizeof w->reason);
+	im->w = (xmc_world *)(void *)w; /* for proxy_cap_reason only */
 	return 0;
 }
 
@@ -412,6 +426,7 @@ const struct xmc_plugin *hx_iso_proxy(const struct xmc_plugin *builtin,
 		px->pl.profiles = w.s->profiles;
 		px->pl.caps = w.s->caps;
 		px->pl.create = proxy_create;
+		px->pl.cap_reason = proxy_cap_reason;
 		stop(&w);
 	} else if (w.pid && w.s->status) {
 		snprintf(err, errlen, "%s", w.s->err);

@@ -47,6 +47,7 @@ struct iso_shm {
 	char name[64], version[64]; /* ISO_HELLO: identity */
 	uint32_t profiles, caps; /* ISO_HELLO: as declared */
 	uint32_t eff_caps; /* ISO_OPEN: capabilities in effect */
+	char reason[32][96]; /* ISO_OPEN: cap_reason() per missing cap bit */
 	uint64_t base_rss; /* ISO_OPEN: worker's peak RSS (KiB) after create */
 	int outcome; /* ISO_RUN: enum hx_outcome */
 	uint64_t ops; /* ISO_RUN: ops run */

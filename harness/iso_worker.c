@@ -234,7 +234,7 @@ static int seccomp_setup(int children, char *err, size_t errlen)
 		"getrandom", "arch_prctl", "prctl", "memfd_create",
 		"ftruncate", "fallocate", "unlink", "unlinkat", "mkdir",
 		"rename", "fsync", "fdatasync", "socketpair", "sendmsg",
-		"recvmsg", "sendto", "recvfrom", "shutdown",
+		"recvmsg", "sendto", "recvfrom", "shutdown", "close_range",
 	};
 	int r = 0;
 	for (size_t i = 0; i < sizeof allow / sizeof allow[0]; i++) {
@@ -256,6 +256,10 @@ static int seccomp_setup(int children, char *err, size_t errlen)
 			"tgkill", "tkill", "process_vm_readv",
 			"process_vm_writev", "userfaultfd", "sched_setaffinity",
 			"sched_getcpu", "mlockall", "munlockall", "pidfd_open",
+			"setsockopt", "getsockopt", "getsockname", "eventfd2",
+			"epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait",
+			"setpgid", "getpgid", "setsid", "prctl", "set_mempolicy",
+			"get_mempolicy", "mbind", "pidfd_send_signal", "membarrier",
 		};
 		for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) {
 			int nr = seccomp_syscall_resolve_name(more[i]);
@@ -375,6 +379,13 @@ static int do_open(struct hx_exec *x, const struct mdl_spec *spec,
 	getrusage(RUSAGE_SELF, &ru);
 	S->base_rss = (uint64_t)ru.ru_maxrss;
 	S->eff_caps = x->impl[0].caps;
+	/* The reasons for what is missing, while the world is here. */
+	for (int b = 0; b < 32; b++) {
+		const char *why = !(S->eff_caps & (1u << b)) && real->cap_reason
+					  ? real->cap_reason(x->impl[0].w, 1u << b)
+					  : NULL;
+		snprintf(S->reason[b], sizeof S->reason[b], "%s", why ? why : "");
+	}
 	x->on_div = rec_div;
 	x->on_op = rec_op;
 	return 0;

@@ -201,8 +201,6 @@ int hx_cmd_run(int argc, char **argv)
 	hx_summary_text(&x, &s, stdout);
 	if (!r)
 		r = x.divergences ? 1 : 0;
-	if (!r && hx_nothing_compared(&x, "run"))
-		r = 2;
 	x.trace = NULL;
 	if (o.trace && hx_out_commit(&tr_out, err, sizeof err)) {
 		fprintf(stderr, "xmcheck run: %s\n", err);
@@ -211,6 +209,8 @@ int hx_cmd_run(int argc, char **argv)
 	if (o.summary && (r == 2 ? (hx_out_abort(&sum_out), 0)
 				 : write_summary(&sum_out, &x, &s)))
 		r = 2;
+	if (r != 2 && hx_nothing_compared(&x, "run"))
+		r = 2; /* after the summary: it says what was not tested */
 	hx_cli_teardown(&x, spec);
 	hx_store_close(&st);
 	return r;

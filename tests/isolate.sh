@@ -47,6 +47,22 @@ fault leak 'faulty/oom/xmattach' 3 --max-rss 16 --timeout-ms 20000
 a=$(sed -n 2p "$T/in" | sed 's/  [0-9.]*s .*//')
 b=$(sed -n 2p "$T/iso" | sed 's/  [0-9.]*s .*//')
 [ -n "$a" ] && [ "$a" = "$b" ] && ok || bad "isolated sim differs: '$a' / '$b'"
+# The Linux shim creates processes (XMC_CAP_CHILDREN): isolated under the
+# sandbox, it gives the same figures too.
+if "$X" run --impl linux --runs 1 >/dev/null 2>&1; then
+	"$X" run --impl linux --seed 2 --runs 100 --quiet >"$T/lin" 2>&1
+	"$X" run --impl linux --isolate --seed 2 --runs 100 --quiet \
+		>"$T/liniso" 2>&1
+	a=$(sed -n 2p "$T/lin" | sed 's/  [0-9.]*s .*//')
+	b=$(sed -n 2p "$T/liniso" | sed 's/  [0-9.]*s .*//')
+	[ -n "$a" ] && [ "$a" = "$b" ] && ok ||
+		bad "isolated linux differs: '$a' / '$(cat "$T/liniso")'"
+fi
+# An isolated plug-in's reasons for missing capabilities reach the summary.
+"$X" run --impl "$B/plugins/template.so" --runs 2 \
+	--summary-json "$T/tpl.json" >/dev/null 2>&1
+jq -e '.impls[0].missing_caps[0].reason | test("template")' "$T/tpl.json" \
+	>/dev/null && ok || bad "isolated template: cap reasons lost"
 # A buggy plug-in's findings are the same in and out of process.
 "$X" run --impl "$B/tests/buggy.so" --seed 5 --runs 300 --no-minimize \
 	--findings "$T/b1" --trace "$T/t1" >/dev/null 2>&1
