@@ -209,7 +209,7 @@ int hx_cmd_run(int argc, char **argv)
 	if (o.summary && (r == 2 ? (hx_out_abort(&sum_out), 0)
 				 : write_summary(&sum_out, &x, &s)))
 		r = 2;
-	if (r != 2 && hx_nothing_compared(&x, "run"))
+	if (!r && hx_nothing_compared(&x, "run"))
 		r = 2; /* after the summary: it says what was not tested */
 	hx_cli_teardown(&x, spec);
 	hx_store_close(&st);
