@@ -265,11 +265,13 @@ static int start(struct hx_iso *w, char *err, size_t errlen)
 {
 	char detail[64];
 	const char *name = w->px->name;
+	int r = -1;
 	if (spawn(w, w->spec) == 0) {
 		w->s->req = ISO_OPEN;
 		w->s->profile = w->profile;
 		w->s->seed = w->seed;
-		if (!ring(w) && wait_bell(w, 5000 + hx_iso_opts.timeout_ms) == 1) {
+		r = ring(w) ? -1 : wait_bell(w, 5000 + hx_iso_opts.timeout_ms);
+		if (r == 1) {
 			if (!w->s->status)
 				return 0;
 			snprintf(err, errlen, "%s", w->s->err);
@@ -284,9 +286,11 @@ static int start(struct hx_iso *w, char *err, size_t errlen)
 	if (!w->pid)
 		return snprintf(err, errlen, "%s: %s", name, w->s->err), -1;
 	int h = w->s->last_hook;
-	int k = classify(w, 0, detail, sizeof detail);
+	int k = classify(w, r == 0, detail, sizeof detail);
 	snprintf(err, errlen, "%s: worker %s (%s) in %s", name,
-		 k == HX_FAULT_SANDBOX ? "made a refused system call" : "died",
+		 k == HX_FAULT_SANDBOX	  ? "made a refused system call"
+		 : k == HX_FAULT_TIMEOUT ? "did not answer"
+					  : "died",
 		 detail, iso_hook_names[h]);
 	return -1;
 }

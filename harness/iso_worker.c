@@ -193,6 +193,7 @@ static void limits(void)
 	setrlimit(RLIMIT_CORE, &r);
 	if (hx_iso_opts.no_sandbox)
 		return;
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); /* no setuid way out */
 	/* CPU seconds for HX_ISO_REFORK programs, generously. */
 	r.rlim_cur = 60 + HX_ISO_REFORK * (hx_iso_opts.timeout_ms / 1000 + 1);
 	r.rlim_max = r.rlim_cur + 5;
