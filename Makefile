@@ -122,7 +122,7 @@ $(BUILD)/tests/buggy.so: $(BUILD)/tests/buggy.o $(call obj,$(SIM_SRC))
 	$(CC) $(CFLAGS) -shared -o $@ $^
 
 # ---- isolation: faulty test plug-ins (tests/plugins/faulty.c) ---- begin --
-FAULTS     := segv abort hang leak socket
+FAULTS     := segv abort hang leak socket blind
 FAULTY_SO  := $(FAULTS:%=$(BUILD)/tests/faulty-%.so)
 # faulty.c itself is built without sanitizers: its faults must reach the
 # worker raw, not as a sanitizer's report.
@@ -131,6 +131,7 @@ FAULT_abort := 2
 FAULT_hang := 3
 FAULT_leak := 4
 FAULT_socket := 5
+FAULT_blind := 6
 $(BUILD)/tests/faulty-%.so: tests/plugins/faulty.c $(call obj,$(SIM_SRC)) \
   $(BUILD)/flags
 	@mkdir -p $(dir $@)

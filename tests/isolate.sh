@@ -41,6 +41,12 @@ fault socket 'faulty/sandbox/socket' 12
 MAXOPS=64 fault hang 'faulty/timeout/xmattach' 3 --timeout-ms 300
 fault leak 'faulty/oom/xmattach' 3 --max-rss 16 --timeout-ms 20000
 
+# Hooks that cannot observe (the template's stubs) are not divergences.
+"$X" run --impl "$B/tests/faulty-blind.so" --seed 1 --runs 200 --quiet \
+	--findings "$T/blind" >"$T/out" 2>&1
+[ $? = 0 ] && [ ! -e "$T/blind" ] && ok ||
+	bad "cannot observe became a divergence: $(sed -n 2p "$T/out")"
+
 # The worker changes nothing but where the hooks run: same figures, across
 # a re-fork (HX_ISO_REFORK = 1000 programs per worker).
 "$X" run --impl sim --seed 4 --runs 1200 --quiet >"$T/in" 2>&1

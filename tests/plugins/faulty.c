@@ -6,6 +6,8 @@
  *   3 hang    loops forever             -> faulty/timeout/xmattach
  *   4 leak    allocates without bound   -> faulty/oom/xmattach
  *   5 socket  opens a network socket    -> faulty/sandbox/socket
+ *   6 blind   page_state and peek return -1 ("cannot observe"), as the
+ *             template's stubs do: no finding at all
  * The harness must survive each, keep one minimized finding, and go on.
  */
 #include <stdlib.h>
@@ -16,7 +18,7 @@
 #include "xmcheck.h"
 
 #ifndef FAULT
-#error "build with -DFAULT=1..5"
+#error "build with -DFAULT=1..6"
 #endif
 
 extern const struct xmc_plugin sim_plugin;
@@ -44,7 +46,22 @@ static void misbehave(void)
 			memset(p, 1, n);
 		}
 	case 5: socket(AF_INET, SOCK_STREAM, 0); break;
+	default: break;
 	}
+}
+
+static int f_page_state(xmc_world *w, uint32_t sid, uint32_t page,
+			struct xmc_page_state *out)
+{
+	(void)w, (void)sid, (void)page, (void)out;
+	return -1;
+}
+
+static int f_peek(xmc_world *w, uint32_t sid, uint32_t off, void *buf,
+		  uint32_t len)
+{
+	(void)w, (void)sid, (void)off, (void)buf, (void)len;
+	return -1;
 }
 
 static int f_xmattach(xmc_world *w, xmc_caddr addr, int count,
@@ -59,6 +76,11 @@ const struct xmc_plugin *xmcheck_plugin(void)
 {
 	faulty = sim_plugin;
 	faulty.name = "faulty";
-	faulty.xmattach = f_xmattach;
+	if (FAULT == 6) {
+		faulty.page_state = f_page_state;
+		faulty.peek = f_peek;
+	} else {
+		faulty.xmattach = f_xmattach;
+	}
 	return &faulty;
 }
