@@ -177,14 +177,18 @@ int hx_cmd_run(int argc, char **argv)
 		fprintf(stderr, "xmcheck run: %s\n", err);
 		return 2;
 	}
-	if ((r = hx_cli_setup("run", &o, &x, &spec)) ||
-	    (hx_store_open(&st, o.findings, err, sizeof err) &&
-	     (fprintf(stderr, "xmcheck run: %s\n", err), r = 2))) {
-		if (!r)
-			hx_cli_teardown(&x, spec);
+	if ((r = hx_cli_setup("run", &o, &x, &spec))) {
 		hx_out_abort(&tr_out);
 		hx_out_abort(&sum_out);
-		return hx_store_close(&st), r ? r : 2;
+		return r;
+	}
+	if (hx_store_open(&st, o.findings, err, sizeof err)) {
+		fprintf(stderr, "xmcheck run: %s\n", err);
+		hx_cli_teardown(&x, spec);
+		hx_store_close(&st);
+		hx_out_abort(&tr_out);
+		hx_out_abort(&sum_out);
+		return 2;
 	}
 	printf("seed %" PRIu64 "\n", o.seed);
 	fflush(stdout);
