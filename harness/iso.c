@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "exec_int.h"
@@ -43,6 +44,7 @@ struct hx_iso {
 	pid_t pid; /* the worker, 0 when none */
 	int fd; /* our end of the doorbell socket */
 	uint64_t served; /* programs this worker ran */
+	uint32_t replies; /* replies awaited so far (the hello is the first) */
 	uint64_t faults[HX_NFAULTS]; /* per kind */
 	char reason[32][96]; /* cap_reason() per capability bit, "" none */
 };
@@ -73,28 +75,53 @@ int hx_iso_is_proxy(const struct xmc_plugin *pl)
 
 /* ---- workers ---- */
 
-/* Wait up to ms for the worker's bell: 1 rung, 0 timed out, -1 it died. */
-static int wait_bell(struct hx_iso *w, unsigned ms)
+static long long now_ms(void)
 {
-	struct pollfd pf = {w->fd, POLLIN, 0};
-	char b;
-	for (;;) {
-		int r = poll(&pf, 1, (int)ms);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r == 0)
-			return 0;
-		break;
-	}
-	ssize_t n;
-	while ((n = read(w->fd, &b, 1)) < 0 && errno == EINTR)
-		;
-	return n == 1 ? 1 : -1;
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+/* Wait up to ms for the next reply: 1 there, 0 timed out, -1 it died. */
+static int wait_bell(struct hx_iso *w, unsigned ms)
+{
+	struct iso_shm *s = w->s;
+	uint32_t want = ++w->replies;
+	struct pollfd pf = {w->fd, POLLIN, 0};
+	char b[64];
+	if (iso_spin(&s->rep_seq, want, s->spin_us))
+		return 1;
+	long long end = now_ms() + ms;
+	int r = 0;
+	for (;;) {
+		ISO_STORE(s->h_sleep, 1);
+		if (ISO_LOAD(s->rep_seq) == want) {
+			r = 1;
+			break;
+		}
+		long long left = end - now_ms();
+		int p = left > 0 ? poll(&pf, 1, (int)left) : 0;
+		if (p < 0 && errno == EINTR)
+			continue;
+		if (p <= 0)
+			break; /* r = 0: timed out */
+		ssize_t n = read(w->fd, b, sizeof b);
+		if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+			r = ISO_LOAD(s->rep_seq) == want ? 1 : -1;
+			break;
+		}
+	}
+	ISO_STORE(s->h_sleep, 0);
+	return r;
+}
+
+/* Make a request: bump the counter, wake the worker if it sleeps. */
 static int ring(struct hx_iso *w)
 {
-	return send(w->fd, "q", 1, MSG_NOSIGNAL) == 1 ? 0 : -1;
+	ISO_STORE(w->s->req_seq, w->s->req_seq + 1);
+	if (ISO_LOAD(w->s->w_sleep))
+		return send(w->fd, "q", 1, MSG_NOSIGNAL) == 1 ? 0 : -1;
+	return 0;
 }
 
 /* Reap the worker (killed first when kill_it); its status and rusage. */
@@ -129,10 +156,25 @@ static void stop(struct hx_iso *w)
 	}
 }
 
-/* Pin the worker to the harness's CPU: a round trip stays on one cache. */
-static void pin(pid_t pid)
+/*
+ * Spinning before sleeping saves the two context switches of a round trip
+ * on an idle machine with a CPU each, and costs dearly on a busy one (the
+ * spinner takes the CPU the other side needs: measured 10x slower on the
+ * shared 2-CPU VM). Off unless XMC_ISO_SPIN_US asks, for measurements.
+ */
+static int spin_us(void)
 {
-	int cpu = sched_getcpu();
+	const char *e = getenv("XMC_ISO_SPIN_US");
+	return e ? atoi(e) : 0;
+}
+
+/*
+ * Pin the worker to the harness's CPU when they take turns sleeping: a
+ * round trip stays on one cache. When they spin, they need a CPU each.
+ */
+static void pin(pid_t pid, int spin)
+{
+	int cpu = spin ? -1 : sched_getcpu();
 	cpu_set_t set;
 	if (cpu < 0)
 		return;
@@ -152,6 +194,8 @@ static int spawn(struct hx_iso *w, const struct mdl_spec *spec)
 		       -1;
 	memset(w->s, 0, sizeof *w->s);
 	w->s->nclauses = spec ? spec->nclauses : 0;
+	w->s->spin_us = spin_us();
+	w->replies = 0;
 	fflush(stdout);
 	fflush(stderr);
 	pid_t pid = fork();
@@ -172,7 +216,7 @@ static int spawn(struct hx_iso *w, const struct mdl_spec *spec)
 	w->pid = pid;
 	w->fd = sv[0];
 	w->served = 0;
-	pin(pid);
+	pin(pid, w->s->spin_us);
 	unsigned ms = hx_iso_opts.timeout_ms < 5000 ? 5000
 						    : hx_iso_opts.timeout_ms;
 	if (wait_bell(w, ms) == 1 && !w->s->status)

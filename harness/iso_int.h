@@ -1,8 +1,12 @@
 /*
  * iso_int.h - the shared memory between the harness and a worker (iso.c,
- * iso_worker.c). The harness writes a request, rings the doorbell (one byte
- * on a pipe), the worker answers in place and rings back. The worker also
- * keeps here, as it goes, which hook it is in: what a crash is laid to.
+ * iso_worker.c). The harness writes a request and bumps req_seq; the worker
+ * answers in place and bumps rep_seq. Each side first spins a while on the
+ * other's counter (a program takes tens of microseconds; a context switch
+ * costs as much in a virtual machine), then sleeps on the socket after
+ * saying so (w_sleep, h_sleep), and the other side then sends a byte to
+ * wake it. The worker also keeps here, as it goes, which hook it is in:
+ * what a crash is laid to.
  */
 #ifndef HX_ISO_INT_H
 #define HX_ISO_INT_H
@@ -57,6 +61,12 @@ struct iso_shm {
 	int nev; /* ISO_RUN: entries in ev */
 	struct iso_opev ev[XMP_MAX_OPS]; /* ISO_RUN: verdicts (ISO_WANT_OPS) */
 	size_t trace_len; /* ISO_RUN: bytes of trace text */
+	/* doorbell */
+	uint32_t req_seq; /* requests made (harness) */
+	uint32_t rep_seq; /* replies made (worker; the hello is the first) */
+	int w_sleep; /* worker sleeps on the socket: send it a byte */
+	int h_sleep; /* harness sleeps on the socket: send it a byte */
+	int spin_us; /* how long either side spins before sleeping */
 	/* progress, written as the worker goes */
 	volatile int hook; /* enum iso_hook running, or ISO_H_none */
 	volatile int last_hook; /* the last hook entered */
@@ -83,6 +93,12 @@ static inline size_t iso_shm_size(int nclauses)
 	return sizeof(struct iso_shm) + 2 * sizeof(uint32_t) * (size_t)nclauses +
 	       ISO_TRACE_CAP;
 }
+
+#define ISO_LOAD(p) __atomic_load_n(&(p), __ATOMIC_SEQ_CST)
+#define ISO_STORE(p, v) __atomic_store_n(&(p), (v), __ATOMIC_SEQ_CST)
+
+/* Spin up to us microseconds until *seq == want; 1 when it did. */
+int iso_spin(const uint32_t *seq, uint32_t want, int us);
 
 /* The worker: serve requests on fd in/out until ISO_QUIT or EOF. */
 void iso_worker(struct iso_shm *s, int in, int out,
