@@ -102,6 +102,7 @@ const char hx_run_help[] =
 	"  --no-sandbox      worker without seccomp filter or limits\n"
 	"  --timeout-ms N    a program's time limit in the worker (2000)\n"
 	"  --max-rss MIB     how much the worker may grow (1024)\n"
+	"  --refork N        programs one worker runs before a fresh one (10000)\n"
 	"  -h, --help        this help\n\n"
 	"Exit status: 0 no divergence, 1 divergence, 2 usage or input error.\n";
 
@@ -140,7 +141,7 @@ static const char main_help[] =
 enum { O_IMPL = 256, O_PROFILE, O_SEED, O_RUNS, O_SPEC, O_TRACE, O_SUMMARY,
        O_MAXOPS, O_QUIET, O_FINDINGS, O_NOMIN, O_C,
        /* isolation (iso.h) */
-       O_ISOLATE, O_NOISOLATE, O_NOSANDBOX, O_TIMEOUT, O_MAXRSS };
+       O_ISOLATE, O_NOISOLATE, O_NOSANDBOX, O_TIMEOUT, O_MAXRSS, O_REFORK };
 
 static const struct option long_opts[] = {
 	{"impl", required_argument, 0, O_IMPL},
@@ -164,6 +165,7 @@ static const struct option long_opts[] = {
 	{"no-sandbox", no_argument, 0, O_NOSANDBOX},
 	{"timeout-ms", required_argument, 0, O_TIMEOUT},
 	{"max-rss", required_argument, 0, O_MAXRSS},
+	{"refork", required_argument, 0, O_REFORK},
 	{0, 0, 0, 0},
 };
 
@@ -179,6 +181,11 @@ static int iso_opt(int c, const char *arg)
 		if (hx_parse_u64(arg, &v) || v < 1 || v > 3600000)
 			return -1;
 		hx_iso_opts.timeout_ms = (unsigned)v;
+		return 0;
+	case O_REFORK:
+		if (hx_parse_u64(arg, &v) || v < 1 || v > 1000000000)
+			return -1;
+		hx_iso_opts.refork = v;
 		return 0;
 	}
 	if (hx_parse_u64(arg, &v) || v < 1 || v > (1u << 20))
@@ -256,9 +263,12 @@ int hx_cli_opts(const char *cmd, const char *help, int argc, char **argv,
 		case O_NOSANDBOX:
 		case O_TIMEOUT:
 		case O_MAXRSS:
+		case O_REFORK:
 			if (iso_opt(c, optarg))
 				return hx_cli_usage(cmd, c == O_TIMEOUT
 						   ? "bad --timeout-ms (1..3600000)"
+						   : c == O_REFORK
+						   ? "bad --refork (1..10^9)"
 						   : "bad --max-rss (MiB, 1..1048576)",
 						   optarg);
 			break;

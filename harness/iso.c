@@ -22,7 +22,8 @@
 #include "iso_int.h"
 
 struct hx_iso_opts hx_iso_opts = {.timeout_ms = 2000,
-				  .max_rss = 1024ull << 20};
+				  .max_rss = 1024ull << 20,
+				  .refork = 10000};
 const char *const hx_fault_names[HX_NFAULTS] = {"crash", "timeout", "oom",
 						"sandbox"};
 
@@ -45,6 +46,11 @@ struct hx_iso {
 	int fd; /* our end of the doorbell socket */
 	uint64_t served; /* programs this worker ran */
 	uint32_t replies; /* replies awaited so far (the hello is the first) */
+	int pf_total; /* programs of the prefetched batch, 0 none */
+	int pf_n; /* of them answered (slots 0..pf_n-1) */
+	int pf_next; /* the slot hx_iso_run takes next */
+	int pf_fault; /* fault kind of slot pf_n (the worker died), or -1 */
+	char pf_detail[64]; /* its detail */
 	uint64_t faults[HX_NFAULTS]; /* per kind */
 	char reason[32][96]; /* cap_reason() per capability bit, "" none */
 };
@@ -82,11 +88,10 @@ static long long now_ms(void)
 	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-/* Wait up to ms for the next reply: 1 there, 0 timed out, -1 it died. */
-static int wait_bell(struct hx_iso *w, unsigned ms)
+/* Wait up to ms for reply number want: 1 there, 0 timed out, -1 died. */
+static int wait_for(struct hx_iso *w, uint32_t want, unsigned ms)
 {
 	struct iso_shm *s = w->s;
-	uint32_t want = ++w->replies;
 	struct pollfd pf = {w->fd, POLLIN, 0};
 	char b[64];
 	if (iso_spin(&s->rep_seq, want, s->spin_us))
@@ -113,6 +118,11 @@ static int wait_bell(struct hx_iso *w, unsigned ms)
 	}
 	ISO_STORE(s->h_sleep, 0);
 	return r;
+}
+
+static int wait_bell(struct hx_iso *w, unsigned ms)
+{
+	return wait_for(w, ++w->replies, ms);
 }
 
 /* Make a request: bump the counter, wake the worker if it sleeps. */
@@ -388,34 +398,122 @@ uint64_t hx_iso_faults(const struct hx_impl *im, int k)
 	return im->iso ? im->iso->faults[k] : 0;
 }
 
-/* The worker's answer, as if the pair had run here. */
-static int apply(struct hx_exec *x, int i, const struct xmp_prog *p)
+/* The worker's answer for slot k, as if the pair had run here. */
+static int apply(struct hx_exec *x, int i, const struct xmp_prog *p, int k)
 {
 	struct iso_shm *s = x->impl[i].iso->s;
+	const struct iso_res *r = &s->res[k];
 	int ncl = x->spec->nclauses;
-	x->ops += s->ops;
-	for (int k = 0; k < ncl; k++) {
-		x->hits[i * ncl + k] += iso_hits(s)[k];
-		x->fails[i * ncl + k] += iso_fails(s)[k];
+	x->ops += r->ops;
+	for (int c = 0; c < ncl; c++) {
+		x->hits[i * ncl + c] += iso_hits(s, k)[c];
+		x->fails[i * ncl + c] += iso_fails(s, k)[c];
 	}
-	if (x->trace && s->trace_len)
+	if (s->req == ISO_RUN && x->trace && s->trace_len)
 		fwrite(iso_trace(s), 1, s->trace_len, x->trace);
-	for (int k = 0; x->on_op && k < s->nev && k < XMP_MAX_OPS; k++)
-		x->on_op(x->ctx, i, s->ev[k].op, &s->ev[k].ev);
-	if (s->has_div && x->on_div) {
-		struct hx_div d = s->div;
+	for (int e = 0; s->req == ISO_RUN && x->on_op && e < s->nev &&
+			e < XMP_MAX_OPS;
+	     e++)
+		x->on_op(x->ctx, i, s->ev[e].op, &s->ev[e].ev);
+	if (r->has_div && x->on_div) {
+		struct hx_div d = r->div;
 		d.impl = i;
 		x->on_div(x->ctx, p, &d);
 	}
-	return s->outcome >= HX_PASS && s->outcome <= HX_UNSUPPORTED
-		       ? s->outcome
+	return r->outcome >= HX_PASS && r->outcome <= HX_UNSUPPORTED
+		       ? r->outcome
 		       : HX_DIVERGED;
+}
+
+/* Send the request in shared memory; wait for the answer, a program at a
+ * time: 1 answered, 0 no progress for --timeout-ms, -1 the worker died. */
+static int request(struct hx_iso *w)
+{
+	uint32_t want = ++w->replies, seen = 0;
+	w->s->hook = w->s->last_hook = ISO_H_none;
+	w->s->last_op = -1;
+	w->s->done = 0;
+	if (ring(w))
+		return -1;
+	for (;;) {
+		int r = wait_for(w, want, hx_iso_opts.timeout_ms);
+		uint32_t done = ISO_LOAD(w->s->done);
+		if (r != 0 || done <= seen)
+			return r;
+		seen = done; /* a slow batch, not a hang: wait on */
+	}
+}
+
+static int prog_eq(const struct xmp_prog *a, const struct xmp_prog *b)
+{
+	return a->n == b->n &&
+	       !memcmp(a->op, b->op, (size_t)a->n * sizeof a->op[0]);
+}
+
+void hx_iso_prefetch(struct hx_exec *x, const struct xmp_prog *ps, int n)
+{
+	char err[256];
+	for (int i = 0; i < x->nimpl; i++) {
+		struct hx_iso *w = x->impl[i].iso;
+		if (!w)
+			continue;
+		w->pf_n = w->pf_next = w->pf_total = 0;
+		w->pf_fault = -1;
+		if (x->trace || x->on_op || n < 2 || n > HX_ISO_BATCH ||
+		    (!w->pid && start(w, err, sizeof err)))
+			continue; /* hx_iso_run goes a program at a time */
+		struct iso_shm *s = w->s;
+		s->req = ISO_BATCH;
+		s->flags = 0;
+		s->programs = x->programs + 1; /* what hx_run will count */
+		s->nprog = n;
+		for (int k = 0; k < n; k++)
+			s->prog[k] = ps[k];
+		int r = request(w);
+		w->pf_total = n;
+		w->pf_n = (int)ISO_LOAD(s->done);
+		if (r != 1)
+			w->pf_fault = classify(w, r == 0, w->pf_detail,
+					       sizeof w->pf_detail);
+		w->served += (uint64_t)w->pf_n;
+		if (w->pid && w->served >= hx_iso_opts.refork)
+			stop(w); /* the answers stay in shared memory */
+	}
+}
+
+/* Program p from the prefetched batch, or -1 when it is not the next. */
+static int from_batch(struct hx_exec *x, int i, const struct xmp_prog *p)
+{
+	struct hx_iso *w = x->impl[i].iso;
+	int k = w->pf_next;
+	if (k >= w->pf_total || !prog_eq(p, &w->s->prog[k])) {
+		w->pf_n = w->pf_next = w->pf_total = 0; /* off the batch */
+		return -1;
+	}
+	w->pf_next++;
+	if (k < w->pf_n) {
+		int out = apply(x, i, p, k);
+		if (!w->s->res[k].oom)
+			return out;
+		reap(w, 1, NULL, NULL);
+		w->pf_total = w->pf_next; /* the rest was not run */
+		return fault(x, i, p, HX_FAULT_OOM, "rss");
+	}
+	w->pf_total = w->pf_next; /* the worker died on this one */
+	if (w->pf_fault < 0)
+		return -1;
+	int kind = w->pf_fault;
+	w->pf_fault = -1;
+	return fault(x, i, p, kind, w->pf_detail);
 }
 
 int hx_iso_run(struct hx_exec *x, int i, const struct xmp_prog *p)
 {
 	struct hx_iso *w = x->impl[i].iso;
 	char err[256], detail[64];
+	int out = w->pf_total ? from_batch(x, i, p) : -1;
+	if (out >= 0)
+		return out;
 	if (!w->pid && start(w, err, sizeof err))
 		return fault(x, i, p, HX_FAULT_CRASH, "restart");
 	struct iso_shm *s = w->s;
@@ -424,21 +522,19 @@ int hx_iso_run(struct hx_exec *x, int i, const struct xmp_prog *p)
 		   (x->verbose ? ISO_WANT_VERBOSE : 0) |
 		   (x->on_op ? ISO_WANT_OPS : 0);
 	s->programs = x->programs;
-	s->prog.n = p->n;
-	memcpy(s->prog.op, p->op, (size_t)p->n * sizeof p->op[0]);
-	s->hook = s->last_hook = ISO_H_none;
-	s->last_op = -1;
-	int r = ring(w) ? -1 : wait_bell(w, hx_iso_opts.timeout_ms);
+	s->nprog = 1;
+	s->prog[0] = *p;
+	int r = request(w);
 	if (r != 1) {
 		int k = classify(w, r == 0, detail, sizeof detail);
 		return fault(x, i, p, k, detail);
 	}
-	int out = apply(x, i, p);
-	if (s->oom) {
+	out = apply(x, i, p, 0);
+	if (s->res[0].oom) {
 		reap(w, 1, NULL, NULL);
 		return fault(x, i, p, HX_FAULT_OOM, "rss");
 	}
-	if (++w->served >= HX_ISO_REFORK)
+	if (++w->served >= hx_iso_opts.refork)
 		stop(w); /* a fresh worker for the next program */
 	return out;
 }

@@ -19,7 +19,7 @@
  * <impl>/crash/<hook>/<SIGNAME>, <impl>/timeout/<hook>/<ms>,
  * <impl>/oom/<hook>/rss, or <impl>/sandbox/<syscall>/SIGSYS, where hook is
  * the plug-in hook running at the time. The worker is forked again after a
- * fault, and every HX_ISO_REFORK programs. See iso_worker.c for the sandbox.
+ * fault, and every hx_iso_opts.refork programs (--refork). See iso_worker.c for the sandbox.
  */
 #ifndef HX_ISO_H
 #define HX_ISO_H
@@ -29,7 +29,7 @@
 
 #include "exec.h"
 
-#define HX_ISO_REFORK 1000 /* programs one worker serves */
+#define HX_ISO_BATCH 32 /* programs one request may carry (hx_iso_prefetch) */
 
 /* Options, set by the command line before plug-ins are opened. */
 struct hx_iso_opts {
@@ -38,6 +38,8 @@ struct hx_iso_opts {
 	int no_sandbox; /* 1: no seccomp filter or resource limits */
 	unsigned timeout_ms; /* one program's time limit in the worker */
 	uint64_t max_rss; /* bytes the worker may grow by */
+	uint64_t refork; /* programs one worker serves (a fork costs ~20 ms
+			  * of page faults in a VM: not too often) */
 };
 extern struct hx_iso_opts hx_iso_opts;
 
@@ -69,6 +71,15 @@ void hx_iso_close(struct hx_impl *im);
 
 /* Run p on implementation i of x in its worker; returns enum hx_outcome. */
 int hx_iso_run(struct hx_exec *x, int i, const struct xmp_prog *p);
+
+/*
+ * The next n (<= HX_ISO_BATCH) programs the caller will hx_run, in order:
+ * each isolated implementation of x runs them all in one round trip, and
+ * hx_run then answers from the batch (a program that differs from the
+ * next one prefetched is run alone, as usual). Not done while a trace or
+ * on_op is wanted. Results are the same as without it.
+ */
+void hx_iso_prefetch(struct hx_exec *x, const struct xmp_prog *ps, int n);
 
 /* Faults of kind k seen by an implementation (0 when in process). */
 uint64_t hx_iso_faults(const struct hx_impl *im, int k);

@@ -15,7 +15,7 @@
 
 #define ISO_TRACE_CAP (4u << 20) /* trace text one program may produce */
 
-enum iso_req { ISO_HELLO, ISO_OPEN, ISO_RUN, ISO_QUIT };
+enum iso_req { ISO_HELLO, ISO_OPEN, ISO_RUN, ISO_BATCH, ISO_QUIT };
 enum { ISO_WANT_TRACE = 1, ISO_WANT_VERBOSE = 2, ISO_WANT_OPS = 4 };
 
 /* Hooks, in struct xmc_plugin order after the identity: crash blame. */
@@ -31,6 +31,15 @@ enum { ISO_WANT_TRACE = 1, ISO_WANT_VERBOSE = 2, ISO_WANT_OPS = 4 };
 enum iso_hook { ISO_H_none, ISO_HOOKS(ISO_HOOK_ENUM) ISO_H_load, ISO_NHOOKS };
 extern const char *const iso_hook_names[ISO_NHOOKS];
 
+/* One program's answer (slot k of a batch; slot 0 of a single run). */
+struct iso_res {
+	int outcome; /* enum hx_outcome */
+	uint64_t ops; /* ops run */
+	int has_div; /* div is set */
+	struct hx_div div; /* the divergence */
+	int oom; /* the worker grew past max_rss on it */
+};
+
 /* One op's verdict, for the caller's on_op. */
 struct iso_opev {
 	int op; /* op index */
@@ -44,7 +53,8 @@ struct iso_shm {
 	int profile; /* ISO_OPEN: enum xmc_profile */
 	uint64_t seed; /* ISO_OPEN: run seed */
 	uint64_t programs; /* ISO_RUN: the caller's program count */
-	struct xmp_prog prog; /* ISO_RUN: the program */
+	int nprog; /* ISO_RUN: 1; ISO_BATCH: programs in prog[] */
+	struct xmp_prog prog[HX_ISO_BATCH]; /* the programs */
 	/* reply */
 	int status; /* 0 done, -1 failed (err) */
 	char err[256]; /* why it failed */
@@ -53,11 +63,9 @@ struct iso_shm {
 	uint32_t eff_caps; /* ISO_OPEN: capabilities in effect */
 	char reason[32][96]; /* ISO_OPEN: cap_reason() per missing cap bit */
 	uint64_t base_rss; /* ISO_OPEN: worker's peak RSS (KiB) after create */
-	int outcome; /* ISO_RUN: enum hx_outcome */
-	uint64_t ops; /* ISO_RUN: ops run */
-	int has_div; /* ISO_RUN: div is set */
-	struct hx_div div; /* ISO_RUN: the divergence */
-	int oom; /* ISO_RUN: grew past max_rss */
+	struct iso_res res[HX_ISO_BATCH]; /* per program */
+	uint32_t done; /* programs answered so far in this request */
+	int cur; /* program running (slot) */
 	int nev; /* ISO_RUN: entries in ev */
 	struct iso_opev ev[XMP_MAX_OPS]; /* ISO_RUN: verdicts (ISO_WANT_OPS) */
 	size_t trace_len; /* ISO_RUN: bytes of trace text */
@@ -72,25 +80,27 @@ struct iso_shm {
 	volatile int last_hook; /* the last hook entered */
 	volatile int last_op; /* last op whose verdict was given, or -1 */
 	volatile int sys_nr; /* syscall the sandbox refused, or -1 */
-	/* then: uint32_t hits[nclauses], fails[nclauses], char trace[CAP] */
+	/* then per slot: uint32_t hits[nclauses], fails[nclauses]; then
+	 * char trace[ISO_TRACE_CAP] */
 	int nclauses; /* counters that follow */
 };
 
-static inline uint32_t *iso_hits(struct iso_shm *s)
+static inline uint32_t *iso_hits(struct iso_shm *s, int k)
 {
-	return (uint32_t *)(s + 1);
+	return (uint32_t *)(s + 1) + (size_t)k * 2 * (size_t)s->nclauses;
 }
-static inline uint32_t *iso_fails(struct iso_shm *s)
+static inline uint32_t *iso_fails(struct iso_shm *s, int k)
 {
-	return iso_hits(s) + s->nclauses;
+	return iso_hits(s, k) + s->nclauses;
 }
 static inline char *iso_trace(struct iso_shm *s)
 {
-	return (char *)(iso_fails(s) + s->nclauses);
+	return (char *)iso_hits(s, HX_ISO_BATCH);
 }
 static inline size_t iso_shm_size(int nclauses)
 {
-	return sizeof(struct iso_shm) + 2 * sizeof(uint32_t) * (size_t)nclauses +
+	return sizeof(struct iso_shm) +
+	       2 * sizeof(uint32_t) * (size_t)nclauses * HX_ISO_BATCH +
 	       ISO_TRACE_CAP;
 }
 

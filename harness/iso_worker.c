@@ -195,8 +195,8 @@ static void limits(void)
 	if (hx_iso_opts.no_sandbox)
 		return;
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); /* no setuid way out */
-	/* CPU seconds for HX_ISO_REFORK programs, generously. */
-	r.rlim_cur = 60 + HX_ISO_REFORK * (hx_iso_opts.timeout_ms / 1000 + 1);
+	/* A backstop for a hang the harness missed: generous CPU seconds. */
+	r.rlim_cur = 600 + hx_iso_opts.refork / 100;
 	r.rlim_max = r.rlim_cur + 5;
 	setrlimit(RLIMIT_CPU, &r);
 	uint64_t data = vm_data_kb();
@@ -369,9 +369,10 @@ static void rec_div(void *ctx, const struct xmp_prog *p, const struct hx_div *d)
 {
 	(void)ctx;
 	(void)p;
-	if (!S->has_div) {
-		S->has_div = 1;
-		S->div = *d;
+	struct iso_res *r = &S->res[S->cur];
+	if (!r->has_div) {
+		r->has_div = 1;
+		r->div = *d;
 	}
 }
 
@@ -386,24 +387,28 @@ static void rec_op(void *ctx, int impl, int op, const struct mdl_eval *ev)
 	}
 }
 
-static void do_run(struct hx_exec *x, FILE *tr)
+/* Run program k of the request into slot k; 1 when the worker grew past
+ * --max-rss (the request then ends there). */
+static int run_one(struct hx_exec *x, FILE *tr, int k)
 {
 	size_t n = (size_t)S->nclauses * sizeof(uint32_t);
+	struct iso_res *r = &S->res[k];
 	memset(x->hits, 0, n);
 	memset(x->fails, 0, n);
 	x->ops = 0;
-	x->programs = S->programs - 1;
+	x->programs = S->programs + (uint64_t)k - 1;
 	x->verbose = !!(S->flags & ISO_WANT_VERBOSE);
 	x->trace = (S->flags & ISO_WANT_TRACE) ? tr : NULL;
-	if (tr)
+	if (x->trace)
 		rewind(tr);
-	S->has_div = 0;
+	memset(r, 0, sizeof *r);
+	S->cur = k;
 	S->nev = 0;
 	S->last_op = -1;
-	hx_run(x, &S->prog, &S->outcome);
-	S->ops = x->ops;
-	memcpy(iso_hits(S), x->hits, n);
-	memcpy(iso_fails(S), x->fails, n);
+	hx_run(x, &S->prog[k], &r->outcome);
+	r->ops = x->ops;
+	memcpy(iso_hits(S, k), x->hits, n);
+	memcpy(iso_fails(S, k), x->fails, n);
 	S->trace_len = 0;
 	if (x->trace) {
 		fflush(tr);
@@ -414,9 +419,19 @@ static void do_run(struct hx_exec *x, FILE *tr)
 	}
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
-	S->oom = hx_iso_opts.max_rss &&
+	r->oom = hx_iso_opts.max_rss &&
 		 ((uint64_t)ru.ru_maxrss - S->base_rss) * 1024 >
 			 hx_iso_opts.max_rss;
+	ISO_STORE(S->done, (uint32_t)k + 1);
+	return r->oom;
+}
+
+static void do_run(struct hx_exec *x, FILE *tr)
+{
+	ISO_STORE(S->done, 0);
+	for (int k = 0; k < S->nprog && k < HX_ISO_BATCH; k++)
+		if (run_one(x, tr, k))
+			break;
 }
 
 static int do_open(struct hx_exec *x, const struct mdl_spec *spec,
@@ -484,7 +499,7 @@ void iso_worker(struct iso_shm *s, int in, int out,
 		if (S->req == ISO_OPEN && spec && !ready) {
 			S->status = do_open(&x, spec, &tap);
 			ready = !S->status;
-		} else if (S->req == ISO_RUN && ready) {
+		} else if ((S->req == ISO_RUN || S->req == ISO_BATCH) && ready) {
 			do_run(&x, tr);
 		} else {
 			break; /* ISO_QUIT, or out of order */

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "iso.h"
 #include "outfile.h"
 
 struct run_ctx {
@@ -137,17 +138,27 @@ static int loop(const struct hx_opts *o, struct hx_exec *x,
 		struct run_ctx *rc, struct hx_store *st)
 {
 	static struct minimizers mz;
-	struct xmp_prog p;
+	static struct xmp_prog batch[HX_ISO_BATCH];
 	uint32_t caps = hx_common_caps(x);
 	int r = 0;
 	memset(&mz, 0, sizeof mz);
 	for (rc->program = 0; rc->program < o->runs && !r; rc->program++) {
-		gen(o, rc->program, caps, &p);
+		/* ---- isolation: programs made a batch ahead, so that an
+		 * isolated implementation runs them in one round trip ---- */
+		int k = (int)(rc->program % HX_ISO_BATCH);
+		if (!k) {
+			uint64_t left = o->runs - rc->program;
+			int n = left < HX_ISO_BATCH ? (int)left : HX_ISO_BATCH;
+			for (int j = 0; j < n; j++)
+				gen(o, rc->program + (uint64_t)j, caps, &batch[j]);
+			hx_iso_prefetch(x, batch, n);
+		}
+		const struct xmp_prog *p = &batch[k];
 		memset(rc->has, 0, sizeof rc->has);
-		if (!hx_run(x, &p, NULL))
+		if (!hx_run(x, p, NULL))
 			continue;
 		for (int i = 0; i < x->nimpl && !r; i++)
-			if (rc->has[i] && keep(rc, o, st, &mz, &p, i))
+			if (rc->has[i] && keep(rc, o, st, &mz, p, i))
 				r = 2;
 	}
 	for (int i = 0; i < HX_MAX_IMPLS; i++)

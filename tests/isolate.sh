@@ -48,9 +48,10 @@ fault leak 'faulty/oom/xmattach' 3 --max-rss 16 --timeout-ms 20000
 	bad "cannot observe became a divergence: $(sed -n 2p "$T/out")"
 
 # The worker changes nothing but where the hooks run: same figures, across
-# a re-fork (HX_ISO_REFORK = 1000 programs per worker).
+# re-forks (--refork 500).
 "$X" run --impl sim --seed 4 --runs 1200 --quiet >"$T/in" 2>&1
-"$X" run --impl sim --isolate --seed 4 --runs 1200 --quiet >"$T/iso" 2>&1
+"$X" run --impl sim --isolate --refork 500 --seed 4 --runs 1200 --quiet \
+	>"$T/iso" 2>&1
 a=$(sed -n 2p "$T/in" | sed 's/  [0-9.]*s .*//')
 b=$(sed -n 2p "$T/iso" | sed 's/  [0-9.]*s .*//')
 [ -n "$a" ] && [ "$a" = "$b" ] && ok || bad "isolated sim differs: '$a' / '$b'"
