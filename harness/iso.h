@@ -9,7 +9,10 @@
  * executor for that one implementation (model, hooks, observations). One
  * request per program (the program's ops in shared memory), one reply with
  * the outcome, the divergence, the clause counters, the model's verdict per
- * op and the trace text: one round trip per program, never per op. The
+ * op and the trace text: one round trip per program, never per op; and
+ * when the caller knows its next programs (hx_iso_prefetch), one round trip
+ * per batch of HX_ISO_BATCH (a round trip is two context switches, tens of
+ * microseconds in a virtual machine, as long as a whole program). The
  * plug-in only ever sees pointers into the worker's own address space
  * (descriptors, kernel buffers, the adspace), copied in with the program
  * and out with the reply.
