@@ -41,7 +41,8 @@ LDLIBS    += $(shell pkg-config --libs $(PKGS)) -ldl
 TEST_LIBS := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 
 MODEL_SRC := model/world.c model/steps.c model/effects.c model/interp.c \
-             model/tables.c model/spec_load.c model/spec_files.c model/expr.c
+             model/tables.c model/spec_load.c model/spec_files.c model/expr.c \
+             model/readings.c
 CORE_SRC  := harness/prog.c harness/decode.c harness/exec.c \
              harness/call.c harness/observe.c \
              harness/findings.c harness/minimize.c \
@@ -141,9 +142,15 @@ $(BUILD)/tests/faulty-%.so: tests/plugins/faulty.c $(call obj,$(SIM_SRC)) \
 # ---- isolation ---- end ----
 
 # The tests run from the source tree: they read spec/ and corpus/.
-test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so $(FAULTY_SO)
-	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
+# Simulator variants that take the other option of a reading: the corpus,
+# with its files written for either option, must pass on them too.
+READING_VARIANTS := addr-offset-both key0-ro-bypass powerpc-hide-sets-mod \
+                    xmdetach-deleted-fails
+test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so \
+          $(READING_VARIANTS:%=$(BUILD)/variants/%.so) $(FAULTY_SO)
+	@set -e; for t in $(TESTS); do echo "== $$t"; CK_DEFAULT_TIMEOUT=120 $$t; done
 	$(XMCHECK) corpus corpus $(IMPLS)
+	$(XMCHECK) corpus corpus $(READING_VARIANTS:%=--impl $(BUILD)/variants/%.so)
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/cli.sh
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) REPRO_CFLAGS="$(MODEFLAGS)" \
 	  sh tests/findings.sh
@@ -198,23 +205,46 @@ MUT_TABLE := impl/sim/mutants.txt
 MUT_LIST  := $(shell awk '/^[0-9]/ {print $$1 ":" $$2}' $(MUT_TABLE) 2>/dev/null)
 MUT_NAMES := $(foreach m,$(MUT_LIST),$(word 2,$(subst :, ,$(m))))
 
-# $(1) = N, $(2) = name
-define MUT_RULES
-MUT_OBJ_$(2) := $(patsubst %.c,$(BUILD)/mutants/obj/$(2)/%.o,$(SIM_SRC) impl/sim/so.c)
-$$(MUT_OBJ_$(2)): $(BUILD)/mutants/obj/$(2)/%.o: %.c $(MUT_TABLE) \
+# One simulator build per table line, shared with the variants block:
+# $(1) = kind (mutants, variants: the directory under $(BUILD)), $(2) = the
+# macro set to N (SIM_MUTANT, SIM_VARIANT), $(3) = table, $(4) = N:name.
+define SIMX_RULES
+SIMX_OBJ_$(1)_$(word 2,$(subst :, ,$(4))) := $(patsubst %.c,$(BUILD)/$(1)/obj/$(word 2,$(subst :, ,$(4)))/%.o,$(SIM_SRC) impl/sim/so.c)
+$$(SIMX_OBJ_$(1)_$(word 2,$(subst :, ,$(4)))): $(BUILD)/$(1)/obj/$(word 2,$(subst :, ,$(4)))/%.o: %.c $(3) \
   $(wildcard $(BUILD)/flags)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(CFLAGS) -DSIM_MUTANT=$(1) -MMD -MP -c $$< -o $$@
-$(BUILD)/mutants/$(2).so: $$(MUT_OBJ_$(2))
+	$$(CC) $$(CFLAGS) -D$(2)=$(word 1,$(subst :, ,$(4))) -MMD -MP -c $$< -o $$@
+$(BUILD)/$(1)/$(word 2,$(subst :, ,$(4))).so: $$(SIMX_OBJ_$(1)_$(word 2,$(subst :, ,$(4))))
 	$$(CC) $$(CFLAGS) -shared -o $$@ $$^
 endef
-$(foreach m,$(MUT_LIST),$(eval $(call MUT_RULES,$(word 1,$(subst :, ,$(m))),$(word 2,$(subst :, ,$(m))))))
+$(foreach m,$(MUT_LIST),$(eval $(call SIMX_RULES,mutants,SIM_MUTANT,$(MUT_TABLE),$(m))))
 
 mutants: deps
 	$(MAKE) MODE=release all $(MUT_NAMES:%=build/release/mutants/%.so)
 	XMCHECK=build/release/xmcheck MUTDIR=build/release/mutants \
 	  SEED=$(MUT_SEED) RUNS=$(MUT_RUNS) sh tools/mutants.sh $(MUT_TABLE)
 # ---- mutants ---- end ----
+
+# ---- variants: legitimate readings of the pages (impl/sim/variants.txt) ----
+# `make variants` builds build/release/variants/<name>.so for every line
+# `N name description` of impl/sim/variants.txt (the sim sources compiled
+# with -DSIM_VARIANT=N through SIMX_RULES above), runs each against the model
+# on both profiles (tools/variants.sh, VAR_RUNS programs each) and writes
+# reports/variants.json. It fails when a variant diverges: the model must
+# accept every reading the pages allow.
+VAR_SEED  ?= 1
+VAR_RUNS  ?= 100000
+VAR_TABLE := impl/sim/variants.txt
+VAR_LIST  := $(shell awk '/^[0-9]/ {print $$1 ":" $$2}' $(VAR_TABLE) 2>/dev/null)
+VAR_NAMES := $(foreach m,$(VAR_LIST),$(word 2,$(subst :, ,$(m))))
+$(foreach m,$(VAR_LIST),$(eval $(call SIMX_RULES,variants,SIM_VARIANT,$(VAR_TABLE),$(m))))
+
+.PHONY: variants
+variants: deps
+	$(MAKE) MODE=release all $(VAR_NAMES:%=build/release/variants/%.so)
+	XMCHECK=build/release/xmcheck VARDIR=build/release/variants \
+	  SEED=$(VAR_SEED) RUNS=$(VAR_RUNS) sh tools/variants.sh $(VAR_TABLE)
+# ---- variants ---- end ----
 
 # ---- linux mutant: a planted bug in the Linux shim ---- begin ----
 # build/<mode>/mutants/linux-skip-alias.so: the shim sources and so.c compiled

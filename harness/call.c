@@ -48,6 +48,29 @@ static const void *hook(const struct xmc_plugin *pl, int code)
 	return NULL;
 }
 
+int hx_readings_conflict(const char *a, const char *b)
+{
+	for (; a && *a; a += strspn(a, ", ")) {
+		size_t n = strcspn(a, ", "), eq = strcspn(a, "=");
+		for (const char *q = b; q && *q; q += strspn(q, ", ")) {
+			size_t m = strcspn(q, ", ");
+			if (eq < n && m > eq && q[eq] == '=' &&
+			    !strncmp(a, q, eq) &&
+			    (m != n || strncmp(a, q, n)))
+				return 1;
+			q += m;
+		}
+		a += n;
+	}
+	return 0;
+}
+
+const char *hx_plugin_readings(const struct xmc_plugin *pl)
+{
+	size_t end = offsetof(struct xmc_plugin, readings) + sizeof pl->readings;
+	return pl->struct_size >= end ? pl->readings : NULL;
+}
+
 int hx_has_hook(const struct hx_impl *im, const struct xmp_op *op)
 {
 	if (op->code >= XMP_AS_ATT && op->code != XMP_GETADSP &&
@@ -77,6 +100,7 @@ int hx_impl_open(struct hx_impl *im, const struct xmc_plugin *pl,
 	if (hx_iso_is_proxy(pl)) /* isolated: the world lives in a worker */
 		return hx_iso_open(im, pl, profile, seed, spec, err, errlen);
 	memset(im, 0, sizeof *im);
+	memset(im->rd0, -1, sizeof im->rd0);
 	im->pl = pl;
 	if (!(pl->profiles & (1u << profile)))
 		return snprintf(err, errlen, "%s: does not claim this profile",
@@ -96,7 +120,6 @@ int hx_impl_open(struct hx_impl *im, const struct xmc_plugin *pl,
 	for (int b = 0; b < XMC_KBUFS; b++) {
 		/* A page of slack: a buggy copy past the end stays ours. */
 		im->kbuf[b] = calloc(1, XMC_KBUF_SIZE + XMC_PAGE_SIZE);
-		im->klo[b] = XMC_KBUF_SIZE;
 	}
 	if (!im->m || !im->scratch || !im->kbuf[0] || !im->kbuf[1])
 		return hx_impl_close(im), snprintf(err, errlen, "out of memory"),
@@ -109,6 +132,7 @@ void hx_impl_close(struct hx_impl *im)
 {
 	if (im->iso) { /* im->w is the worker's handle, not a world */
 		hx_iso_close(im);
+		mdl_free(im->m); /* the readings mirror */
 		memset(im, 0, sizeof *im);
 		return;
 	}
@@ -121,17 +145,34 @@ void hx_impl_close(struct hx_impl *im)
 	memset(im, 0, sizeof *im);
 }
 
-static uint8_t *kaddr(struct hx_impl *im, int64_t k, int64_t count)
+/*
+ * The kernel buffers hold the program's pattern (model.h), written lazily:
+ * a move's range and the guard bytes around it, in the implementation's
+ * buffer and in the model's, before the call.
+ */
+void hx_kbuf_prepare(struct hx_impl *im, int64_t k, int64_t count)
 {
 	int kb = (int)(k / XMC_KBUF_SIZE);
 	uint32_t off = (uint32_t)(k % XMC_KBUF_SIZE);
-	if (count > 0) {
-		if (off < im->klo[kb])
-			im->klo[kb] = off;
-		if (off + count > im->khi[kb])
-			im->khi[kb] = off + (uint32_t)count;
-	}
-	return im->kbuf[kb] + off;
+	uint32_t lo = off < 16 ? 0 : off - 16;
+	uint32_t end = off + (count > 0 ? (uint32_t)count : 0) + 16;
+	if (end > XMC_KBUF_SIZE)
+		end = XMC_KBUF_SIZE;
+	mdl_kbuf_touch(im->m, kb, lo, end - lo);
+	/* Both sides make a chunk at the same moment, so the model's, made
+	 * just now, still holds the pattern: copy it. */
+	const uint8_t *pat = mdl_kbuf(im->m, kb);
+	for (uint32_t c = lo / MDL_KCHUNK; c <= (end - 1) / MDL_KCHUNK; c++)
+		if (!(im->kmade[kb][c / 64] & (1ull << c % 64))) {
+			memcpy(im->kbuf[kb] + c * MDL_KCHUNK,
+			       pat + c * MDL_KCHUNK, MDL_KCHUNK);
+			im->kmade[kb][c / 64] |= 1ull << c % 64;
+		}
+}
+
+static uint8_t *kaddr(struct hx_impl *im, int64_t k)
+{
+	return im->kbuf[k / XMC_KBUF_SIZE] + k % XMC_KBUF_SIZE;
 }
 
 static int64_t call_step(struct hx_impl *im, const struct xmp_op *op)
@@ -189,19 +230,18 @@ int64_t hx_call(struct hx_impl *im, const struct xmp_op *op)
 	switch (op->code) {
 	case XMP_DESC_SET:
 		im->desc[a[0]].aspace_id = (int32_t)a[1];
-		im->desc[a[0]].subspace_id = (uint32_t)a[2];
-		im->desc[a[0]].subspace_id2 = (uint32_t)a[3];
-		im->desc[a[0]].uaddr = (uint32_t)a[4];
 		return 0;
 	case XMP_XMATTACH:
 		return pl->xmattach(im->w, (uint32_t)a[0], (int)a[1],
 				    &im->desc[a[2]], (int)a[3]);
 	case XMP_XMDETACH: return pl->xmdetach(im->w, &im->desc[a[0]]);
 	case XMP_XMEMIN:
-		return pl->xmemin(im->w, (uint32_t)a[0], kaddr(im, a[1], a[2]),
+		hx_kbuf_prepare(im, a[1], a[2]);
+		return pl->xmemin(im->w, (uint32_t)a[0], kaddr(im, a[1]),
 				  (int)a[2], &im->desc[a[3]]);
 	case XMP_XMEMOUT:
-		return pl->xmemout(im->w, kaddr(im, a[0], 0), (uint32_t)a[1],
+		hx_kbuf_prepare(im, a[0], a[2]);
+		return pl->xmemout(im->w, kaddr(im, a[0]), (uint32_t)a[1],
 				   (int)a[2], &im->desc[a[3]]);
 	case XMP_XMEMDMA:
 		return pl->xmemdma(im->w, &im->desc[a[0]], (uint32_t)a[1],

@@ -239,6 +239,7 @@ int hx_cli_opts(const char *cmd, const char *help, int argc, char **argv,
 		case O_SEED:
 			if (hx_parse_u64(optarg, &o->seed))
 				return hx_cli_usage(cmd, "bad --seed", optarg);
+			o->seed_set = 1;
 			break;
 		case O_RUNS:
 			if (hx_parse_u64(optarg, &o->runs))
@@ -316,6 +317,11 @@ int hx_cli_setup(const char *cmd, const struct hx_opts *o, struct hx_exec *x,
 	if (!r && hx_init(x, *spec, o->profile, pls, o->nimpls, o->seed, err,
 			  sizeof err))
 		r = 2;
+	/* Every command but run replays single programs: fresh readings. */
+	x->fresh_readings = strcmp(cmd, "run") != 0;
+	for (int i = 0; !r && o->readings[0] && i < x->nimpl; i++)
+		if (hx_set_readings(x, i, o->readings, err, sizeof err))
+			r = 2, n = 0, hx_fini(x);
 	if (!r)
 		return 0;
 	fprintf(stderr, "xmcheck %s: %s\n", cmd, err);
@@ -446,6 +452,14 @@ int hx_load_prog(const char *path, struct hx_opts *o, struct xmp_prog *p,
 		free(*text);
 		return 2;
 	}
+	/* A finding replays as it was found: its seed and readings. */
+	if (!o->seed_set && hx_header_get(*text, "seed", prof, sizeof prof) &&
+	    hx_parse_u64(prof, &o->seed)) {
+		fprintf(stderr, "%s: bad '# seed:' line\n", path);
+		free(*text);
+		return 2;
+	}
+	hx_header_get(*text, "readings", o->readings, sizeof o->readings);
 	if (!o->profile_set && hx_header_get(*text, "profile", prof, sizeof prof)) {
 		if ((o->profile = hx_parse_profile(prof)) < 0) {
 			fprintf(stderr, "%s: unknown profile '%s' in header\n",

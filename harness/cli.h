@@ -38,6 +38,8 @@ struct hx_opts {
 	int no_minimize; /* --no-minimize */
 	int profile_set; /* --profile was given */
 	int impl_default; /* no --impl given: impls[0] is the default */
+	int seed_set; /* --seed was given */
+	char readings[256]; /* "# readings:" of a program file, or "" */
 };
 
 int hx_cli_usage(const char *cmd, const char *msg, const char *arg);

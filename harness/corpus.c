@@ -25,6 +25,7 @@ struct expect {
 	char fires[160]; /* clause the last op must fire, or "" */
 	char misses[160]; /* clause it must not fire, or "" */
 	char diverged[160]; /* signature expected, or "" */
+	char readings[256]; /* "# readings:" the file is written for */
 };
 
 struct seen {
@@ -81,6 +82,8 @@ static int judge(const char *path, const struct hx_exec *x, int i,
 	const char *name = x->impl[i].pl->name;
 	if (outcome == HX_UNSUPPORTED && !s->sig[i][0])
 		return 0; /* a step it declares it cannot do: not judged */
+	if (hx_readings_conflict(e->readings, hx_plugin_readings(x->impl[i].pl)))
+		return 0; /* written for a reading it declares it does not take */
 	size_t nl = strlen(name);
 	int mine = e->diverged[0] && !strncmp(e->diverged, name, nl) &&
 		   e->diverged[nl] == '/';
@@ -124,10 +127,11 @@ static int replay_file(struct corpus *c, const struct hx_opts *o,
 	struct hx_opts fo = *o;
 	struct expect e;
 	struct seen s;
-	char *text, err[512], prof[32] = "power";
+	char *text, err[512], prof[32] = "power", rd[256] = "";
 	if (!(text = hx_read_text(path)))
 		return -1;
 	hx_header_get(text, "profile", prof, sizeof prof);
+	hx_header_get(text, "readings", rd, sizeof rd);
 	fo.profile = hx_parse_profile(prof);
 	if (fo.profile < 0 || xmp_parse(path, text, &p, err, sizeof err)) {
 		printf("%s\n", fo.profile < 0 ? "bad '# profile:' line" : err);
@@ -135,6 +139,7 @@ static int replay_file(struct corpus *c, const struct hx_opts *o,
 		return -1;
 	}
 	parse_expect(text, &e);
+	snprintf(e.readings, sizeof e.readings, "%s", rd);
 	free(text);
 	struct hx_exec *x = &c->x[fo.profile];
 	if (!c->ready[fo.profile]) {
@@ -147,6 +152,16 @@ static int replay_file(struct corpus *c, const struct hx_opts *o,
 			    sizeof err))
 			return fprintf(stderr, "xmcheck corpus: %s\n", err), -2;
 		c->ready[fo.profile] = 1;
+	}
+	x->fresh_readings = 1;
+	for (int i = 0; i < x->nimpl; i++) {
+		const char *own = hx_plugin_readings(x->impl[i].pl);
+		if (hx_set_readings(x, i, own ? own : "", err, sizeof err) ||
+		    (!hx_readings_conflict(rd, own) &&
+		     mdl_parse_readings(x->impl[i].m, rd, err, sizeof err)))
+			return printf("%s: %s\n", path, err), -1;
+		for (int r = 0; r < MDL_NREADINGS; r++)
+			x->impl[i].rd0[r] = (int8_t)mdl_reading(x->impl[i].m, r);
 	}
 	memset(&s, 0, sizeof s);
 	x->on_op = on_op;

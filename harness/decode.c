@@ -16,16 +16,20 @@ struct shadow {
 	int nprocs, cur, nsegs, interrupt; /* as in the world */
 	uint8_t npages[XMC_MAX_SEGS]; /* defined pages of each segment */
 	uint8_t high[XMC_MAX_SEGS]; /* segment ends its region */
+	uint8_t gone[XMC_MAX_SEGS]; /* a seg_delete was issued for it */
 	int8_t map[XMC_MAX_PROCS][16]; /* segment mapped in a region, or -1 */
 	uint8_t key[XMC_MAX_PROCS][16]; /* key bit of that mapping */
 	uint32_t daddr[XMC_MAX_DESCS]; /* last xmattach address of a slot */
 	int32_t dcount[XMC_MAX_DESCS]; /* its count; 0 = none */
+	int8_t dseg[XMC_MAX_DESCS][2]; /* segments of its regions r0, r0 + 1 */
 	int ndma; /* entries in dma[] */
 	struct { uint8_t slot, hides; uint32_t addr; } dma[NDMA]; /* hides */
 	int hidden; /* hides not yet undone, over dma[] */
 	int force_unhide; /* next xmemdma undoes a hide */
 	int npin; /* entries in pin[] */
-	struct { uint8_t seg; uint16_t page; } pin[16]; /* pages pinned */
+	struct { uint8_t seg, n; uint16_t page; } pin[16]; /* pins held */
+	struct { uint8_t seg, prot; uint16_t page; } prot[8]; /* protected */
+	int nprot; /* entries in prot[] */
 	uint32_t held[4]; /* handles given by as_geth */
 	int nheld; /* entries in held[] */
 	uint32_t caps; /* steps allowed */
@@ -70,12 +74,58 @@ static uint32_t seg_base(const struct shadow *sh, int k)
 	return sh->high[k] ? XMC_SEG_PAGES - sh->npages[k] : 0;
 }
 
+/* Remember a page's protection (the last few pages protected). */
+static void shadow_prot(struct shadow *sh, int seg, uint32_t page, int prot)
+{
+	int i;
+	for (i = 0; i < sh->nprot; i++)
+		if (sh->prot[i].seg == seg && sh->prot[i].page == page)
+			break;
+	if (i == sh->nprot)
+		i = sh->nprot < 8 ? sh->nprot++ : (int)(page % 8);
+	sh->prot[i].seg = (uint8_t)seg;
+	sh->prot[i].page = (uint16_t)page;
+	sh->prot[i].prot = (uint8_t)prot;
+}
+
+static int shadow_prot_of(const struct shadow *sh, int seg, uint32_t page)
+{
+	for (int i = 0; i < sh->nprot; i++)
+		if (sh->prot[i].seg == seg && sh->prot[i].page == page)
+			return sh->prot[i].prot;
+	return XMC_PROT_RW;
+}
+
+/* Count a pin (+1) or an unpin (-1) of a page in the shadow. */
+static void shadow_pin(struct shadow *sh, int seg, uint32_t page, int delta)
+{
+	int i;
+	for (i = 0; i < sh->npin; i++)
+		if (sh->pin[i].seg == seg && sh->pin[i].page == page)
+			break;
+	if (i == sh->npin) {
+		if (delta < 0 || sh->npin == 16)
+			return;
+		sh->pin[sh->npin].seg = (uint8_t)seg;
+		sh->pin[sh->npin].page = (uint16_t)page;
+		sh->pin[sh->npin++].n = 0;
+	}
+	if (delta > 0 && sh->pin[i].n < 255)
+		sh->pin[i].n++;
+	else if (delta < 0 && sh->pin[i].n > 0)
+		sh->pin[i].n--;
+}
+
+/* A segment, mostly the newest; mostly one not deleted. */
 static int pick_seg(struct xmp_src *s, const struct shadow *sh)
 {
 	uint8_t b = xmp_byte(s);
 	if (sh->nsegs == 0)
 		return 0;
-	return b & 0x80 ? sh->nsegs - 1 : b % sh->nsegs;
+	int k = b & 0x80 ? sh->nsegs - 1 : b % sh->nsegs;
+	for (int i = 0; i < sh->nsegs && sh->gone[k] && (b & 0x70); i++)
+		k = (k + 1) % sh->nsegs;
+	return k;
 }
 
 /* A page of segment k: mostly defined, sometimes just outside. */
@@ -138,6 +188,8 @@ static int32_t pick_count(struct xmp_src *s, int32_t room)
 	uint8_t b = xmp_byte(s);
 	if (room < 1)
 		room = XMC_PAGE_SIZE;
+	if (room > (int32_t)XMC_KBUF_SIZE)
+		room = XMC_KBUF_SIZE;
 	switch (b % 16) {
 	case 0: return 0;
 	case 1: return b < 128 ? -1 : INT32_MIN + xmp_byte(s);
@@ -212,7 +264,7 @@ static void gen_map(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
 	op->a[1] = region;
 	op->a[2] = k;
 	op->a[3] = xmp_byte(s) & 1;
-	if (sh->map[pid][region] < 0 && region != 14) {
+	if (sh->map[pid][region] < 0 && region != 14 && !sh->gone[k]) {
 		sh->map[pid][region] = (int8_t)k;
 		sh->key[pid][region] = (uint8_t)op->a[3];
 	}
@@ -250,19 +302,18 @@ static void gen_bytes_step(struct xmp_src *s, struct shadow *sh,
 		op->a[3] = xmp_u32(s);
 }
 
+/* aspace_id only: free, the kernel's, or a value no header defines. */
 static void gen_desc_set(struct xmp_src *s, struct shadow *sh,
 			 struct xmp_op *op)
 {
-	static const int32_t ids[] = {XMEM_INVAL, XMEM_PROC, XMEM_PROC2,
-				      XMEM_GLOBAL, 5, XMEM_PROC};
-	op->a[0] = xmp_byte(s) % XMC_MAX_DESCS;
-	op->a[1] = ids[xmp_byte(s) % 6];
-	for (int i = 2; i <= 3; i++) {
-		uint8_t b = xmp_byte(s);
-		op->a[i] = b < 200 ? XMC_SRVAL(XMC_SID(pick_seg(s, sh)), b & 1)
-				   : xmp_u32(s);
-	}
-	op->a[4] = pick_addr(s, sh);
+	static const int32_t ids[] = {XMEM_INVAL, XMEM_INVAL, XMEM_INVAL,
+				      5,	  -4,	      0x7fffffff,
+				      XMEM_INVAL, XMEM_GLOBAL};
+	uint8_t b = xmp_byte(s);
+	op->a[0] = pick_slot(s, sh, xmp_byte(s) < 160);
+	op->a[1] = ids[b % 8 == 7 && (b < 128 || xmp_byte(s) >= 64) ? 0 : b % 8];
+	if (op->a[1] == XMEM_INVAL)
+		sh->dcount[op->a[0]] = 0;
 }
 
 /*
@@ -305,7 +356,10 @@ static void gen_step(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
 		op->a[0] = sh->cur = xmp_byte(s) % sh->nprocs;
 		return;
 	case XMP_SEG_NEW: gen_seg_new(s, sh, op); return;
-	case XMP_SEG_DELETE: op->a[0] = pick_seg(s, sh); return;
+	case XMP_SEG_DELETE:
+		op->a[0] = pick_seg(s, sh);
+		sh->gone[op->a[0]] = 1;
+		return;
 	case XMP_MAP: gen_map(s, sh, op); return;
 	case XMP_SET_ENV:
 		op->a[0] = xmp_byte(s) < 224 ? !sh->interrupt : sh->interrupt;
@@ -326,14 +380,15 @@ static void gen_step(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
 		return;
 	}
 	pick_seg_page(s, sh, &op->a[0], &op->a[1]);
-	if (op->code == XMP_PIN && sh->npin < 16) {
-		sh->pin[sh->npin].seg = (uint8_t)op->a[0];
-		sh->pin[sh->npin++].page = (uint16_t)op->a[1];
-	}
+	if (op->code == XMP_PIN || op->code == XMP_UNPIN)
+		shadow_pin(sh, (int)op->a[0], (uint32_t)op->a[1],
+			   op->code == XMP_PIN ? 1 : -1);
 	b = xmp_byte(s);
-	if (op->code == XMP_PROTECT)
+	if (op->code == XMP_PROTECT) {
 		op->a[2] = b < 100 ? XMC_PROT_RO : b < 180 ? XMC_PROT_NONE
 							  : XMC_PROT_RW;
+		shadow_prot(sh, (int)op->a[0], (uint32_t)op->a[1], (int)op->a[2]);
+	}
 	else if (op->code == XMP_IO_ERROR || op->code == XMP_PAGER_IO)
 		op->a[2] = b < 190;
 }
@@ -344,7 +399,6 @@ static void gen_attach(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
 	int r = pick_mapped(s, sh), slot = pick_slot(s, sh, 0);
 	uint32_t addr;
 	int32_t count, room_used = 0;
-	int plausible = 0;
 	if (mode < 190 && r >= 0) {
 		int k = sh->map[sh->cur][r];
 		uint32_t pg = pick_page(s, sh, k), in = pick_inpage(s);
@@ -359,8 +413,6 @@ static void gen_attach(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
 				(int32_t)XMC_PAGE_SIZE;
 		count = pick_count(s, room);
 		room_used = room;
-		plausible = pg >= seg_base(sh, k) &&
-			    pg < seg_base(sh, k) + sh->npages[k];
 	} else {
 		addr = pick_addr(s, sh);
 		count = pick_count(s, XMC_PAGE_SIZE);
@@ -370,13 +422,20 @@ static void gen_attach(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
 	op->a[1] = count;
 	op->a[2] = slot;
 	/* Caller errors (W3) end the comparison: keep them rare. */
-	op->a[3] = f < 236 ? USER_ADSPACE : f < 255 ? USERI_ADSPACE
-		   : (f = xmp_byte(s)) < 128 ? SYS_ADSPACE : 3 + f % 8;
-	if (plausible && count > 0 && count <= room_used && sh->dcount[slot] == 0 &&
-	    op->a[3] != SYS_ADSPACE && (op->a[3] == USER_ADSPACE ||
-					op->a[3] == USERI_ADSPACE)) {
+	op->a[3] = f < 236 ? USER_ADSPACE
+		   : f < 255 || (f = xmp_byte(s)) >= 64 ? USERI_ADSPACE
+		   : f < 32 ? SYS_ADSPACE : 3 + f % 8;
+	/* The shadow errs toward "attached": a wrong guess then costs a
+	 * failure (desc-invalid), never a caller error. */
+	r = XMC_REGION(addr);
+	if (count > 0 && sh->dcount[slot] == 0 && sh->map[sh->cur][r] >= 0 &&
+	    (op->a[3] == USER_ADSPACE || op->a[3] == USERI_ADSPACE)) {
 		sh->daddr[slot] = addr;
-		sh->dcount[slot] = count;
+		sh->dcount[slot] = room_used && count > room_used ? room_used
+				   : count > (int32_t)XMC_KBUF_SIZE ? (int32_t)XMC_KBUF_SIZE
+								     : count;
+		sh->dseg[slot][0] = sh->map[sh->cur][r];
+		sh->dseg[slot][1] = r < 15 ? sh->map[sh->cur][r + 1] : -1;
 	}
 }
 
@@ -406,12 +465,36 @@ static void gen_move(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
 	op->a[3] = slot;
 }
 
+static int shadow_page(const struct shadow *sh, int slot, uint32_t a,
+		       int *seg, uint32_t *page);
+
+/*
+ * Would a hide of x through slot take (as far as the shadow sees)? One that
+ * fails its access check or misses the descriptor's regions must not be
+ * undone later (an unbalanced UNHIDE is a caller error).
+ */
+static int hide_works(const struct shadow *sh, int slot, uint32_t x, int flag)
+{
+	int seg;
+	uint32_t page, r0 = XMC_REGION(sh->daddr[slot]);
+	if (sh->dcount[slot] <= 0 ||
+	    (XMC_REGION(x) != r0 && XMC_REGION(x) != r0 + 1) ||
+	    shadow_page(sh, slot, x, &seg, &page))
+		return 0;
+	int prot = shadow_prot_of(sh, seg, page);
+	if (!(flag & XMEM_ACC_CHK))
+		return 1;
+	return prot == XMC_PROT_RW ||
+	       (prot == XMC_PROT_RO && (flag & XMEM_WRITE_ONLY));
+}
+
 static void gen_dma(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
 {
 	static const uint8_t flags[16] = {0, 0, 0, 0, 0, 1, 1, 1, 1, 1,
 					  2, 2, 6, 6, 3, 4};
 	uint8_t b = xmp_byte(s);
-	int flag = b < 255 ? flags[b % 16] : 8 | xmp_byte(s) % 8;
+	int flag = b < 255 || xmp_byte(s) >= 64 ? flags[b % 16]
+					       : 8 | xmp_byte(s) % 8;
 	int slot = pick_slot(s, sh, 1), h = -1;
 	uint32_t x;
 	if (sh->force_unhide)
@@ -419,7 +502,7 @@ static void gen_dma(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
 	sh->force_unhide = 0;
 	if (flag & XMEM_UNHIDE) {
 		h = pick_hidden(s, sh);
-		if (h < 0 && xmp_byte(s) < 230)
+		if (h < 0 && xmp_byte(s) < 252)
 			flag &= ~XMEM_UNHIDE;
 	} else if (sh->ndma && xmp_byte(s) < 80) {
 		h = xmp_byte(s) % sh->ndma; /* a nested hide */
@@ -441,7 +524,7 @@ static void gen_dma(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
 	if ((flag & XMEM_UNHIDE) && h >= 0 && sh->dma[h].hides) {
 		sh->dma[h].hides--;
 		sh->hidden--;
-	} else if (!(flag & XMEM_UNHIDE)) {
+	} else if (!(flag & XMEM_UNHIDE) && hide_works(sh, slot, x, flag)) {
 		if (h < 0 && sh->ndma < NDMA) {
 			h = sh->ndma++;
 			sh->dma[h].slot = (uint8_t)slot;
@@ -455,10 +538,22 @@ static void gen_dma(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
 	}
 }
 
+/* Region r of the current process backs an attached descriptor. */
+static int attached_region(const struct shadow *sh, uint32_t r)
+{
+	for (int d = 0; d < XMC_MAX_DESCS; d++) {
+		uint32_t r0 = XMC_REGION(sh->daddr[d]);
+		uint32_t r1 = XMC_REGION(sh->daddr[d] + (uint32_t)sh->dcount[d] - 1);
+		if (sh->dcount[d] > 0 && (r == r0 || r == r1))
+			return 1;
+	}
+	return 0;
+}
+
 static uint32_t pick_handle(struct xmp_src *s, struct shadow *sh)
 {
 	uint8_t b = xmp_byte(s);
-	if (b < 253 || sh->nsegs == 0)
+	if (b < 255 || sh->nsegs == 0)
 		return XMC_SRVAL(XMC_SID(pick_seg(s, sh)), b & 1);
 	return xmp_u32(s);
 }
@@ -473,7 +568,7 @@ static void gen_adspace(struct xmp_src *s, struct shadow *sh,
 		op->a[2] = xmp_u32(s);
 		for (int r = 3; r < 16; r++)
 			if (r != 14 && sh->map[sh->cur][r] < 0 &&
-			    XMC_SRVAL_SID(op->a[1]) - XMC_SID(0) <
+			    (uint32_t)XMC_SRVAL_SID(op->a[1]) - XMC_SID(0) <
 				    (uint32_t)sh->nsegs) {
 				sh->map[sh->cur][r] =
 					(int8_t)(XMC_SRVAL_SID(op->a[1]) - XMC_SID(0));
@@ -482,8 +577,8 @@ static void gen_adspace(struct xmp_src *s, struct shadow *sh,
 			}
 		return;
 	case XMP_AS_PUTH:
-		b = xmp_byte(s);
-		if (sh->nheld && b < 220) {
+		b = xmp_byte(s) | (sh->nheld ? 0 : 1);
+		if (sh->nheld && b < 254) {
 			int i = b % sh->nheld;
 			op->a[1] = sh->held[i];
 			sh->nheld--;
@@ -495,6 +590,13 @@ static void gen_adspace(struct xmp_src *s, struct shadow *sh,
 	}
 	op->a[1] = pick_addr(s, sh);
 	uint32_t r = XMC_REGION((uint32_t)op->a[1]);
+	/* Detaching an attached buffer's region makes its moves undefined
+	 * (remapped): rarely. */
+	if (op->code == XMP_AS_DET && attached_region(sh, r) &&
+	    xmp_byte(s) < 254) {
+		op->a[1] = (uint32_t)op->a[1] & 0x0fffffffu;
+		r = 0;
+	}
 	if (op->code == XMP_AS_DET && sh->map[sh->cur][r] >= 0)
 		sh->map[sh->cur][r] = -1;
 	if (op->code == XMP_AS_GETH && sh->map[sh->cur][r] >= 0 && sh->nheld < 4)
@@ -532,12 +634,12 @@ static int fix_code(struct xmp_src *s, struct shadow *sh, int code)
 		return XMP_SEG_NEW;
 	if (!mapped && needs_mapping(code))
 		return XMP_MAP;
-	if (sh->interrupt && process_only(code) && xmp_byte(s) < 240)
+	if (sh->interrupt && process_only(code) && xmp_byte(s) < 254)
 		return XMP_SET_ENV;
-	if (code == XMP_AS_PUTH && !sh->nheld && xmp_byte(s) < 250)
+	if (code == XMP_AS_PUTH && !sh->nheld && xmp_byte(s) < 254)
 		return XMP_AS_GETH;
 	if ((code == XMP_XMEMIN || code == XMP_XMEMOUT) && sh->hidden &&
-	    xmp_byte(s) < 190) {
+	    xmp_byte(s) < 254) {
 		sh->force_unhide = 1;
 		return XMP_XMEMDMA;
 	}
@@ -548,11 +650,19 @@ static int fix_code(struct xmp_src *s, struct shadow *sh, int code)
 	return code;
 }
 
-/* The (segment, page) an address reaches through the shadow; -1 if none. */
-static int shadow_page(const struct shadow *sh, uint32_t a, int *seg,
-		       uint32_t *page)
+/*
+ * The (segment, page) an xmemdma address reaches through the shadow: by the
+ * descriptor's own regions when it was attached here, else by the current
+ * process's map; -1 if none.
+ */
+static int shadow_page(const struct shadow *sh, int slot, uint32_t a,
+		       int *seg, uint32_t *page)
 {
 	int k = sh->map[sh->cur][XMC_REGION(a)];
+	if (sh->dcount[slot] > 0) {
+		uint32_t r0 = XMC_REGION(sh->daddr[slot]);
+		k = sh->dseg[slot][XMC_REGION(a) == r0 + 1];
+	}
 	if (k < 0)
 		return -1;
 	*seg = k;
@@ -564,7 +674,7 @@ static int pinned(const struct shadow *sh, int seg, uint32_t page)
 {
 	for (int i = 0; i < sh->npin; i++)
 		if (sh->pin[i].seg == seg && sh->pin[i].page == page)
-			return 1;
+			return sh->pin[i].n > 0;
 	return 0;
 }
 
@@ -575,19 +685,18 @@ static void prepare(struct xmp_src *s, struct shadow *sh, struct xmp_prog *p,
 	struct xmp_op *op = &p->op[p->n - 1];
 	int seg;
 	uint32_t page;
-	if (op->code == XMP_XMEMDMA && !(op->a[2] & XMEM_UNHIDE) &&
-	    p->n < maxops && !shadow_page(sh, (uint32_t)op->a[1], &seg, &page) &&
-	    !pinned(sh, seg, page) && xmp_byte(s) < 210) {
-		p->op[p->n] = *op;
+	/* xmemdma on a page not pinned is a caller error: pin it first. */
+	if (op->code == XMP_XMEMDMA &&
+	    !shadow_page(sh, (int)op->a[0], (uint32_t)op->a[1], &seg, &page) &&
+	    !pinned(sh, seg, page) && xmp_byte(s) < 255) {
+		/* With no room left, the pin takes the xmemdma's place. */
+		if (p->n < maxops)
+			p->op[p->n++] = *op;
 		memset(op, 0, sizeof *op);
 		op->code = XMP_PIN;
 		op->a[0] = seg;
 		op->a[1] = page;
-		if (sh->npin < 16) {
-			sh->pin[sh->npin].seg = (uint8_t)seg;
-			sh->pin[sh->npin++].page = (uint16_t)page;
-		}
-		p->n++;
+		shadow_pin(sh, seg, page, 1);
 	}
 	if (op->code == XMP_AS_ATT && xmp_byte(s) < 20)
 		while (p->n < maxops) {

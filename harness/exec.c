@@ -28,6 +28,9 @@ int hx_init(struct hx_exec *x, const struct mdl_spec *spec, int profile,
 				 errlen))
 			return hx_fini(x), -1;
 		x->nimpl++;
+		const char *rd = hx_plugin_readings(pls[i]);
+		if (rd && hx_set_readings(x, i, rd, err, errlen))
+			return hx_fini(x), -1;
 	}
 	return 0;
 }
@@ -50,20 +53,35 @@ uint32_t hx_common_caps(const struct hx_exec *x)
 	return c;
 }
 
-static void reset_pair(struct hx_impl *im)
+int hx_set_readings(struct hx_exec *x, int i, const char *s, char *err,
+		    size_t errlen)
+{
+	struct hx_impl *im = &x->impl[i];
+	mdl_clear_readings(im->m);
+	if (mdl_parse_readings(im->m, s, err, errlen))
+		return -1;
+	for (int r = 0; r < MDL_NREADINGS; r++)
+		im->rd0[r] = (int8_t)mdl_reading(im->m, r);
+	return 0;
+}
+
+static void reset_pair(struct hx_exec *x, struct hx_impl *im, uint32_t kseed)
 {
 	im->pl->reset(im->w);
 	mdl_reset(im->m);
+	if (x->fresh_readings)
+		for (int r = 0; r < MDL_NREADINGS; r++)
+			mdl_set_reading(im->m, r, im->rd0[r]);
+	mdl_kbuf_seed(im->m, kseed);
 	for (int d = 0; d < XMC_MAX_DESCS; d++) {
 		memset(&im->desc[d], 0, sizeof im->desc[d]);
 		im->desc[d].aspace_id = XMEM_INVAL;
 	}
+	im->kseed = kseed;
+	memset(im->kmade, 0, sizeof im->kmade);
 	for (int b = 0; b < XMC_KBUFS; b++) {
-		if (im->khi[b] > im->klo[b])
-			memset(im->kbuf[b] + im->klo[b], 0,
-			       im->khi[b] - im->klo[b]);
-		im->klo[b] = XMC_KBUF_SIZE;
-		im->khi[b] = 0;
+		/* The slack past the end must stay zero (a spill shows). */
+		memset(im->kbuf[b] + XMC_KBUF_SIZE, 0, 64);
 	}
 }
 
@@ -71,7 +89,7 @@ static void reset_pair(struct hx_impl *im)
 static const unsigned effect_fields[] = {
 	HX_F_DESC, HX_F_DESC, HX_F_INMEM | HX_F_MOD, HX_F_BYTES, HX_F_BYTES,
 	HX_F_MOD, HX_F_HIDE, HX_F_HIDE, HX_F_BYTES, HX_F_VALID, HX_F_VALID,
-	HX_F_WAITERS, HX_F_MOD, HX_F_ADSPACE, HX_F_ADSPACE, 0, 0,
+	HX_F_WAITERS, HX_F_MOD, HX_F_ADSPACE, HX_F_ADSPACE, 0, 0, HX_F_MOD,
 };
 
 static unsigned clause_fields(const struct mdl_clause *c)
@@ -189,6 +207,7 @@ int hx_run(struct hx_exec *x, const struct xmp_prog *p, int *outcome)
 {
 	int ndiv = 0;
 	struct mdl_eval ev;
+	uint32_t kseed = xmp_prog_seed(p);
 	x->programs++;
 	for (int i = 0; i < x->nimpl; i++) {
 		struct hx_ctx c = {.p = p, .ii = i, .ev = &ev};
@@ -197,7 +216,7 @@ int hx_run(struct hx_exec *x, const struct xmp_prog *p, int *outcome)
 			out = hx_iso_run(x, i, p);
 			goto tally;
 		}
-		reset_pair(&x->impl[i]);
+		reset_pair(x, &x->impl[i], kseed);
 		if (x->trace)
 			fprintf(x->trace, "program %llu impl %s\n",
 				(unsigned long long)x->programs,

@@ -37,7 +37,9 @@ struct hx_impl {
 	uint32_t caps; /* capabilities in effect (runtime, hooks present) */
 	struct xmc_xmem desc[XMC_MAX_DESCS]; /* descriptor slots it sees */
 	uint8_t *kbuf[XMC_KBUFS]; /* kernel buffers it writes */
-	uint32_t klo[XMC_KBUFS], khi[XMC_KBUFS]; /* kbuf bytes to clear */
+	uint64_t kmade[XMC_KBUFS][MDL_KWORDS]; /* kbuf chunks made this program */
+	uint32_t kseed; /* this program's kbuf pattern seed (xmp_prog_seed) */
+	int8_t rd0[MDL_NREADINGS]; /* readings declared (plug-in or file) */
 	uint8_t *scratch; /* 8 KiB: dma_read bytes, poke data, peeks */
 	struct hx_iso *iso; /* its worker when isolated (iso.h), else NULL */
 };
@@ -81,6 +83,13 @@ struct hx_exec {
 	/* called after each op with the model's verdict; may be NULL */
 	void (*on_op)(void *ctx, int impl, int op, const struct mdl_eval *ev);
 	void *ctx; /* passed to on_div and on_op */
+	/*
+	 * 0: a reading fixed in one program holds for the rest of the run
+	 * (a run is one implementation's behaviour). 1: every program starts
+	 * from the declared readings (replay, minimize, corpus, fuzz inputs),
+	 * so that one program reproduces alone.
+	 */
+	int fresh_readings;
 };
 
 /*
@@ -91,6 +100,29 @@ int hx_init(struct hx_exec *x, const struct mdl_spec *spec, int profile,
 	    const struct xmc_plugin *const *pls, int n, uint64_t seed,
 	    char *err, size_t errlen);
 void hx_fini(struct hx_exec *x);
+
+/*
+ * Declare implementation i's readings, "name=option,..." (model.h); they
+ * hold from now on. Returns 0, or -1 with a message in err.
+ */
+int hx_set_readings(struct hx_exec *x, int i, const char *s, char *err,
+		    size_t errlen);
+
+/*
+ * 1 when two reading lists name the same reading with different options
+ * (a corpus file written for a reading the implementation does not take).
+ */
+int hx_readings_conflict(const char *a, const char *b);
+
+/* The readings a plug-in declares (struct_size permitting), or NULL. */
+const char *hx_plugin_readings(const struct xmc_plugin *pl);
+
+/*
+ * Why effect e (an index of mdl_effect_names) of a clause is not observed
+ * for implementation i, one line, or NULL when what it changes is compared
+ * (item 9 of the envelope: nothing passes unobserved).
+ */
+const char *hx_unobserved(const struct hx_exec *x, int i, int e);
 
 /* Capabilities every implementation has: what the generator may use. */
 uint32_t hx_common_caps(const struct hx_exec *x);

@@ -24,6 +24,7 @@ int hx_impl_open(struct hx_impl *im, const struct xmc_plugin *pl,
 void hx_impl_close(struct hx_impl *im);
 int hx_has_hook(const struct hx_impl *im, const struct xmp_op *op);
 int64_t hx_call(struct hx_impl *im, const struct xmp_op *op);
+void hx_kbuf_prepare(struct hx_impl *im, int64_t k, int64_t count);
 void hx_check(struct hx_exec *x, struct hx_ctx *c, int64_t ret);
 int hx_sweep(struct hx_exec *x, struct hx_ctx *c);
 /* What differed, as a mask: lets a divergence be laid to the clause whose

@@ -168,6 +168,8 @@ void hx_finding_write(FILE *f, const struct hx_finding *fd)
 		d->expected, d->observed, d->signature);
 	if (fd->impl_path) /* so that repro and replay need no guess */
 		fprintf(f, "# impl-path: %s\n", fd->impl_path);
+	if (fd->readings && fd->readings[0])
+		fprintf(f, "# readings: %s\n", fd->readings);
 	if (xmp_print(fd->prog, text, sizeof text) >= 0)
 		fputs(text, f);
 	fputs("# end\n", f);

@@ -39,6 +39,7 @@ struct hx_finding {
 	int orig_ops; /* ops before minimization */
 	const struct xmp_prog *prog; /* the (minimized) program */
 	const char *impl_path; /* the plug-in's file, NULL when built in */
+	const char *readings; /* readings in force, "name=option,..." */
 };
 
 /* Open (create) a store and learn the signatures it holds. */

@@ -33,6 +33,7 @@ struct proxy {
 	const struct xmc_plugin *builtin; /* built-in to run, or NULL */
 	char *path; /* .so to load when not built in */
 	char name[64], version[64]; /* identity, as the plug-in reported */
+	char readings[256]; /* readings the plug-in declares */
 };
 
 struct hx_iso {
@@ -378,6 +379,13 @@ int hx_iso_open(struct hx_impl *im, const struct xmc_plugin *proxy,
 		return hx_iso_close(im), -1;
 	im->caps = w->s->eff_caps;
 	memcpy(w->reason, w->s->reason, sizeof w->reason);
+	/* A model world here holds only the readings (set by the caller,
+	 * learnt by the worker): the worker's model does the work. */
+	if (!(im->m = mdl_new(spec, profile)))
+		return hx_iso_close(im), snprintf(err, errlen, "out of memory"),
+		       -1;
+	for (int g = 0; g < MDL_NREADINGS; g++)
+		im->rd0[g] = -1;
 	im->w = (xmc_world *)(void *)w; /* for proxy_cap_reason only */
 	return 0;
 }
@@ -404,6 +412,8 @@ static int apply(struct hx_exec *x, int i, const struct xmp_prog *p, int k)
 	struct iso_shm *s = x->impl[i].iso->s;
 	const struct iso_res *r = &s->res[k];
 	int ncl = x->spec->nclauses;
+	for (int g = 0; g < MDL_NREADINGS; g++) /* what the worker learnt */
+		mdl_set_reading(x->impl[i].m, g, r->rd[g]);
 	x->ops += r->ops;
 	for (int c = 0; c < ncl; c++) {
 		x->hits[i * ncl + c] += iso_hits(s, k)[c];
@@ -423,6 +433,17 @@ static int apply(struct hx_exec *x, int i, const struct xmp_prog *p, int k)
 	return r->outcome >= HX_PASS && r->outcome <= HX_UNSUPPORTED
 		       ? r->outcome
 		       : HX_DIVERGED;
+}
+
+/* The readings of the harness's mirror model, for the worker's. */
+static void put_readings(struct hx_exec *x, int i)
+{
+	struct iso_shm *s = x->impl[i].iso->s;
+	s->fresh = x->fresh_readings;
+	for (int g = 0; g < MDL_NREADINGS; g++) {
+		s->rd[g] = (int8_t)mdl_reading(x->impl[i].m, g);
+		s->rd0[g] = x->impl[i].rd0[g];
+	}
 }
 
 /* Send the request in shared memory; wait for the answer, a program at a
@@ -469,6 +490,7 @@ void hx_iso_prefetch(struct hx_exec *x, const struct xmp_prog *ps, int n)
 		s->nprog = n;
 		for (int k = 0; k < n; k++)
 			s->prog[k] = ps[k];
+		put_readings(x, i);
 		int r = request(w);
 		w->pf_total = n;
 		w->pf_n = (int)ISO_LOAD(s->done);
@@ -524,6 +546,7 @@ int hx_iso_run(struct hx_exec *x, int i, const struct xmp_prog *p)
 	s->programs = x->programs;
 	s->nprog = 1;
 	s->prog[0] = *p;
+	put_readings(x, i);
 	int r = request(w);
 	if (r != 1) {
 		int k = classify(w, r == 0, detail, sizeof detail);
@@ -569,6 +592,8 @@ const struct xmc_plugin *hx_iso_proxy(const struct xmc_plugin *builtin,
 		px->pl.version = px->version;
 		px->pl.profiles = w.s->profiles;
 		px->pl.caps = w.s->caps;
+		snprintf(px->readings, sizeof px->readings, "%s", w.s->readings);
+		px->pl.readings = px->readings[0] ? px->readings : NULL;
 		px->pl.create = proxy_create;
 		px->pl.cap_reason = proxy_cap_reason;
 		stop(&w);

@@ -38,6 +38,7 @@ struct iso_res {
 	int has_div; /* div is set */
 	struct hx_div div; /* the divergence */
 	int oom; /* the worker grew past max_rss on it */
+	int8_t rd[MDL_NREADINGS]; /* the model's readings after it */
 };
 
 /* One op's verdict, for the caller's on_op. */
@@ -54,11 +55,15 @@ struct iso_shm {
 	uint64_t seed; /* ISO_OPEN: run seed */
 	uint64_t programs; /* ISO_RUN: the caller's program count */
 	int nprog; /* ISO_RUN: 1; ISO_BATCH: programs in prog[] */
+	int8_t rd[MDL_NREADINGS]; /* readings the model holds before them */
+	int8_t rd0[MDL_NREADINGS]; /* readings declared (fresh_readings) */
+	int fresh; /* the caller's fresh_readings */
 	struct xmp_prog prog[HX_ISO_BATCH]; /* the programs */
 	/* reply */
 	int status; /* 0 done, -1 failed (err) */
 	char err[256]; /* why it failed */
 	char name[64], version[64]; /* ISO_HELLO: identity */
+	char readings[256]; /* ISO_HELLO: readings the plug-in declares */
 	uint32_t profiles, caps; /* ISO_HELLO: as declared */
 	uint32_t eff_caps; /* ISO_OPEN: capabilities in effect */
 	char reason[32][96]; /* ISO_OPEN: cap_reason() per missing cap bit */

@@ -422,6 +422,8 @@ static int run_one(struct hx_exec *x, FILE *tr, int k)
 	r->oom = hx_iso_opts.max_rss &&
 		 ((uint64_t)ru.ru_maxrss - S->base_rss) * 1024 >
 			 hx_iso_opts.max_rss;
+	for (int g = 0; g < MDL_NREADINGS; g++)
+		r->rd[g] = (int8_t)mdl_reading(x->impl[0].m, g);
 	ISO_STORE(S->done, (uint32_t)k + 1);
 	return r->oom;
 }
@@ -429,6 +431,12 @@ static int run_one(struct hx_exec *x, FILE *tr, int k)
 static void do_run(struct hx_exec *x, FILE *tr)
 {
 	ISO_STORE(S->done, 0);
+	/* The readings as the harness's mirror has them (learnt so far). */
+	x->fresh_readings = S->fresh;
+	for (int g = 0; g < MDL_NREADINGS; g++) {
+		mdl_set_reading(x->impl[0].m, g, S->rd[g]);
+		x->impl[0].rd0[g] = S->rd0[g];
+	}
 	for (int k = 0; k < S->nprog && k < HX_ISO_BATCH; k++)
 		if (run_one(x, tr, k))
 			break;
@@ -466,6 +474,8 @@ static int load(const struct xmc_plugin *builtin, const char *path)
 		return -1;
 	snprintf(S->name, sizeof S->name, "%s", real->name);
 	snprintf(S->version, sizeof S->version, "%s", real->version);
+	const char *rd = hx_plugin_readings(real);
+	snprintf(S->readings, sizeof S->readings, "%s", rd ? rd : "");
 	S->profiles = real->profiles;
 	S->caps = real->caps;
 	return 0;

@@ -53,9 +53,7 @@ const struct xmp_opdef xmp_ops[XMP_NCODES] = {
 			    ADDR("pattern")}},
 	[XMP_CLEAR_MOD] = {"clear_mod", 2, XMC_CAP_MODIFIED, {SEG, PAGE}},
 	[XMP_PROBE] = {"probe", 2, XMC_CAP_PROBE, {PID, ADDR("addr")}},
-	[XMP_DESC_SET] = {"desc_set", 5, 0,
-			  {SLOT("dp"), INT("aspace_id"), ADDR("subspace_id"),
-			   ADDR("subspace_id2"), ADDR("uaddr")}},
+	[XMP_DESC_SET] = {"desc_set", 2, 0, {SLOT("dp"), INT("aspace_id")}},
 	[XMP_XMATTACH] = {"xmattach", 4, 0,
 			  {ADDR("addr"), INT("count"), SLOT("dp"),
 			   INT("segflag")}},
@@ -144,6 +142,17 @@ void xmp_fill(uint32_t pattern, uint8_t *buf, uint32_t len)
 		x ^= x << 5;
 		buf[i] = (uint8_t)x;
 	}
+}
+
+uint32_t xmp_prog_seed(const struct xmp_prog *p)
+{
+	uint32_t h = 2166136261u;
+	for (int i = 0; i < p->n; i++) {
+		h = (h ^ p->op[i].code) * 16777619u;
+		for (int a = 0; a < XMP_NARGS; a++)
+			h = (h ^ (uint32_t)p->op[i].a[a]) * 16777619u;
+	}
+	return h;
 }
 
 int xmp_desc_slot(const struct xmp_op *op)

@@ -138,6 +138,12 @@ int xmp_valid(const struct xmp_op *op);
 /* The bytes a poke or dma_write with this pattern writes. */
 void xmp_fill(uint32_t pattern, uint8_t *buf, uint32_t len);
 
+/*
+ * The seed of a program's kernel-buffer pattern: a hash of its ops, so that a
+ * replay, a corpus file and a fuzz input see the same bytes.
+ */
+uint32_t xmp_prog_seed(const struct xmp_prog *p);
+
 /* The descriptor slot a service op takes, or -1. */
 int xmp_desc_slot(const struct xmp_op *op);
 

@@ -112,6 +112,16 @@ static const char prologue[] =
 	"static struct xmc_xmem dp[XMC_MAX_DESCS];\n"
 	"static __attribute__((unused)) unsigned char kbuf[XMC_KBUFS][XMC_KBUF_SIZE + XMC_PAGE_SIZE];\n"
 	"static __attribute__((unused)) unsigned char buf[8192];\n\n"
+	"/* The kernel buffers' starting pattern (model/world.c, mdl_kbuf_pattern). */\n"
+	"static void kbuf_fill(uint32_t seed)\n{\n"
+	"\tuint64_t x = 0x2545f4914f6cdd1dull;\n"
+	"\tfor (int b = 0; b < XMC_KBUFS; b++) {\n"
+	"\t\tuint64_t key = ((uint64_t)seed << 8 | (uint64_t)b) *\n"
+	"\t\t\t       0x9e3779b97f4a7c15ull;\n"
+	"\t\tfor (size_t i = 0; i < XMC_KBUF_SIZE / 8; i++) {\n"
+	"\t\t\tx ^= x << 13;\n\t\t\tx ^= x >> 7;\n\t\t\tx ^= x << 17;\n"
+	"\t\t\tuint64_t v = x ^ key;\n"
+	"\t\t\tmemcpy(kbuf[b] + 8 * i, &v, 8);\n\t\t}\n\t}\n}\n\n"
 	"static __attribute__((unused)) void fail(int op, const char *what, long got, long want)\n{\n"
 	"\tprintf(\"op %d: %s: got %ld (0x%lx), expected %ld (0x%lx)\\n\", op,\n"
 	"\t       what, got, got, want, want);\n\texit(1);\n}\n\n"
@@ -213,9 +223,8 @@ static void emit_call(FILE *f, const struct xmp_op *op)
 			(unsigned)a[1]);
 		return;
 	case XMP_DESC_SET:
-		fprintf(f, "\tdp[%d] = (struct xmc_xmem){%d, 0x%xu, 0x%xu, 0x%xu};"
-			   "\n\tr = 0;\n", (int)a[0], (int)a[1], (unsigned)a[2],
-			(unsigned)a[3], (unsigned)a[4]);
+		fprintf(f, "\tdp[%d].aspace_id = %d;\n\tr = 0;\n", (int)a[0],
+			(int)a[1]);
 		return;
 	case XMP_XMATTACH:
 		fprintf(f, "\tr = pl->xmattach(w, 0x%xu, %d, &dp[%d], %d);\n",
@@ -388,6 +397,7 @@ static void emit(FILE *f, const struct rctx *r, const struct hx_opts *o,
 		r->div_op >= 0 ? r->div.signature : r->x->impl[0].pl->name);
 	fputs(prologue, f);
 	emit_load(f, o->profile, src, r->div_op >= 0 ? r->div.signature : "-");
+	fprintf(f, "\tkbuf_fill(0x%xu);\n", xmp_prog_seed(p));
 	for (int i = 0; i <= last; i++) {
 		const struct after *a = &r->a[i];
 		xmp_print_op(&p->op[i], text, sizeof text);

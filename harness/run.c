@@ -57,14 +57,19 @@ struct minimizers {
 };
 
 static struct hx_exec *minimizer(struct minimizers *mz, const struct hx_exec *x,
-				 int i)
+				 int i, uint64_t seed, const char *readings)
 {
 	char err[256];
 	const struct xmc_plugin *pl[1] = {x->impl[i].pl};
 	if (!mz->ready[i] && !hx_init(&mz->x[i], x->spec, x->profile, pl, 1,
-				      0, err, sizeof err))
+				      seed, err, sizeof err))
 		mz->ready[i] = 1;
-	return mz->ready[i] ? &mz->x[i] : NULL;
+	if (!mz->ready[i])
+		return NULL;
+	/* The minimizer runs under the readings the run had fixed. */
+	mz->x[i].fresh_readings = 1;
+	hx_set_readings(&mz->x[i], 0, readings, err, sizeof err);
+	return &mz->x[i];
 }
 
 /* Keep the divergence of implementation i on p: minimize, then store. */
@@ -77,8 +82,11 @@ static int keep(struct run_ctx *rc, const struct hx_opts *o,
 	char path[1024], err[512];
 	if (hx_store_seen(st, d.signature) >= 0)
 		return 0;
+	char rd[256];
+	mdl_print_readings(rc->x->impl[i].m, rd, sizeof rd);
 	q = *p;
-	struct hx_exec *mx = o->no_minimize ? NULL : minimizer(mz, rc->x, i);
+	struct hx_exec *mx = o->no_minimize ? NULL
+					    : minimizer(mz, rc->x, i, o->seed, rd);
 	if (mx) {
 		struct xmp_prog orig = q;
 		hx_minimize(mx, &q, d.signature, progress, &rc->quiet);
@@ -92,7 +100,7 @@ static int keep(struct run_ctx *rc, const struct hx_opts *o,
 	struct hx_finding f = {&d, pl->name, pl->version,
 			       hx_profile_name(o->profile), o->seed, rc->program,
 			       rc->x->spec->hash, p->n, &q,
-			       hx_plugin_path(pl)};
+			       hx_plugin_path(pl), rd};
 	if (hx_store_put(st, &f, path, sizeof path, err, sizeof err)) {
 		fprintf(stderr, "xmcheck run: %s\n", err);
 		return -1;

@@ -23,7 +23,31 @@ const char *hx_clause_status(const struct hx_exec *x, int impl, int clause)
 		return "fail";
 	if (c->needs & ~x->impl[impl].caps)
 		return "unsupported";
-	return x->hits[i] ? "pass" : "untested";
+	if (!x->hits[i])
+		return "untested";
+	/* Nothing passes unobserved: with every effect unobserved, the
+	 * clause cannot be said to pass (item 9). */
+	int seen = 0;
+	for (int e = 0; e < c->neffects; e++)
+		seen |= !hx_unobserved(x, impl, c->effects[e]);
+	return c->neffects && !seen ? "unsupported" : "pass";
+}
+
+/* What a clause changes that implementation impl's run did not observe. */
+static int not_observed(const struct hx_exec *x, int impl, int clause,
+			FILE *f)
+{
+	const struct mdl_clause *c = &x->spec->clauses[clause];
+	int n = 0;
+	for (int e = 0; e < c->neffects; e++) {
+		const char *why = hx_unobserved(x, impl, c->effects[e]);
+		if (!why)
+			continue;
+		if (f)
+			fprintf(f, "%s%s", n ? "; " : "", why);
+		n++;
+	}
+	return n;
 }
 
 static uint64_t hits_of(const struct hx_exec *x, int clause)
@@ -96,6 +120,14 @@ static void json_unsupported(const struct hx_exec *x, int i, FILE *f)
 		if (strcmp(hx_clause_status(x, i, k), "unsupported"))
 			continue;
 		uint32_t miss = c->needs & ~im->caps;
+		if (!miss) { /* none of its effects observed (item 9) */
+			fprintf(f, "%s\n      {\"id\": \"%s\", \"needs\": null, "
+				   "\"reason\": \"", first ? "" : ",", c->id);
+			not_observed(x, i, k, f);
+			fprintf(f, "\"}");
+			first = 0;
+			continue;
+		}
 		int b = __builtin_ctz(miss);
 		fprintf(f, "%s\n      {\"id\": \"%s\", \"needs\": \"%s\", "
 			   "\"reason\": ", first ? "" : ",", c->id,
@@ -171,7 +203,20 @@ int hx_summary_json(const struct hx_exec *x, const struct hx_summary *s,
 		x->programs, x->ops, x->divergences, x->undefined,
 		x->unsupported);
 	json_clauses(x, f);
-	fprintf(f, "  \"first_divergence\": ");
+	fprintf(f, "  \"readings\": {");
+	for (int i = 0; i < x->nimpl; i++) {
+		fprintf(f, "%s\n    ", i ? "," : "");
+		jstr(f, x->impl[i].pl->name);
+		fprintf(f, ": {");
+		for (int r = 0; r < MDL_NREADINGS; r++) {
+			int o = mdl_reading(x->impl[i].m, r);
+			fprintf(f, "%s\"%s\": \"%s\"", r ? ", " : "",
+				mdl_readings[r].name,
+				o < 0 ? "open" : mdl_readings[r].opt[o]);
+		}
+		fprintf(f, "}");
+	}
+	fprintf(f, "},\n  \"first_divergence\": ");
 	if (s->first_sig) {
 		fprintf(f, "{\"signature\": ");
 		jstr(f, s->first_sig);
@@ -182,7 +227,23 @@ int hx_summary_json(const struct hx_exec *x, const struct hx_summary *s,
 	}
 	if (s->store)
 		json_findings(s->store, f);
-	fprintf(f, "  \"unsupported\": {\n");
+	fprintf(f, "  \"not_observed\": {");
+	for (int i = 0; i < x->nimpl; i++) {
+		fprintf(f, "%s\n    ", i ? "," : "");
+		jstr(f, x->impl[i].pl->name);
+		fprintf(f, ": {");
+		for (int k = 0, n = 0; k < x->spec->nclauses; k++) {
+			if (strcmp(hx_clause_status(x, i, k), "pass") ||
+			    !not_observed(x, i, k, NULL))
+				continue;
+			fprintf(f, "%s\"%s\": \"", n++ ? ", " : "",
+				x->spec->clauses[k].id);
+			not_observed(x, i, k, f);
+			fputc('"', f);
+		}
+		fprintf(f, "}");
+	}
+	fprintf(f, "},\n  \"unsupported\": {\n");
 	for (int i = 0; i < x->nimpl; i++)
 		json_unsupported(x, i, f);
 	fprintf(f, "  },\n  \"elapsed_s\": %.3f\n}\n", s->elapsed);

@@ -226,6 +226,14 @@ struct xmc_plugin {
 	 * would fault, -1 cannot tell. Must not change the world.
 	 */
 	int (*probe)(xmc_world *w, int pid, xmc_caddr addr);
+
+	/*
+	 * Readings the implementation takes where the pages allow several
+	 * (docs/WORLD.md, "Readings"), "name=option,...", e.g.
+	 * "xaddr=offset,key0_ro=refused"; NULL or "" = let the harness learn
+	 * them. Declared readings are held from the first op.
+	 */
+	const char *readings;
 };
 
 /* The one exported symbol of a plug-in .so. */

@@ -11,7 +11,7 @@ enum {
 	E_ATTACH, E_DETACH, E_PAGE_IN_RANGE, E_COPY_IN, E_COPY_OUT,
 	E_MARK_MODIFIED_RANGE, E_HIDE_INC, E_HIDE_DEC, E_FLUSH, E_INVALIDATE,
 	E_VALIDATE, E_READY_WAITERS, E_SET_MODIFIED, E_ALLOC_REGION,
-	E_FREE_REGION, E_HOLD, E_RELEASE,
+	E_FREE_REGION, E_HOLD, E_RELEASE, E_PPC_MODIFIED,
 };
 
 /* The range argument of a move service: slot, user address, count. */
@@ -34,6 +34,7 @@ static void copy(struct mdl_world *m, const struct xmp_op *op, int out)
 	const struct mdl_range *rc = mdlw_range(m, slot, u, count);
 	int kb = (int)(kaddr / XMC_KBUF_SIZE);
 	uint32_t koff = (uint32_t)(kaddr % XMC_KBUF_SIZE);
+	mdl_kbuf_touch(m, kb, koff, (uint32_t)count);
 	uint8_t *k = m->kbuf[kb] + koff;
 	uint32_t in = (uint32_t)(u % XMC_PAGE_SIZE);
 	int64_t left = count;
@@ -49,12 +50,6 @@ static void copy(struct mdl_world *m, const struct xmp_op *op, int out)
 		k += n;
 		left -= n;
 		in = 0;
-	}
-	if (!out) {
-		if (koff < m->kdirty_lo[kb])
-			m->kdirty_lo[kb] = koff;
-		if (koff + count > m->kdirty_hi[kb])
-			m->kdirty_hi[kb] = koff + (uint32_t)count;
 	}
 }
 
@@ -96,6 +91,124 @@ static void attach(struct mdl_world *m, const struct xmp_op *op)
 	d->subspace_id = as->srval[r];
 	d->subspace_id2 = two ? as->srval[r + 1] : 0;
 	d->uaddr = addr;
+	m->dpid[op->a[2]] = (int8_t)m->cur;
+}
+
+/*
+ * powerpc xmemdma: under the reading `set` the modified bit is set. Whether
+ * that holds for a read-only key, or for an UNHIDE in pager I/O state, no
+ * page says (the power rule excludes both): there either bit is allowed
+ * (mod_open 2), and it tells the reading nothing.
+ */
+static void ppc_modified(struct mdl_world *m, const struct xmp_op *op,
+			 struct mdl_page *p)
+{
+	if (!p || p->mod)
+		return;
+	int rd = m->rd[MDL_RD_PPC_MODIFIED];
+	if (p->prot == XMC_PROT_RO ||
+	    ((op->a[2] & XMEM_UNHIDE) && p->pager_io))
+		p->mod_open = rd == 0 ? 0 : 2;
+	else if (rd < 0)
+		p->mod_open = 1;
+	else if (rd)
+		p->mod = 1, p->by = (uint16_t)(m->clause_now + 1);
+}
+
+void mdl_settle_page(struct mdl_world *m, int seg, uint32_t page, int got_mod)
+{
+	struct mdl_page *p = mdlw_page(m, seg, page);
+	if (!p || !p->mod_open)
+		return;
+	int fix = p->mod_open == 1;
+	p->mod_open = 0;
+	if (got_mod < 0)
+		return;
+	if (fix)
+		m->rd[MDL_RD_PPC_MODIFIED] = (int8_t)(got_mod != 0);
+	p->mod = (uint8_t)(got_mod != 0);
+}
+
+/* A failed move's page: reachable, and may the move touch its bytes? */
+static const struct mdl_page *move_page(struct mdl_world *m,
+					const struct xmp_op *op, int64_t i,
+					int *may_copy)
+{
+	int slot;
+	int64_t u, count, kaddr;
+	move_args(op, &slot, &u, &count, &kaddr);
+	const struct mdl_range *rc = mdlw_range(m, slot, u, count);
+	int64_t idx = (u % XMC_PAGE_SIZE + i) / XMC_PAGE_SIZE, j = 0;
+	while (j < rc->n && rc->pages[j].idx != idx)
+		j++;
+	if (i < 0 || i >= count || j == rc->n)
+		return NULL;
+	const struct mdl_page *p =
+		mdlw_page(m, rc->pages[j].seg, rc->pages[j].page);
+	int reach = p->in_mem || (!m->interrupt && !p->io_err);
+	int ok = op->code == XMP_XMEMIN
+			 ? p->prot != XMC_PROT_NONE
+			 : p->prot == XMC_PROT_RW ||
+				   (p->prot == XMC_PROT_RO &&
+				    mdlw_desc_key0(m, slot) &&
+				    m->rd[MDL_RD_KEY0_RO] != 0);
+	*may_copy = reach && ok;
+	return p;
+}
+
+int mdl_failed_move_byte_ok(struct mdl_world *m, const struct xmp_op *op,
+			    int64_t i)
+{
+	int may = 0;
+	return move_page(m, op, i, &may) && may;
+}
+
+int mdl_failed_move_page(struct mdl_world *m, const struct xmp_op *op,
+			 int seg, uint32_t page, int in_mem, int mod)
+{
+	struct mdl_page *p = mdlw_page(m, seg, page);
+	if (!p)
+		return 0;
+	if (in_mem == p->in_mem && mod == p->mod)
+		return 1;
+	int pageable = p->in_mem || (!m->interrupt && !p->io_err);
+	int writable = op->code == XMP_XMEMOUT &&
+		       (p->prot == XMC_PROT_RW ||
+			(p->prot == XMC_PROT_RO &&
+			 mdlw_desc_key0(m, (int)op->a[3]) &&
+			 m->rd[MDL_RD_KEY0_RO] != 0));
+	int ok = in_mem == 1 && pageable &&
+		 (mod == (p->in_mem ? p->mod : 0) || (mod == 1 && writable));
+	if (ok) {
+		if (!p->in_mem)
+			p->by = 0;
+		p->in_mem = 1;
+		p->mod = (uint8_t)mod;
+	}
+	return ok;
+}
+
+void mdl_adopt_kbuf(struct mdl_world *m, int kb, uint32_t off,
+		    const uint8_t *buf, uint32_t len)
+{
+	mdl_kbuf_touch(m, kb, off, len);
+	memcpy(m->kbuf[kb] + off, buf, len);
+}
+
+int mdl_adopt_bytes(struct mdl_world *m, int seg, uint32_t off,
+		    const uint8_t *buf, uint32_t len)
+{
+	while (len > 0) {
+		uint32_t page = off / XMC_PAGE_SIZE, in = off % XMC_PAGE_SIZE;
+		uint32_t n = XMC_PAGE_SIZE - in < len ? XMC_PAGE_SIZE - in : len;
+		if (!mdlw_page(m, seg, page))
+			return -1;
+		memcpy(mdlw_bytes(m, seg, page) + in, buf, n);
+		buf += n;
+		off += n;
+		len -= n;
+	}
+	return 0;
 }
 
 static void hold(struct mdl_world *m, uint32_t srval, int delta)
@@ -134,7 +247,10 @@ void mdlw_effect(struct mdl_world *m, int effect, const struct xmp_op *op,
 	uint32_t r;
 	switch (effect) {
 	case E_ATTACH: attach(m, op); return;
-	case E_DETACH: m->desc[op->a[0]].aspace_id = XMEM_INVAL; return;
+	case E_DETACH:
+		m->desc[op->a[0]].aspace_id = XMEM_INVAL;
+		m->dpid[op->a[0]] = -1;
+		return;
 	case E_PAGE_IN_RANGE:
 	case E_MARK_MODIFIED_RANGE: range_pages(m, op, effect); return;
 	case E_COPY_IN: copy(m, op, 0); return;
@@ -154,6 +270,7 @@ void mdlw_effect(struct mdl_world *m, int effect, const struct xmp_op *op,
 		hold(m, as->srval[XMC_REGION((uint32_t)op->a[1])], 1);
 		return;
 	case E_RELEASE: hold(m, (uint32_t)op->a[1], -1); return;
+	case E_PPC_MODIFIED: ppc_modified(m, op, dma_page(m, op)); return;
 	}
 	page_effect(effect, dma_page(m, op), m->clause_now);
 }

@@ -15,7 +15,8 @@ enum {
 	F_ANY_PROT, F_ANY_NONRESIDENT, F_ANY_IO_ERROR, F_ANY_HIDDEN,
 	F_IN_MEMORY, F_PIN_COUNT, F_HIDE_COUNT, F_PROT, F_PAGER_IO, F_WAITERS,
 	F_ALLOCATED, F_FREE_REGIONS, F_SEG_EXISTS, F_USER_REGION, F_SRVAL,
-	F_HELD, F_DELETE_PENDING, F_PAGE_DELETED,
+	F_HELD, F_DELETE_PENDING, F_PAGE_DELETED, F_DESC_REMAPPED, F_DESC_KEY0,
+	F_READING,
 };
 
 static int slot_ok(int64_t slot)
@@ -85,6 +86,13 @@ static int64_t call(struct mdl_world *m, int fn, const int64_t *a)
 	case F_DESC_KNOWN: return slot_ok(a[0]) && mdlw_desc_known(m, (int)a[0]);
 	case F_DESC_DELETED:
 		return slot_ok(a[0]) && mdlw_desc_deleted(m, (int)a[0]);
+	case F_DESC_REMAPPED:
+		return slot_ok(a[0]) && mdlw_desc_remapped(m, (int)a[0]);
+	case F_DESC_KEY0:
+		return slot_ok(a[0]) && mdlw_desc_key0(m, (int)a[0]);
+	case F_READING:
+		return a[0] >= 0 && a[0] < MDL_NREADINGS ? mdlw_rd(m, (int)a[0])
+							 : 0;
 	case F_ALLOCATED:
 	case F_USER_REGION: return region_fn(m, fn, a[0]);
 	case F_SRVAL:
@@ -206,16 +214,16 @@ static int in_profile(const struct mdl_world *m, const struct mdl_clause *c)
 }
 
 static void add_rets(struct mdl_world *m, const struct mdl_clause *c,
-		     struct mdl_eval *ev)
+		     struct mdl_outcome *o)
 {
-	for (int i = 0; i < c->nrets && ev->nrets < MDL_MAX_RETS * 2; i++)
-		ev->rets[ev->nrets++] = eval(m, &c->rets[i]);
+	for (int i = 0; i < c->nrets && o->nrets < MDL_MAX_RETS * 2; i++)
+		o->rets[o->nrets++] = eval(m, &c->rets[i]);
 }
 
-static void fire(struct mdl_eval *ev, const struct mdl_clause *c)
+static void fire(struct mdl_outcome *o, const struct mdl_clause *c)
 {
-	if (ev->nfired < MDL_MAX_FIRED)
-		ev->fired[ev->nfired++] = c->index;
+	if (o->nfired < MDL_MAX_FIRED)
+		o->fired[o->nfired++] = c->index;
 }
 
 /* The pages a service call touches, for observation. */
@@ -224,6 +232,7 @@ static void touched(struct mdl_world *m, const struct xmp_op *op,
 {
 	const struct mdl_range *rc = NULL;
 	int64_t slot = 0, u = 0, n = 0;
+	ev->ntouched = 0;
 	if (op->code == XMP_XMEMIN)
 		slot = op->a[3], u = op->a[0], n = op->a[2];
 	else if (op->code == XMP_XMEMOUT)
@@ -239,48 +248,95 @@ static void touched(struct mdl_world *m, const struct xmp_op *op,
 	ev->ntouched = rc->n;
 }
 
-static void eval_service(struct mdl_world *m, const struct xmp_op *op,
-			 struct mdl_eval *ev)
+/*
+ * Precedence: an undefined clause of rank environment or machine-dependent
+ * outranks everything; then failures; then the other undefined clauses;
+ * then success.
+ */
+void mdlw_eval_outcome(struct mdl_world *m, const struct xmp_op *op,
+		       struct mdl_outcome *o)
 {
 	const struct mdl_service *s =
 		&m->spec->svc[op->code - XMP_FIRST_SVC];
 	const struct mdl_clause *c0 = &m->spec->clauses[s->first];
-	int undef = 0, fail = 0;
+	int undef = 0, first = 0, fail = 0;
+	o->nfired = o->nrets = 0;
 	for (int i = 0; i < s->count; i++) {
 		const struct mdl_clause *c = &c0[i];
 		if (c->kind == MDL_SUCCESS || !in_profile(m, c) ||
 		    !eval(m, &c->when))
 			continue;
-		fire(ev, c);
+		fire(o, c);
 		if (c->kind == MDL_UNDEFINED)
-			undef = 1;
+			undef = 1, first |= c->rank != MDL_RANK_DEFAULT;
 		else
-			fail = 1, add_rets(m, c, ev);
+			fail = 1, add_rets(m, c, o);
 	}
-	if (undef) {
-		ev->kind = MDL_EV_UNDEF;
-		ev->rule = MDL_RULE_ANY;
+	if (first || (undef && !fail)) {
+		o->kind = MDL_EV_UNDEF;
+		o->rule = MDL_RULE_ANY;
 		return;
 	}
 	if (fail) {
-		ev->kind = MDL_EV_FAIL;
-		ev->rule = MDL_RULE_VALUES;
+		o->kind = MDL_EV_FAIL;
+		o->rule = MDL_RULE_VALUES;
 		return;
 	}
-	ev->kind = MDL_EV_NOCLAUSE;
-	ev->rule = MDL_RULE_ANY;
+	o->kind = MDL_EV_NOCLAUSE;
+	o->rule = MDL_RULE_ANY;
 	for (int i = 0; i < s->count; i++) {
 		const struct mdl_clause *c = &c0[i];
 		if (c->kind != MDL_SUCCESS || !in_profile(m, c) ||
 		    !eval(m, &c->when))
 			continue;
-		if (ev->kind == MDL_EV_NOCLAUSE) {
-			ev->kind = MDL_EV_OK;
-			ev->rule = c->rule;
-			add_rets(m, c, ev);
+		if (o->kind == MDL_EV_NOCLAUSE) {
+			o->kind = MDL_EV_OK;
+			o->rule = c->rule;
+			add_rets(m, c, o);
 		}
-		fire(ev, c);
+		fire(o, c);
 	}
+}
+
+/* Copy an outcome into the primary fields of ev. */
+static void set_primary(struct mdl_eval *ev, const struct mdl_outcome *o)
+{
+	ev->kind = o->kind;
+	ev->rule = o->rule;
+	ev->nrets = o->nrets;
+	ev->nfired = o->nfired;
+	memcpy(ev->fired, o->fired, o->nfired * sizeof o->fired[0]);
+	memcpy(ev->rets, o->rets, o->nrets * sizeof o->rets[0]);
+	memcpy(ev->rd, o->rd, sizeof ev->rd);
+}
+
+/* Assume the options an outcome took for the open readings. */
+static void assume(struct mdl_world *m, const int8_t *rd)
+{
+	for (int r = 0; r < MDL_NREADINGS; r++) {
+		int8_t o = rd[r] < 0 ? 0 : rd[r];
+		if (m->rd_try[r] != o)
+			m->rc.valid = 0; /* the range cache assumed another */
+		m->rd_try[r] = o;
+	}
+}
+
+static void eval_service(struct mdl_world *m, const struct xmp_op *op,
+			 struct mdl_eval *ev)
+{
+	struct mdl_outcome o[MDL_MAX_ALT + 1];
+	int n = mdlw_outcomes(m, op, o, MDL_MAX_ALT + 1), u = -1;
+	/* An op undefined under some reading is compared under none. */
+	for (int i = 0; i < n && u < 0; i++)
+		if (o[i].kind == MDL_EV_UNDEF)
+			u = i;
+	set_primary(ev, &o[u < 0 ? 0 : u]);
+	ev->nalt = 0;
+	if (u < 0)
+		for (int i = 1; i < n; i++)
+			ev->alt[ev->nalt++] = o[i];
+	assume(m, ev->rd);
+	touched(m, op, ev);
 }
 
 void mdl_eval(struct mdl_world *m, const struct xmp_op *op,
@@ -289,17 +345,19 @@ void mdl_eval(struct mdl_world *m, const struct xmp_op *op,
 	ev->nfired = 0;
 	ev->nrets = 0;
 	ev->ntouched = 0;
+	ev->nalt = 0;
 	ev->cause = -1;
 	ev->rule = MDL_RULE_ANY;
+	memset(ev->rd, -1, sizeof ev->rd);
 	m->rc.valid = 0;
 	m->op = op;
+	m->op_rd = op->code == XMP_XMEMDMA ? MDL_RD_XADDR : MDL_RD_UADDR;
 	if (!XMP_IS_SVC(op->code)) {
 		ev->kind = mdlw_step_legal(m, op, ev) ? MDL_EV_STEP
 						      : MDL_EV_ILLEGAL;
 		return;
 	}
 	eval_service(m, op, ev);
-	touched(m, op, ev);
 }
 
 static int check_values(const struct mdl_eval *ev, int64_t ret, char *why,
@@ -310,9 +368,15 @@ static int check_values(const struct mdl_eval *ev, int64_t ret, char *why,
 			return 0;
 	int o = snprintf(why, len, "returned %d (0x%x), expected",
 			 (int32_t)ret, (uint32_t)ret);
-	for (int i = 0; i < ev->nrets && o > 0 && (size_t)o < len; i++)
-		o += snprintf(why + o, len - (size_t)o, "%s %d", i ? " or" : "",
-			      (int32_t)ev->rets[i]);
+	for (int i = 0, n = 0; i < ev->nrets && o > 0 && (size_t)o < len;
+	     i++) {
+		int dup = 0;
+		for (int j = 0; j < i; j++)
+			dup |= (uint32_t)ev->rets[j] == (uint32_t)ev->rets[i];
+		if (!dup)
+			o += snprintf(why + o, len - (size_t)o, "%s %d",
+				      n++ ? " or" : "", (int32_t)ev->rets[i]);
+	}
 	return 1;
 }
 
@@ -375,25 +439,76 @@ static void adopt_frame(struct mdl_world *m, const struct xmp_op *op,
 		p->frame = (int32_t)((uint32_t)ret >> 12);
 }
 
+static int check_ret(struct mdl_world *m, const struct xmp_op *op,
+		     const struct mdl_eval *ev, int64_t ret, char *why,
+		     size_t len)
+{
+	switch (ev->rule) {
+	case MDL_RULE_VALUES: return check_values(ev, ret, why, len);
+	case MDL_RULE_REALADDR: return check_realaddr(m, op, ret, why, len);
+	case MDL_RULE_REGION_ADDR: return check_region(m, op, ret, why, len);
+	}
+	return 0;
+}
+
+/*
+ * Several outcomes (open readings): keep those ret agrees with, take the
+ * last of them (the most lenient for a failed move's leftovers) and fix
+ * every reading they all took the same option of.
+ */
+static int choose(struct mdl_world *m, const struct xmp_op *op,
+		  struct mdl_eval *ev, int64_t ret, char *why, size_t len)
+{
+	struct mdl_outcome all[MDL_MAX_ALT + 1];
+	int n = 0, ok = 0, pick = -1;
+	int8_t agree[MDL_NREADINGS];
+	char w0[200] = "";
+	all[n].kind = ev->kind, all[n].rule = ev->rule;
+	all[n].nrets = ev->nrets, all[n].nfired = ev->nfired;
+	memcpy(all[n].fired, ev->fired, ev->nfired * sizeof ev->fired[0]);
+	memcpy(all[n].rets, ev->rets, ev->nrets * sizeof ev->rets[0]);
+	memcpy(all[n++].rd, ev->rd, sizeof ev->rd);
+	for (int i = 0; i < ev->nalt; i++)
+		all[n++] = ev->alt[i];
+	for (int i = 0; i < n; i++) {
+		set_primary(ev, &all[i]);
+		assume(m, all[i].rd);
+		if (check_ret(m, op, ev, ret, i ? NULL : w0, i ? 0 : sizeof w0))
+			continue;
+		if (!ok++)
+			memcpy(agree, all[i].rd, sizeof agree);
+		for (int r = 0; r < MDL_NREADINGS; r++)
+			if (agree[r] != all[i].rd[r])
+				agree[r] = -1;
+		pick = i;
+	}
+	if (pick < 0) {
+		set_primary(ev, &all[0]);
+		assume(m, all[0].rd);
+		snprintf(why, len, "%s (under every reading)", w0);
+		return 1;
+	}
+	set_primary(ev, &all[pick]);
+	assume(m, all[pick].rd);
+	for (int r = 0; r < MDL_NREADINGS; r++)
+		if (agree[r] >= 0 && m->rd[r] < 0)
+			m->rd[r] = agree[r];
+	ev->nalt = 0;
+	touched(m, op, ev);
+	return 0;
+}
+
 int mdl_commit(struct mdl_world *m, const struct xmp_op *op,
-	       const struct mdl_eval *ev, int64_t ret, char *why,
-	       size_t whylen)
+	       struct mdl_eval *ev, int64_t ret, char *why, size_t whylen)
 {
 	m->op = op;
 	if (ev->kind == MDL_EV_STEP)
 		mdlw_step_apply(m, op);
 	if (ev->kind != MDL_EV_OK && ev->kind != MDL_EV_FAIL)
 		return 0;
-	int bad = 0;
-	switch (ev->rule) {
-	case MDL_RULE_VALUES: bad = check_values(ev, ret, why, whylen); break;
-	case MDL_RULE_REALADDR:
-		bad = check_realaddr(m, op, ret, why, whylen);
-		break;
-	case MDL_RULE_REGION_ADDR:
-		bad = check_region(m, op, ret, why, whylen);
-		break;
-	}
+	int bad = ev->nalt ? choose(m, op, ev, ret, why, whylen)
+			   : (assume(m, ev->rd),
+			      check_ret(m, op, ev, ret, why, whylen));
 	if (bad || ev->kind == MDL_EV_FAIL)
 		return bad;
 	if (ev->rule == MDL_RULE_REALADDR)

@@ -24,6 +24,31 @@
 
 #define MDL_MAX_FIRED 32 /* clauses fired by one op */
 #define MDL_MAX_TOUCHED 40 /* pages one op touches */
+#define MDL_MAX_ALT 7 /* other outcomes an op may have under open readings */
+
+/*
+ * Readings: where the pages allow several behaviours, each is a reading
+ * (docs/WORLD.md, "Readings"). The model fixes the reading an implementation
+ * takes at the first op that tells them apart and holds it for the rest of
+ * the run; until then an op whose outcome depends on an open reading has one
+ * outcome per option (mdl_eval.alt) and mdl_commit keeps those the
+ * implementation's answer agrees with.
+ */
+enum mdl_reading {
+	MDL_RD_XADDR, /* xmemdma xaddr, XMEM_PROC: region | offset */
+	MDL_RD_UADDR, /* xmemin/xmemout uaddr, XMEM_PROC: region | offset */
+	MDL_RD_KEY0_RO, /* key-0 handle on a read-only key: refused | allowed */
+	MDL_RD_DETACH_DELETED, /* xmdetach after the delete: succeeds | fails */
+	MDL_RD_PPC_MODIFIED, /* powerpc xmemdma modified bit: untouched | set */
+	MDL_NREADINGS
+};
+
+struct mdl_reading_def {
+	const char *name; /* "xaddr" */
+	const char *opt[2]; /* option names, index = option */
+	const char *source; /* the page sentence or decision allowing both */
+};
+extern const struct mdl_reading_def mdl_readings[MDL_NREADINGS];
 
 enum mdl_evkind {
 	MDL_EV_STEP, /* a legal world step */
@@ -37,6 +62,18 @@ enum mdl_evkind {
 struct mdl_page_ref {
 	uint16_t seg; /* segment number k */
 	uint16_t page; /* page in the segment, 0..65535 */
+	uint16_t idx; /* a move's page: its index in the range (0 = first) */
+};
+
+/* One outcome of a service call under one choice of the open readings. */
+struct mdl_outcome {
+	uint8_t kind; /* enum mdl_evkind */
+	uint8_t rule; /* enum mdl_rule of the expected return */
+	uint8_t nrets; /* allowed values for MDL_RULE_VALUES */
+	uint16_t nfired; /* clauses in fired[] */
+	uint16_t fired[MDL_MAX_FIRED]; /* spec clause indexes, spec order */
+	int64_t rets[MDL_MAX_RETS * 2]; /* allowed return values */
+	int8_t rd[MDL_NREADINGS]; /* option assumed, -1 = not consulted */
 };
 
 /* The model's verdict on one op, before the implementation answers. */
@@ -50,6 +87,9 @@ struct mdl_eval {
 	int16_t cause; /* probe: clause that last changed the page, or -1 */
 	uint16_t ntouched; /* pages in touched[] */
 	struct mdl_page_ref touched[MDL_MAX_TOUCHED]; /* pages to observe */
+	int8_t rd[MDL_NREADINGS]; /* options this outcome assumed, -1 none */
+	uint8_t nalt; /* other outcomes in alt[] (open readings) */
+	struct mdl_outcome alt[MDL_MAX_ALT]; /* they, in enumeration order */
 };
 
 struct mdl_world;
@@ -64,12 +104,65 @@ void mdl_eval(struct mdl_world *m, const struct xmp_op *op,
 
 /*
  * Commit an evaluated op. ret is the implementation's return value (ignored
- * for steps). Returns 0, or 1 when ret breaks the return rule, with a one-line
- * reason in why; the world is then left as before the op.
+ * for steps). Where open readings gave several outcomes, the ones ret agrees
+ * with are kept: ev's primary fields become the chosen one and every reading
+ * they all share is fixed. Returns 0, or 1 when ret breaks the return rule of
+ * every outcome, with a one-line reason in why; the world is then left as
+ * before the op.
  */
 int mdl_commit(struct mdl_world *m, const struct xmp_op *op,
-	       const struct mdl_eval *ev, int64_t ret, char *why,
-	       size_t whylen);
+	       struct mdl_eval *ev, int64_t ret, char *why, size_t whylen);
+
+/* Readings: the option fixed (0 or 1), or -1 while open. */
+int mdl_reading(const struct mdl_world *m, int r);
+/* Fix a reading (declared by a plug-in, or recorded in a finding). */
+void mdl_set_reading(struct mdl_world *m, int r, int opt);
+/* Open every reading again (a new run, or a fuzz input). */
+void mdl_clear_readings(struct mdl_world *m);
+/*
+ * Parse "name=option,name=option" (names of mdl_readings) and fix each.
+ * Returns 0, or -1 with a message naming the bad word in err.
+ */
+int mdl_parse_readings(struct mdl_world *m, const char *s, char *err,
+		       size_t errlen);
+/* Print the fixed readings as "name=option ..." ("" when none). */
+int mdl_print_readings(const struct mdl_world *m, char *buf, size_t len);
+
+/*
+ * A page whose modified bit the last op left to an open reading (powerpc
+ * xmemdma): given the implementation's observed bit, fix the reading and the
+ * model's bit. Call before comparing the page; no-op for other pages.
+ */
+void mdl_settle_page(struct mdl_world *m, int seg, uint32_t page, int got_mod);
+
+/*
+ * After a failed xmemin/xmemout (docs/WORLD.md W6): may the byte at index i
+ * of the user range have taken the copied value (its page was reachable and
+ * accessible for the move)? And may a touched page have the observed
+ * in_memory/modified bits (as before, or as after an access)? The second
+ * adopts them when allowed. Both return 1 when allowed.
+ */
+int mdl_failed_move_byte_ok(struct mdl_world *m, const struct xmp_op *op,
+			    int64_t i);
+int mdl_failed_move_page(struct mdl_world *m, const struct xmp_op *op,
+			 int seg, uint32_t page, int in_mem, int mod);
+/* Adopt bytes after a failed move: kernel buffer or segment bytes. */
+void mdl_adopt_kbuf(struct mdl_world *m, int kb, uint32_t off,
+		    const uint8_t *buf, uint32_t len);
+int mdl_adopt_bytes(struct mdl_world *m, int seg, uint32_t off,
+		    const uint8_t *buf, uint32_t len);
+
+/*
+ * Kernel buffers start with a pattern derived from the program (seed),
+ * written lazily: mdl_kbuf_seed at reset, mdl_kbuf_touch before any op reads
+ * or compares [off, off+len) of buffer kb. mdl_kbuf_pattern fills one
+ * chunk; the executor fills an implementation's buffers with it too.
+ */
+void mdl_kbuf_seed(struct mdl_world *m, uint32_t seed);
+void mdl_kbuf_touch(struct mdl_world *m, int kb, uint32_t off, uint32_t len);
+void mdl_kbuf_pattern(uint32_t seed, int kb, uint32_t chunk, uint8_t *buf);
+#define MDL_KCHUNK 1024u /* kernel-buffer bytes materialised at a time */
+#define MDL_KWORDS (XMC_KBUF_SIZE / MDL_KCHUNK / 64) /* bitmap words */
 
 /*
  * A return value the rule of an evaluated op allows (the first allowed value,

@@ -55,6 +55,18 @@ enum mdl_kind {
 	MDL_UNDEFINED, /* a caller error: report, never a divergence */
 };
 
+/*
+ * Where an undefined clause stands against failures (issue: precedence):
+ * environment caller errors and machine-dependent effects outrank every
+ * failure; any other undefined clause is outranked by a failure that fires.
+ */
+enum mdl_rank {
+	MDL_RANK_DEFAULT, /* outranked by failures */
+	MDL_RANK_ENVIRONMENT, /* a caller error of the execution environment */
+	MDL_RANK_MACHINE, /* a page says the effects are machine-dependent */
+	MDL_RANK_UNMODELLED, /* the world cannot say yet (kernel space) */
+};
+
 enum mdl_prov {
 	MDL_DOCUMENTED, /* a page says so */
 	MDL_INFERRED, /* the pages are silent; `reason` says why */
@@ -134,6 +146,7 @@ struct mdl_clause {
 	uint8_t kind; /* enum mdl_kind */
 	uint8_t prov; /* enum mdl_prov */
 	uint8_t rule; /* enum mdl_rule */
+	uint8_t rank; /* enum mdl_rank (undefined clauses) */
 	uint8_t nrets; /* allowed values, MDL_RULE_VALUES */
 	uint8_t neffects; /* effects to apply, in order */
 	struct mdl_expr when; /* condition; code NULL = always */

@@ -48,6 +48,8 @@ struct ld {
 };
 
 static const char *const kind_names[] = {"failure", "success", "undefined"};
+static const char *const rank_names[] = {"default", "environment",
+					 "machine-dependent", "unmodelled"};
 static const char *const prov_names[] = {"documented", "inferred",
 					 "profile"};
 static const char *const type_names[] = {"int", "bool", "desc", "kbuf",
@@ -480,6 +482,14 @@ static int clause_logic(struct ld *ld, const struct node *m,
 	    (k = get_enum(ld, v, "kind", kind_names, 3)) < 0)
 		return -1;
 	c->kind = (uint8_t)k;
+	if ((v = map_get(m, "rank"))) {
+		int r = get_enum(ld, v, "rank", rank_names, 4);
+		if (r < 0)
+			return -1;
+		if (k != MDL_UNDEFINED)
+			return NERR(ld, v, "only undefined clauses have a 'rank'");
+		c->rank = (uint8_t)r;
+	}
 	if ((v = map_get(m, "when")) &&
 	    compile(ld, v, sv, MDL_T_BOOL, &c->when, "when") < 0)
 		return -1;
@@ -528,7 +538,7 @@ static int load_clause(struct ld *ld, const struct node *m, int svc)
 	static const char *const keys[] = {
 		"id",	   "kind",	 "when",   "returns", "effects",
 		"profiles", "needs",	 "provenance", "reason", "source",
-		"text",	    NULL};
+		"text",	    "rank",	 NULL};
 	const struct mdl_service *sv = &ld->s->svc[svc];
 	const struct node *v;
 	struct mdl_clause *c;

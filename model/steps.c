@@ -10,6 +10,7 @@ static void touch(struct mdl_eval *ev, int64_t seg, int64_t page)
 {
 	if (ev->ntouched < MDL_MAX_TOUCHED) {
 		ev->touched[ev->ntouched].seg = (uint16_t)seg;
+		ev->touched[ev->ntouched].idx = 0;
 		ev->touched[ev->ntouched++].page = (uint16_t)page;
 	}
 }
@@ -82,11 +83,17 @@ static int page_step_ok(struct mdl_world *m, const struct xmp_op *op,
 	case XMP_PROTECT:
 		return p->hide == 0 && op->a[2] >= 0 && op->a[2] <= 2;
 	case XMP_PIN:
-		return p->pin < 100 && (p->in_mem || !p->io_err);
+		/* Not while a delete is pending: the last as_puth would free
+		 * pinned frames (WORLD.md "Deletion"). */
+		return p->pin < 100 && (p->in_mem || !p->io_err) &&
+		       !m->seg[op->a[0]].pending;
 	case XMP_UNPIN:
 		return p->pin > 0 && p->hide == 0;
 	case XMP_PAGE_OUT:
-		return p->in_mem && !p->pin && !p->hide && !p->pager_io;
+		/* Not with processes waiting on the page: no page says where
+		 * they would wait once its frame is gone. */
+		return p->in_mem && !p->pin && !p->hide && !p->pager_io &&
+		       !p->waiters;
 	case XMP_PAGE_IN:
 		return !p->in_mem && !p->io_err;
 	case XMP_IO_ERROR:
@@ -120,7 +127,12 @@ int mdlw_step_legal(struct mdl_world *m, const struct xmp_op *op,
 	case XMP_SET_ENV:
 		return a[0] == 0 || a[0] == 1;
 	case XMP_DESC_SET:
-		return a[0] >= 0 && a[0] < XMC_MAX_DESCS;
+		/* Only aspace_id is the caller's: XMEM_INVAL, XMEM_GLOBAL or
+		 * a value no header defines; the other words are the
+		 * implementation's own (item 1 of the envelope). */
+		return a[0] >= 0 && a[0] < XMC_MAX_DESCS && a[1] != XMEM_PROC &&
+		       a[1] != XMEM_PROC2 && a[1] >= INT32_MIN &&
+		       a[1] <= INT32_MAX;
 	case XMP_PROBE: {
 		int k;
 		uint32_t pg;
@@ -237,9 +249,7 @@ void mdlw_step_apply(struct mdl_world *m, const struct xmp_op *op)
 	case XMP_SET_ENV: m->interrupt = (int)a[0]; return;
 	case XMP_DESC_SET:
 		m->desc[a[0]].aspace_id = (int32_t)a[1];
-		m->desc[a[0]].subspace_id = (uint32_t)a[2];
-		m->desc[a[0]].subspace_id2 = (uint32_t)a[3];
-		m->desc[a[0]].uaddr = (uint32_t)a[4];
+		m->dpid[a[0]] = -1;
 		return;
 	case XMP_POKE:
 		xmp_fill((uint32_t)a[3], buf, (uint32_t)a[2]);

@@ -4,6 +4,7 @@
  * evaluator (model.c) implements each builtin and effect by its index, so the
  * order here is the order of the enums in model.h.
  */
+#include "model.h"
 #include "spec.h"
 #include "xmcheck.h"
 
@@ -35,6 +36,9 @@ const struct mdl_builtin mdl_builtins[] = {
 	{"held", 1, {I}, I},
 	{"delete_pending", 1, {I}, B},
 	{"page_deleted", 2, {D, I}, B},
+	{"desc_remapped", 1, {D}, B},
+	{"desc_key0", 1, {D}, B},
+	{"reading", 1, {I}, I},
 };
 const int mdl_nbuiltins = sizeof mdl_builtins / sizeof mdl_builtins[0];
 
@@ -58,6 +62,11 @@ const struct mdl_const mdl_consts[] = {
 	{"NULLSEGVAL", XMC_NULLSEGVAL},
 	{"EINVAL", XMC_EINVAL},
 	{"NULL", 0},
+	{"RD_XADDR", MDL_RD_XADDR},
+	{"RD_UADDR", MDL_RD_UADDR},
+	{"RD_KEY0_RO", MDL_RD_KEY0_RO},
+	{"RD_DETACH_DELETED", MDL_RD_DETACH_DELETED},
+	{"RD_PPC_MODIFIED", MDL_RD_PPC_MODIFIED},
 };
 const int mdl_nconsts = sizeof mdl_consts / sizeof mdl_consts[0];
 
@@ -82,7 +91,7 @@ const char *const mdl_effect_names[] = {
 	"copy_out",	 "mark_modified_range", "hide_inc", "hide_dec",
 	"flush",	 "invalidate", "validate",	"ready_waiters",
 	"set_modified", "alloc_region", "free_region", "hold",
-	"release",
+	"release",	 "ppc_modified",
 };
 const int mdl_neffects = sizeof mdl_effect_names / sizeof mdl_effect_names[0];
 

@@ -46,6 +46,7 @@ struct mdl_world *mdl_new(const struct mdl_spec *spec, int profile)
 		if (!m->kbuf[b])
 			goto oom;
 	}
+	mdl_clear_readings(m);
 	mdl_reset(m);
 	return m;
 oom:
@@ -66,13 +67,8 @@ void mdl_free(struct mdl_world *m)
 
 void mdl_reset(struct mdl_world *m)
 {
-	for (int b = 0; b < XMC_KBUFS; b++) {
-		if (m->kdirty_hi[b] > m->kdirty_lo[b])
-			memset(m->kbuf[b] + m->kdirty_lo[b], 0,
-			       m->kdirty_hi[b] - m->kdirty_lo[b]);
-		m->kdirty_lo[b] = XMC_KBUF_SIZE;
-		m->kdirty_hi[b] = 0;
-	}
+	memset(m->kmade, 0, sizeof m->kmade);
+	m->kseed = 0;
 	m->cur = 0;
 	m->nprocs = 1;
 	m->nsegs = 0;
@@ -82,8 +78,58 @@ void mdl_reset(struct mdl_world *m)
 	for (int d = 0; d < XMC_MAX_DESCS; d++) {
 		memset(&m->desc[d], 0, sizeof m->desc[d]);
 		m->desc[d].aspace_id = XMEM_INVAL;
+		m->dpid[d] = -1;
 	}
 	m->rc.valid = 0;
+}
+
+/*
+ * A fixed random table (xorshift64 from a constant) XORed with a word
+ * derived from the program seed: every offset differs from its neighbours
+ * and from other programs, at memcpy speed.
+ */
+static uint64_t ktab[XMC_KBUFS][XMC_KBUF_SIZE / 8];
+
+void mdl_kbuf_pattern(uint32_t seed, int kb, uint32_t chunk, uint8_t *buf)
+{
+	static int made;
+	if (!made) {
+		uint64_t x = 0x2545f4914f6cdd1dull;
+		for (size_t i = 0; i < sizeof ktab / 8; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			ktab[i / (XMC_KBUF_SIZE / 8)][i % (XMC_KBUF_SIZE / 8)] = x;
+		}
+		made = 1;
+	}
+	uint64_t key = ((uint64_t)seed << 8 | (uint64_t)kb) *
+		       0x9e3779b97f4a7c15ull;
+	const uint64_t *t = &ktab[kb][chunk * (MDL_KCHUNK / 8)];
+	for (uint32_t i = 0; i < MDL_KCHUNK / 8; i++) {
+		uint64_t w = t[i] ^ key;
+		memcpy(buf + 8 * i, &w, 8);
+	}
+}
+
+void mdl_kbuf_seed(struct mdl_world *m, uint32_t seed)
+{
+	m->kseed = seed;
+	memset(m->kmade, 0, sizeof m->kmade);
+}
+
+void mdl_kbuf_touch(struct mdl_world *m, int kb, uint32_t off, uint32_t len)
+{
+	if (!len || off >= XMC_KBUF_SIZE)
+		return;
+	uint32_t last = off + len - 1 < XMC_KBUF_SIZE ? off + len - 1
+						      : XMC_KBUF_SIZE - 1;
+	for (uint32_t c = off / MDL_KCHUNK; c <= last / MDL_KCHUNK; c++)
+		if (!(m->kmade[kb][c / 64] & (1ull << c % 64))) {
+			mdl_kbuf_pattern(m->kseed, kb, c,
+					 m->kbuf[kb] + c * MDL_KCHUNK);
+			m->kmade[kb][c / 64] |= 1ull << c % 64;
+		}
 }
 
 /* Segment number of a register value, or -1 when it names no user segment. */
@@ -123,8 +169,12 @@ uint8_t *mdlw_bytes(struct mdl_world *m, int seg, uint32_t page)
 	return b;
 }
 
-/* W2: (seg, page) reached by address u through descriptor slot. */
-int mdlw_resolve(const struct mdl_world *m, int slot, int64_t u, int *seg,
+/*
+ * W2: (seg, page) reached by address u through descriptor slot. Under the
+ * offset reading of xmemdma's xaddr, the region bits of an XMEM_PROC
+ * descriptor's address are ignored.
+ */
+int mdlw_resolve(struct mdl_world *m, int slot, int64_t u, int *seg,
 		 uint32_t *page)
 {
 	const struct xmc_xmem *d = &m->desc[slot];
@@ -133,6 +183,9 @@ int mdlw_resolve(const struct mdl_world *m, int slot, int64_t u, int *seg,
 	if (u < 0 || u > 0xffffffffll)
 		return -1;
 	uint32_t r0 = XMC_REGION(d->uaddr), r = XMC_REGION((uint32_t)u);
+	if (d->aspace_id == XMEM_PROC && r != r0 &&
+	    m->op_rd == MDL_RD_XADDR && mdlw_rd(m, MDL_RD_XADDR))
+		r = r0;
 	uint32_t sv;
 	if (r == r0)
 		sv = d->subspace_id;
@@ -159,6 +212,37 @@ int mdlw_desc_known(const struct mdl_world *m, int slot)
 	if (d->aspace_id == XMEM_PROC2 && mdlw_sid_seg(m, d->subspace_id2) < 0)
 		return 0;
 	return 1;
+}
+
+/*
+ * Item 6 of the envelope: a descriptor whose segment is no longer mapped at
+ * its region in the address space that attached it ("remaps user memory
+ * containing the cross-memory buffer": machine-dependent).
+ */
+int mdlw_desc_remapped(const struct mdl_world *m, int slot)
+{
+	const struct xmc_xmem *d = &m->desc[slot];
+	int two = d->aspace_id == XMEM_PROC2, p = m->dpid[slot];
+	if ((d->aspace_id != XMEM_PROC && !two) || p < 0)
+		return 0;
+	const xmc_adspace *as = &m->proc[p].as;
+	uint32_t r0 = XMC_REGION(d->uaddr);
+	for (uint32_t i = 0; i <= (uint32_t)two; i++) {
+		uint32_t r = r0 + i, want = i ? d->subspace_id2 : d->subspace_id;
+		if (r > 15 || !(as->alloc & (0x80000000u >> r)) ||
+		    XMC_SRVAL_SID(as->srval[r]) != XMC_SRVAL_SID(want))
+			return 1;
+	}
+	return 0;
+}
+
+/* Every handle the descriptor holds has key bit 0 (privileged). */
+int mdlw_desc_key0(const struct mdl_world *m, int slot)
+{
+	const struct xmc_xmem *d = &m->desc[slot];
+	if (d->subspace_id >> 30 & 1)
+		return 0;
+	return d->aspace_id != XMEM_PROC2 || !(d->subspace_id2 >> 30 & 1);
 }
 
 int mdlw_desc_deleted(const struct mdl_world *m, int slot)
@@ -216,17 +300,34 @@ const struct mdl_range *mdlw_range(struct mdl_world *m, int slot, int64_t u,
 		rc->reach = 0;
 		return rc;
 	}
+	/* The offset reading of a move's uaddr: the range starts in r0. */
+	const struct xmc_xmem *d = &m->desc[slot];
+	uint32_t r0 = XMC_REGION(d->uaddr);
+	if (m->op_rd == MDL_RD_UADDR && d->aspace_id == XMEM_PROC &&
+	    XMC_REGION((uint32_t)u) != r0 && mdlw_rd(m, MDL_RD_UADDR)) {
+		u = (int64_t)((r0 << XMC_SEGSHIFT) | XMC_OFFSET((uint32_t)u));
+		if (u + count > 0x100000000ll) {
+			rc->reach = 0;
+			return rc;
+		}
+	}
+	/* Every reachable page, also past one that is not: a failed move may
+	 * have touched any of them (a copy need not go forwards). */
 	int64_t first = u / XMC_PAGE_SIZE, last = (u + count - 1) / XMC_PAGE_SIZE;
 	for (int64_t pg = first; pg <= last; pg++) {
 		int k;
 		uint32_t page;
-		if (rc->n == MDL_MAX_TOUCHED ||
-		    mdlw_resolve(m, slot, pg * XMC_PAGE_SIZE, &k, &page)) {
+		if (rc->n == MDL_MAX_TOUCHED) {
 			rc->reach = 0;
 			break;
 		}
+		if (mdlw_resolve(m, slot, pg * XMC_PAGE_SIZE, &k, &page)) {
+			rc->reach = 0;
+			continue;
+		}
 		const struct mdl_page *p = cpage(m, k, page);
 		rc->pages[rc->n].seg = (uint16_t)k;
+		rc->pages[rc->n].idx = (uint16_t)(pg - first);
 		rc->pages[rc->n++].page = (uint16_t)page;
 		rc->any_none |= p->prot == XMC_PROT_NONE;
 		rc->any_ro |= p->prot == XMC_PROT_RO;

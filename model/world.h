@@ -22,6 +22,7 @@ struct mdl_page {
 	uint16_t waiters; /* waiting processes */
 	int32_t frame; /* adopted frame (W8) while pinned, else NONE */
 	uint16_t by; /* 1 + clause whose effect last changed it, 0 = a step */
+	uint8_t mod_open; /* modified bit left to an open reading by this op */
 };
 
 struct mdl_seg {
@@ -63,7 +64,13 @@ struct mdl_world {
 	struct mdl_seg seg[XMC_MAX_SEGS]; /* segments */
 	struct xmc_xmem desc[XMC_MAX_DESCS]; /* descriptor slots */
 	uint8_t *kbuf[XMC_KBUFS]; /* kernel buffers */
-	uint32_t kdirty_lo[XMC_KBUFS], kdirty_hi[XMC_KBUFS]; /* written */
+	uint32_t kseed; /* pattern seed of the kernel buffers (the program) */
+	uint64_t kmade[XMC_KBUFS][MDL_KWORDS]; /* chunks materialised */
+	int8_t dpid[XMC_MAX_DESCS]; /* process that attached each descriptor */
+	int8_t rd[MDL_NREADINGS]; /* fixed option of each reading, -1 open */
+	int8_t rd_try[MDL_NREADINGS]; /* option assumed while evaluating */
+	uint32_t rd_sens; /* open readings the evaluation depended on */
+	int op_rd; /* reading the current op's addresses use (xaddr/uaddr) */
 	struct mdl_range rc; /* range cache of the current op */
 	const struct xmp_op *op; /* op being evaluated */
 	int clause_now; /* clause whose effects are being applied */
@@ -72,8 +79,15 @@ struct mdl_world {
 /* world.c */
 int mdlw_sid_seg(const struct mdl_world *m, uint32_t srval);
 struct mdl_page *mdlw_page(struct mdl_world *m, int seg, uint32_t page);
-int mdlw_resolve(const struct mdl_world *m, int slot, int64_t u, int *seg,
+int mdlw_resolve(struct mdl_world *m, int slot, int64_t u, int *seg,
 		 uint32_t *page);
+int mdlw_rd(struct mdl_world *m, int r);
+int mdlw_desc_remapped(const struct mdl_world *m, int slot);
+int mdlw_desc_key0(const struct mdl_world *m, int slot);
+int mdlw_outcomes(struct mdl_world *m, const struct xmp_op *op,
+		  struct mdl_outcome *out, int max);
+void mdlw_eval_outcome(struct mdl_world *m, const struct xmp_op *op,
+		       struct mdl_outcome *o);
 int mdlw_desc_known(const struct mdl_world *m, int slot);
 int mdlw_desc_deleted(const struct mdl_world *m, int slot);
 int mdlw_defined(const struct mdl_world *m, int64_t addr, int64_t count);

@@ -60,7 +60,7 @@ START_TEST(t_load_dir)
 	ck_assert_msg(mdl_spec_load(spec_dir(), &s, err, sizeof err) == 0,
 		      "%s", err);
 	ck_assert_str_eq(s->origin, spec_dir());
-	ck_assert_int_eq(s->nclauses, 69);
+	ck_assert_int_eq(s->nclauses, 78);
 	ck_assert_int_eq(s->nprofiles, 2);
 	ck_assert_uint_ne(s->hash, 0xcbf29ce484222325ull);
 	for (int v = 0, at = 0; v < MDL_NSVC; v++) {
@@ -102,7 +102,7 @@ START_TEST(t_clause_fields)
 	ck_assert_str_eq(c->rets[0].src, "XMEM_FAIL");
 	ck_assert_str_eq(c->when.src, "count <= 0");
 	ck_assert_ptr_nonnull(strstr(c->file, "xmem.yaml"));
-	ck_assert_int_eq(c->line, 37);
+	ck_assert_int_eq(c->line, 38);
 	ck_assert_int_eq(c->col, 9);
 	ck_assert_uint_eq(c->profiles, 0);
 	ck_assert_uint_eq(c->needs, 0);
@@ -111,7 +111,13 @@ START_TEST(t_clause_fields)
 	ck_assert_int_eq(c->prov, MDL_PROFILE);
 	ck_assert_int_eq(c->rule, MDL_RULE_REALADDR);
 	ck_assert_uint_eq(c->profiles, 1u << XMC_PROFILE_POWERPC);
-	ck_assert_ptr_null(c->when.code);
+	ck_assert_str_eq(c->when.src, "(flag & XMEM_UNHIDE) == 0");
+
+	c = clause(s, "xmemdma.desc-global");
+	ck_assert_int_eq(c->kind, MDL_UNDEFINED);
+	ck_assert_int_eq(c->rank, MDL_RANK_UNMODELLED);
+	c = clause(s, "xmattach.interrupt");
+	ck_assert_int_eq(c->rank, MDL_RANK_ENVIRONMENT);
 
 	c = clause(s, "xmemin.paging-error");
 	ck_assert_uint_eq(c->needs, XMC_CAP_PAGEOUT | XMC_CAP_IO_ERROR);
@@ -623,7 +629,7 @@ START_TEST(t_single_file)
 	snprintf(path, sizeof path, "%s/xmem.yaml", spec_dir());
 	ck_assert_msg(mdl_spec_load(path, &s, err, sizeof err) == 0, "%s",
 		      err);
-	ck_assert_int_eq(s->nclauses, 48);
+	ck_assert_int_eq(s->nclauses, 57);
 	mdl_spec_free(s);
 	/* with a profiles: list, an undeclared one is refused */
 	static const char *const names[] = {"p.yaml", "x.yaml"};

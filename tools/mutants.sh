@@ -57,6 +57,12 @@ finding_of() {
 row() { printf '%-30s %-6s %-13s %11s %8s %9s\n' "$@"; }
 row mutant killed profile ops_to_kill seconds repro_ops
 status=0
+equiv=${EQUIV:-$(dirname "$table")/equivalent.txt}
+# The reason a mutant is a legal reading, or "" (impl/sim/equivalent.txt).
+equiv_of() {
+	[ -f "$equiv" ] || return 0
+	awk -v n="$1" '$1 == n { $1 = ""; sub(/^ +/, ""); print; exit }' "$equiv"
+}
 while read -r name; do
 	so=$mutdir/$name.so
 	killed=false ops=null repro=null prof=- err="" note=""
@@ -100,19 +106,30 @@ while read -r name; do
 		echo "  $name: $err" >&2
 		status=2
 	fi
-	[ "$killed" = true ] || [ "$status" -ne 0 ] || status=1
+	why=$(equiv_of "$name")
+	if [ -n "$why" ] && [ "$killed" = true ]; then
+		echo "  $name: listed as equivalent but killed" >&2
+		status=1
+	elif [ -z "$why" ] && [ "$killed" != true ] && [ "$status" -eq 0 ]; then
+		status=1
+	fi
+	[ -z "$why" ] || [ "$killed" = true ] || echo "  $name: equivalent: $why"
 	jq -nc --arg m "$name" --argjson k "$killed" --argjson o "$ops" \
 		--argjson s "$secs" --argjson r "$repro" --arg p "$prof" \
+		--arg e "$why" \
 		'{mutant: $m, killed: $k, ops_to_kill: $o, seconds: $s,
-		  repro_ops: $r, profile: $p}' >>"$rows"
+		  repro_ops: $r, profile: $p,
+		  equivalent: (if $e == "" then null else $e end)}' >>"$rows"
 done <"$names"
 
 jq -s '.' "$rows" >"$report.tmp" && mv "$report.tmp" "$report"
 total=$(jq 'length' "$report")
 dead=$(jq '[.[] | select(.killed)] | length' "$report")
+eq=$(jq '[.[] | select(.equivalent != null and (.killed | not))] | length' \
+	"$report")
 long=$(jq '[.[] | select(.killed and .repro_ops != null and .repro_ops > 8)
 	   | .mutant] | join(" ")' -r "$report")
-echo "killed $dead of $total mutants (seed $seed, $runs programs each);" \
-	"report: $report"
+echo "killed $dead of $total mutants, $eq equivalent (seed $seed, $runs" \
+	"programs each); report: $report"
 [ -z "$long" ] || echo "reproducers longer than 8 ops: $long"
 exit "$status"

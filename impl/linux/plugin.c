@@ -56,5 +56,7 @@ const struct xmc_plugin lnx_plugin = {
 	.page_state = lnx_page_state,
 	.peek = lnx_peek,
 	.probe = lnx_probe_load,
+	.readings = "xaddr=region,uaddr=region,key0_ro=refused,"
+		    "detach_deleted=succeeds,ppc_modified=untouched",
 };
 /* clang-format on */

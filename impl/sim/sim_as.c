@@ -79,6 +79,8 @@ xmc_caddr sim_as_att(xmc_world *w, xmc_adspace *adsp, xmc_vmhandle h,
 	as = as_of(w, adsp, &foreign);
 #if SIM_MUTANT == 30 /* as-att-no-region-15: eligible 3..13 only */
 	for (r = 3; r < 15; r++) {
+#elif SIM_VARIANT == 7 /* as-att-highest: the highest free region first */
+	for (r = 15; r >= 3; r--) {
 #else
 	for (r = 3; r < 16; r++) {
 #endif

@@ -25,6 +25,17 @@
 #define SIM_MUTANT 0
 #endif
 
+/*
+ * Legitimate-variant builds: SIM_VARIANT = N compiles in the other reading
+ * of the pages numbered N in impl/sim/variants.txt (`make variants` builds
+ * each as its own plug-in and expects the model to accept it). 0, the
+ * default, is the normal simulator; every variant point is an
+ * `#if SIM_VARIANT == N`.
+ */
+#ifndef SIM_VARIANT
+#define SIM_VARIANT 0
+#endif
+
 #define SIM_NPAGES (XMC_MAX_SEGS * XMC_OBJ_PAGES) /* all user pages */
 #define SIM_NFRAMES SIM_NPAGES /* enough for every page to be resident */
 #define SIM_NOFRAME 0xffffu /* vpage.frame of a page on paging space */
@@ -58,6 +69,9 @@ struct sim_frame {
 	uint8_t key; /* storage key, enum xmc_prot */
 	uint8_t mod; /* change bit, set by processor stores */
 	uint8_t valid; /* 0 while hidden: no virtual address reaches it */
+#if SIM_VARIANT == 10 || SIM_VARIANT == 22
+	uint16_t ppc_hide; /* powerpc-hide-count: hides counted on powerpc */
+#endif
 };
 
 /* Software page table entry of one defined page. */
@@ -90,6 +104,17 @@ struct sim_set {
 	uint8_t lru; /* way to replace next */
 };
 
+#if SIM_VARIANT == 17
+#define SIM_NATT 64 /* desc-table: one per op of the longest program */
+/* desc-table: one attachment a descriptor names by its index. */
+struct sim_att {
+	uint8_t used; /* attached, not yet detached */
+	int32_t aspace_id; /* XMEM_PROC or XMEM_PROC2 */
+	uint32_t srval[2]; /* registers of the first and second region */
+	uint32_t uaddr; /* start of the attached buffer */
+};
+#endif
+
 struct xmc_world {
 	int profile; /* enum xmc_profile */
 	uint32_t rot; /* seed-chosen first frame of the free list */
@@ -106,6 +131,9 @@ struct xmc_world {
 	uint8_t cdata[SIM_SETS][SIM_WAYS][SIM_LINE]; /* cache line data */
 	uint8_t mem[SIM_NFRAMES][XMC_PAGE_SIZE]; /* real memory */
 	uint8_t ps[SIM_NPAGES][XMC_PAGE_SIZE]; /* paging space, one per page */
+#if SIM_VARIANT == 17
+	struct sim_att att[SIM_NATT]; /* desc-table: attachments by index */
+#endif
 };
 
 /* A piece of a range that lies in one defined page. */
@@ -114,6 +142,9 @@ struct sim_span {
 	struct sim_vpage *vp; /* the page */
 	uint32_t off; /* first byte in the page */
 	uint32_t len; /* bytes in the page */
+#if SIM_VARIANT == 15
+	uint8_t key; /* key0-ro-bypass: key bit of the handle reaching it */
+#endif
 };
 
 /* sim_mem.c: segments, pages, frames, paging, cache */
@@ -132,6 +163,9 @@ void sim_cpu_write(xmc_world *w, const struct sim_span *sp,
 		   const uint8_t *buf);
 void sim_cpu_peek(xmc_world *w, const struct sim_span *sp, uint8_t *buf);
 void sim_cache_flush(xmc_world *w, uint16_t frame, int writeback);
+#if SIM_VARIANT == 13
+void sim_frame_move(xmc_world *w, struct sim_vpage *vp);
+#endif
 
 /* sim_as.c: address spaces */
 void sim_as_init(xmc_world *w, int pid);

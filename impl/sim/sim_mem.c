@@ -49,7 +49,13 @@ static int frame_alloc(xmc_world *w, uint8_t key)
 
 	if (w->nfree == 0)
 		return -1;
+#if SIM_VARIANT == 8 /* frames-fifo: the longest-free frame goes first */
+	fi = w->freelist[0];
+	memmove(w->freelist, w->freelist + 1,
+		(size_t)--w->nfree * sizeof(w->freelist[0]));
+#else
 	fi = w->freelist[--w->nfree];
+#endif
 	f = &w->fr[fi];
 	memset(f, 0, sizeof(*f));
 	f->key = key;
@@ -118,6 +124,30 @@ int sim_page_in(xmc_world *w, struct sim_seg *s, struct sim_vpage *vp)
 	return 0;
 }
 
+#if SIM_VARIANT == 13
+/*
+ * pin-moves-frame: before its first pin a resident page is copied to a
+ * fresh frame (as a VMM that pins into a DMA-able pool would); its frame
+ * state goes with it. W8 only asks the frame to stay while pinned.
+ */
+void sim_frame_move(xmc_world *w, struct sim_vpage *vp)
+{
+	uint16_t old = vp->frame;
+	int fi;
+
+	if (old == SIM_NOFRAME || w->fr[old].pin > 0)
+		return;
+	fi = frame_alloc(w, w->fr[old].key);
+	if (fi < 0)
+		return; /* no free frame: the page stays where it is */
+	sim_cache_flush(w, old, 1);
+	memcpy(w->mem[fi], w->mem[old], XMC_PAGE_SIZE);
+	w->fr[fi] = w->fr[old];
+	vp->frame = (uint16_t)fi;
+	frame_free(w, old);
+}
+#endif
+
 /* Paging I/O is DMA too: write back the cache before copying the frame. */
 void sim_page_out(xmc_world *w, struct sim_seg *s, struct sim_vpage *vp)
 {
@@ -144,6 +174,9 @@ void sim_mem_reset(xmc_world *w)
 	for (i = 0; i < XMC_MAX_SEGS; i++)
 		w->seg[i].state = SIM_SEG_FREE;
 	w->nseg = 0;
+#if SIM_VARIANT == 17 /* desc-table: no attachment survives a reset */
+	memset(w->att, 0, sizeof(w->att));
+#endif
 }
 
 /*

@@ -119,6 +119,9 @@ int sim_pin(xmc_world *w, uint32_t sid, uint32_t page)
 		return -1;
 	if (sim_page_in(w, s, vp) < 0)
 		return -1;
+#if SIM_VARIANT == 13 /* pin-moves-frame */
+	sim_frame_move(w, vp);
+#endif
 	w->fr[vp->frame].pin++;
 	return 0;
 }
@@ -288,7 +291,13 @@ int sim_page_state(xmc_world *w, uint32_t sid, uint32_t page,
 	out->prot = vp->prot;
 	out->io_error = vp->io_error;
 	out->pin_count = f ? f->pin : 0;
+#if SIM_VARIANT == 10 /* powerpc-hide-count: the count it keeps there */
+	out->hide_count = !f ? 0
+			  : w->profile == XMC_PROFILE_POWER ? f->hide
+							    : f->ppc_hide;
+#else
 	out->hide_count = f ? f->hide : 0;
+#endif
 	out->waiters = f ? f->waiters : 0;
 	return 0;
 }

@@ -12,6 +12,9 @@
 struct win {
 	uint32_t r0;	      /* first region */
 	struct sim_seg *s[2]; /* segment reached in r0 and r0 + 1 */
+#if SIM_VARIANT == 15
+	uint8_t key[2]; /* key0-ro-bypass: key bit of each region's handle */
+#endif
 };
 
 /*
@@ -56,6 +59,9 @@ static int walk(const struct win *wn, uint32_t u, uint32_t count,
 		sp[n].off = po;
 		sp[n].len = left < XMC_PAGE_SIZE - po ? (uint32_t)left
 						      : XMC_PAGE_SIZE - po;
+#if SIM_VARIANT == 15
+		sp[n].key = wn->key[r - wn->r0];
+#endif
 		a += sp[n].len;
 		n++;
 	}
@@ -74,6 +80,113 @@ static struct sim_seg *region_seg(xmc_world *w, const xmc_adspace *as,
 	return sim_seg_live(s) ? s : NULL;
 }
 
+#if SIM_VARIANT == 9
+/*
+ * remap-fails: the attaching process is kept in bits 24..25 of
+ * subspace_id (a segment register value leaves them 0). The descriptor
+ * still works only while that process maps the descriptor's segments at
+ * the descriptor's regions (xmattach page: after a remap "the effects are
+ * machine-dependent").
+ */
+#define PID_SHIFT 24
+static int still_mapped(xmc_world *w, const struct xmc_xmem *dp)
+{
+	uint32_t pid = (dp->subspace_id >> PID_SHIFT) & 3u;
+	uint32_t r0 = XMC_REGION(dp->uaddr);
+	const xmc_adspace *as;
+
+	if (pid >= (uint32_t)w->nproc)
+		return 0;
+	as = &w->as[pid];
+	if (!(as->alloc & (0x80000000u >> r0)) ||
+	    XMC_SRVAL_SID(as->srval[r0]) != XMC_SRVAL_SID(dp->subspace_id))
+		return 0;
+	if (dp->aspace_id != XMEM_PROC2)
+		return 1;
+	return r0 < 15 && (as->alloc & (0x80000000u >> (r0 + 1))) &&
+	       XMC_SRVAL_SID(as->srval[r0 + 1]) ==
+		   XMC_SRVAL_SID(dp->subspace_id2);
+}
+#endif
+
+#if SIM_VARIANT == 6
+/*
+ * desc-cookie: the private words hold the registers inverted and the
+ * buffer address rotated left by 4 (region in the low bits), so nothing
+ * outside the simulator can read them as the default layout.
+ */
+#define COOKIE_NONE 0x5eed0000u /* subspace_id2 of an XMEM_PROC buffer */
+static uint32_t rol4(uint32_t v)
+{
+	return (v << 4) | (v >> 28);
+}
+
+static void desc_encode(xmc_world *w, struct xmc_xmem *dp)
+{
+	(void)w;
+	dp->subspace_id = ~dp->subspace_id;
+	dp->subspace_id2 =
+	    dp->aspace_id == XMEM_PROC2 ? ~dp->subspace_id2 : COOKIE_NONE;
+	dp->uaddr = rol4(dp->uaddr);
+}
+
+static int desc_decode(xmc_world *w, const struct xmc_xmem *dp,
+		       struct xmc_xmem *d)
+{
+	(void)w;
+	d->aspace_id = dp->aspace_id;
+	d->subspace_id = ~dp->subspace_id;
+	d->subspace_id2 = dp->aspace_id == XMEM_PROC2 ? ~dp->subspace_id2 : 0;
+	d->uaddr = (dp->uaddr >> 4) | (dp->uaddr << 28);
+	return 0;
+}
+#elif SIM_VARIANT == 17
+/*
+ * desc-table: the simulator keeps each attachment in a table; subspace_id
+ * holds its index with a tag, subspace_id2 and uaddr a check word.
+ */
+#define ATT_TAG 0xa7700000u
+static void desc_encode(xmc_world *w, struct xmc_xmem *dp)
+{
+	uint32_t i;
+
+	for (i = 0; i < SIM_NATT && w->att[i].used; i++)
+		;
+	if (i == SIM_NATT) /* cannot happen: one attach per op at most */
+		i = SIM_NATT - 1;
+	w->att[i].used = 1;
+	w->att[i].aspace_id = dp->aspace_id;
+	w->att[i].srval[0] = dp->subspace_id;
+	w->att[i].srval[1] = dp->subspace_id2;
+	w->att[i].uaddr = dp->uaddr;
+	dp->subspace_id = ATT_TAG | i;
+	dp->subspace_id2 = ~(ATT_TAG | i);
+	dp->uaddr = 0;
+}
+
+static int desc_decode(xmc_world *w, const struct xmc_xmem *dp,
+		       struct xmc_xmem *d)
+{
+	uint32_t i = dp->subspace_id & 0xfffffu;
+
+	if ((dp->subspace_id & ~0xfffffu) != ATT_TAG || i >= SIM_NATT ||
+	    dp->subspace_id2 != ~dp->subspace_id || !w->att[i].used ||
+	    w->att[i].aspace_id != dp->aspace_id)
+		return -1;
+	d->aspace_id = dp->aspace_id;
+	d->subspace_id = w->att[i].srval[0];
+	d->subspace_id2 = w->att[i].srval[1];
+	d->uaddr = w->att[i].uaddr;
+	return 0;
+}
+
+/* The table entry a detached descriptor no longer needs. */
+static void desc_release(xmc_world *w, const struct xmc_xmem *dp)
+{
+	w->att[dp->subspace_id & 0xfffffu].used = 0;
+}
+#endif
+
 /*
  * Window of a descriptor (W2). Returns -1 when it is not valid; *deleted
  * tells whether a segment it names is deleted.
@@ -90,6 +203,13 @@ static int desc_win(xmc_world *w, const struct xmc_xmem *dp, struct win *wn,
 	if (!dp || (dp->aspace_id != XMEM_PROC && dp->aspace_id != XMEM_PROC2))
 		return -1;
 #endif
+#if SIM_VARIANT == 6 || SIM_VARIANT == 17
+	struct xmc_xmem d;
+
+	if (desc_decode(w, dp, &d) < 0)
+		return -1;
+	dp = &d;
+#endif
 	s1 = sim_seg(w, XMC_SRVAL_SID(dp->subspace_id));
 	if (!s1)
 		return -1;
@@ -98,11 +218,19 @@ static int desc_win(xmc_world *w, const struct xmc_xmem *dp, struct win *wn,
 		if (!s2)
 			return -1;
 	}
+#if SIM_VARIANT == 9 /* remap-fails */
+	if (!still_mapped(w, dp))
+		return -1;
+#endif
 	*deleted = s1->state == SIM_SEG_DELETED ||
 		   (s2 && s2->state == SIM_SEG_DELETED);
 	wn->r0 = XMC_REGION(dp->uaddr);
 	wn->s[0] = sim_seg_live(s1) ? s1 : NULL;
 	wn->s[1] = sim_seg_live(s2) ? s2 : NULL;
+#if SIM_VARIANT == 15
+	wn->key[0] = (uint8_t)((dp->subspace_id >> 30) & 1u);
+	wn->key[1] = (uint8_t)((dp->subspace_id2 >> 30) & 1u);
+#endif
 	return 0;
 }
 
@@ -133,6 +261,9 @@ int sim_xmattach(xmc_world *w, xmc_caddr addr, int count, struct xmc_xmem *dp,
 	wn.r0 = r0;
 	wn.s[0] = region_seg(w, as, r0);
 	wn.s[1] = region_seg(w, as, r0 + 1);
+#if SIM_VARIANT == 15
+	wn.key[0] = wn.key[1] = 0; /* attaching checks no protection (W4) */
+#endif
 	if (walk(&wn, addr, (uint32_t)count, sp) < 0)
 		return XMEM_FAIL;
 	two = XMC_REGION(addr + (uint32_t)count - 1) != r0;
@@ -144,6 +275,11 @@ int sim_xmattach(xmc_world *w, xmc_caddr addr, int count, struct xmc_xmem *dp,
 	dp->subspace_id2 = two ? as->srval[r0 + 1] : 0;
 #endif
 	dp->uaddr = addr;
+#if SIM_VARIANT == 9 /* remap-fails: remember the attaching process */
+	dp->subspace_id |= (uint32_t)w->cur << PID_SHIFT;
+#elif SIM_VARIANT == 6 || SIM_VARIANT == 17
+	desc_encode(w, dp);
+#endif
 	return XMEM_SUCC;
 }
 
@@ -162,6 +298,16 @@ int sim_xmdetach(xmc_world *w, struct xmc_xmem *dp)
 	if (!w || desc_win(w, dp, &wn, &deleted) < 0)
 		return XMEM_FAIL;
 #endif
+#if SIM_VARIANT == 14 /* xmdetach-deleted-fails: "buffer not defined" */
+	if (deleted)
+		return XMEM_FAIL;
+#elif SIM_VARIANT == 17
+	desc_release(w, dp);
+#elif SIM_VARIANT == 20 /* detach-clears-words: the private words too */
+	dp->subspace_id = 0;
+	dp->subspace_id2 = 0;
+	dp->uaddr = 0;
+#endif
 #if SIM_MUTANT != 19 /* xmdetach-keeps-desc: the descriptor stays in use */
 	dp->aspace_id = XMEM_INVAL;
 #endif
@@ -179,6 +325,10 @@ static int page_ok(const xmc_world *w, const struct sim_span *sp, int out)
 #elif SIM_MUTANT == 27 /* xmemout-ro-ok: writes only refuse no-access */
 	(void)out;
 	if (vp->prot == XMC_PROT_NONE)
+		return 0;
+#elif SIM_VARIANT == 15 /* key0-ro-bypass: key 0 writes a read-only page */
+	if (vp->prot == XMC_PROT_NONE ||
+	    (out && vp->prot != XMC_PROT_RW && sp->key != XMC_VM_PRIV))
 		return 0;
 #else
 	if (vp->prot == XMC_PROT_NONE || (out && vp->prot != XMC_PROT_RW))
@@ -220,6 +370,11 @@ static int xmem_prep(xmc_world *w, uint32_t u, int count,
 		return 0;
 	if (!kaddr)
 		return -1;
+/* uaddr-offset, addr-offset-both: one segment, the offset picks the page */
+#if SIM_VARIANT == 2 || SIM_VARIANT == 21
+	if (dp->aspace_id == XMEM_PROC)
+		u = (wn.r0 << XMC_SEGSHIFT) | XMC_OFFSET(u);
+#endif
 #if SIM_MUTANT == 21 /* count-off-by-one: u + count - 1 taken as the end */
 	n = walk(&wn, u, (uint32_t)count - 1, sp);
 #else
@@ -248,6 +403,137 @@ static int xmem_prep(xmc_world *w, uint32_t u, int count,
 	return n;
 }
 
+#if SIM_VARIANT == 3 || SIM_VARIANT == 4 || SIM_VARIANT == 16 || \
+    SIM_VARIANT == 18
+/*
+ * Moves that check page by page as they go (item 5 of issue 7: after
+ * XMEM_FAIL each byte of the range is old or copied, each page of it as
+ * before or as after an access). PART_TOUCH(out): a failed move of that
+ * direction pages in the pages it got through; PART_COPY(out): it also
+ * copies them; PART_BACK(out): it goes from the last page down.
+ */
+#define SIM_PARTIAL 1
+#if SIM_VARIANT == 3 /* xmemout-partial */
+#define PART_TOUCH(out) (out)
+#define PART_COPY(out) (out)
+#define PART_BACK(out) 0
+#elif SIM_VARIANT == 4 /* move-fail-pages-in */
+#define PART_TOUCH(out) 1
+#define PART_COPY(out) 0
+#define PART_BACK(out) 0
+#elif SIM_VARIANT == 16 /* xmemin-partial */
+#define PART_TOUCH(out) (!(out))
+#define PART_COPY(out) (!(out))
+#define PART_BACK(out) 0
+#else /* xmemout-backward */
+#define PART_TOUCH(out) (out)
+#define PART_COPY(out) (out)
+#define PART_BACK(out) (out)
+#endif
+
+/* Span of the page at a of [a, end), when a move may touch it now. */
+static int page_span(xmc_world *w, const struct win *wn, uint64_t a,
+		     uint64_t end, int out, struct sim_span *sp)
+{
+	uint64_t room = XMC_PAGE_SIZE - (a & 0xfffu);
+	uint32_t len = (uint32_t)(end - a < room ? end - a : room);
+
+	return walk(wn, (uint32_t)a, len, sp) == 1 && page_ok(w, sp, out)
+		   ? 0
+		   : -1;
+}
+
+/*
+ * The pages of [u, u+count) a move gets through before the first page it
+ * cannot touch, from the start or (back) from the end, in address order.
+ * *skip is the offset of the first in the range; *whole is set when they
+ * are the whole range.
+ */
+static int part_walk(xmc_world *w, const struct win *wn, uint32_t u,
+		     uint32_t count, int out, int back, struct sim_span *sp,
+		     uint32_t *skip, int *whole)
+{
+	uint64_t lo = u, hi = (uint64_t)u + count;
+	int n = 0, i;
+
+	*whole = 0;
+	*skip = 0;
+	if (hi > 0x100000000ull)
+		return 0; /* the end is checked first */
+	while (!back && lo < hi) {
+		if (n == SIM_MAX_SPANS || page_span(w, wn, lo, hi, out, &sp[n]))
+			return n;
+		lo += sp[n++].len;
+	}
+	while (back && hi > lo) {
+		uint64_t a = (hi - 1) & ~(uint64_t)0xfff;
+
+		a = a < lo ? lo : a;
+		if (n == SIM_MAX_SPANS || page_span(w, wn, a, hi, out, &sp[n]))
+			break;
+		hi = a;
+		n++;
+	}
+	for (i = 0; back && i < n / 2; i++) {
+		struct sim_span t = sp[i];
+
+		sp[i] = sp[n - 1 - i];
+		sp[n - 1 - i] = t;
+	}
+	*skip = back ? (uint32_t)(hi - u) : 0;
+	*whole = hi == lo;
+	return n;
+}
+
+/* xmem_prep for these variants: -1, or the spans to copy (see *whole). */
+static int xmem_part(xmc_world *w, uint32_t u, int count,
+		     const struct xmc_xmem *dp, int out, const void *kaddr,
+		     struct sim_span *sp, uint32_t *skip, int *whole)
+{
+	struct win wn;
+	int deleted, n, i;
+
+	*whole = 1;
+	*skip = 0;
+	if (!w || desc_win(w, dp, &wn, &deleted) < 0 || deleted || count < 0)
+		return -1;
+	if (count == 0)
+		return 0;
+	if (!kaddr)
+		return -1;
+	n = part_walk(w, &wn, u, (uint32_t)count, out, PART_BACK(out), sp,
+		      skip, whole);
+	if (!*whole && !PART_TOUCH(out))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (sim_page_in(w, sp[i].s, sp[i].vp) < 0)
+			return -1; /* cannot happen: page_ok holds */
+	return n;
+}
+
+/* A move through xmem_part: copies what it got through, then reports. */
+static int xmem_part_move(xmc_world *w, xmc_caddr uaddr, uint8_t *kaddr,
+			  int count, struct xmc_xmem *dp, int out)
+{
+	struct sim_span sp[SIM_MAX_SPANS];
+	uint32_t skip;
+	int n, i, whole;
+
+	n = xmem_part(w, uaddr, count, dp, out, kaddr, sp, &skip, &whole);
+	if (n < 0 || (!whole && !PART_COPY(out)))
+		return XMEM_FAIL;
+	kaddr += skip;
+	for (i = 0; i < n; i++) {
+		if (out)
+			sim_cpu_write(w, &sp[i], kaddr);
+		else
+			sim_cpu_read(w, &sp[i], kaddr);
+		kaddr += sp[i].len;
+	}
+	return whole ? XMEM_SUCC : XMEM_FAIL;
+}
+#endif
+
 int sim_xmemin(xmc_world *w, xmc_caddr uaddr, void *kaddr, int count,
 	       struct xmc_xmem *dp)
 {
@@ -255,7 +541,14 @@ int sim_xmemin(xmc_world *w, xmc_caddr uaddr, void *kaddr, int count,
 	uint8_t *k = kaddr;
 	int n, i;
 
+#ifdef SIM_PARTIAL
+	return xmem_part_move(w, uaddr, kaddr, count, dp, 0);
+#endif
 	n = xmem_prep(w, uaddr, count, dp, 0, kaddr, sp);
+#if SIM_VARIANT == 12 /* xmemin-scribble: the kernel range is scratch space */
+	for (i = 0; n < 0 && k && i < count && i < (int)XMC_KBUF_SIZE; i++)
+		k[i] = (uint8_t)(0xa5 ^ i);
+#endif
 	if (n < 0)
 		return XMEM_FAIL;
 	for (i = 0; i < n; i++) {
@@ -276,6 +569,9 @@ int sim_xmemout(xmc_world *w, void *kaddr, xmc_caddr uaddr, int count,
 	const uint8_t *k = kaddr;
 	int n, i;
 
+#ifdef SIM_PARTIAL
+	return xmem_part_move(w, uaddr, kaddr, count, dp, 1);
+#endif
 	n = xmem_prep(w, uaddr, count, dp, 1, kaddr, sp);
 	if (n < 0)
 		return XMEM_FAIL;
@@ -346,6 +642,46 @@ static int dma_hide(xmc_world *w, const struct sim_vpage *vp, int flag)
 	return 0;
 }
 
+#if SIM_VARIANT == 5
+/*
+ * powerpc-hide-sets-mod, the xmemdma64 page's reading of a cache-consistent
+ * platform: HIDE "the modified bit is set"; UNHIDE "sets the modified bit
+ * accordingly" (as a last unhide on power: not in pager I/O state, not
+ * under a read-only storage key).
+ */
+static int ppc_dma(xmc_world *w, const struct sim_vpage *vp, int flag)
+{
+	struct sim_frame *f = &w->fr[vp->frame];
+
+	if (!(flag & XMEM_UNHIDE))
+		f->mod = 1;
+	else if (!vp->pager_io && vp->prot != XMC_PROT_RO)
+		f->mod = 1;
+	return 0;
+}
+#elif SIM_VARIANT == 10 || SIM_VARIANT == 22
+/*
+ * powerpc-hide-count: hides are counted on powerpc too (nothing is hidden
+ * or flushed); an unhide without a hide leaves the count at 0.
+ * powerpc-unhide-unbalanced-fails: such an unhide (a caller error on any
+ * platform: the page describes no unhide without a hide) returns XMEM_FAIL.
+ */
+static int ppc_dma(xmc_world *w, const struct sim_vpage *vp, int flag)
+{
+	struct sim_frame *f = &w->fr[vp->frame];
+
+	if (flag & XMEM_UNHIDE) {
+		if (f->ppc_hide > 0)
+			f->ppc_hide--;
+		else if (SIM_VARIANT == 22)
+			return -1;
+	} else if (f->ppc_hide < UINT16_MAX) {
+		f->ppc_hide++;
+	}
+	return 0;
+}
+#endif
+
 int sim_xmemdma(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr, int flag)
 {
 	struct sim_span sp[SIM_MAX_SPANS];
@@ -355,10 +691,19 @@ int sim_xmemdma(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr, int flag)
 
 	if (!w || (flag & ~0x7) || desc_win(w, xp, &wn, &deleted) < 0)
 		return XMEM_FAIL;
+/* xaddr-offset, addr-offset-both: one segment, the offset picks the page */
+#if SIM_VARIANT == 1 || SIM_VARIANT == 21
+	if (xp->aspace_id == XMEM_PROC) {
+		if (walk(&wn, (wn.r0 << XMC_SEGSHIFT) | XMC_OFFSET(xaddr), 1,
+			 sp) < 0)
+			return XMEM_FAIL;
+	} else
+#endif
 	if (walk(&wn, xaddr, 1, sp) < 0)
 		return XMEM_FAIL;
 	vp = sp[0].vp;
-#if SIM_MUTANT == 15 /* dma-not-pinned-ok: only residency is checked */
+/* dma-not-pinned-ok (mutant) and dma-unpinned-ok (variant): residency only */
+#if SIM_MUTANT == 15 || SIM_VARIANT == 11
 	if (vp->frame == SIM_NOFRAME)
 		return XMEM_FAIL;
 #else
@@ -375,6 +720,12 @@ int sim_xmemdma(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr, int flag)
 	if ((flag & XMEM_ACC_CHK) && vp->prot == XMC_PROT_RO &&
 	    !(flag & XMEM_WRITE_ONLY))
 		return XMEM_FAIL;
+#elif SIM_VARIANT == 15 /* key0-ro-bypass: a key-0 handle may write RO */
+	if ((flag & XMEM_ACC_CHK) &&
+	    (vp->prot == XMC_PROT_NONE ||
+	     (vp->prot == XMC_PROT_RO && !(flag & XMEM_WRITE_ONLY) &&
+	      sp[0].key != XMC_VM_PRIV)))
+		return XMEM_FAIL;
 #else
 	if ((flag & XMEM_ACC_CHK) &&
 	    (vp->prot == XMC_PROT_NONE ||
@@ -387,6 +738,13 @@ int sim_xmemdma(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr, int flag)
 #else
 	if (w->profile == XMC_PROFILE_POWER && dma_hide(w, vp, flag) < 0)
 		return XMEM_FAIL;
+#endif
+#if SIM_VARIANT == 5 || SIM_VARIANT == 10 || SIM_VARIANT == 22
+	if (w->profile == XMC_PROFILE_POWERPC && ppc_dma(w, vp, flag) < 0)
+		return XMEM_FAIL;
+#endif
+#if SIM_VARIANT == 19 /* realaddr-descending: another frame numbering (W8) */
+	return (int)(((0x7ff00u - vp->frame) << 12) | (xaddr & 0xfffu));
 #endif
 	return (int)(((SIM_FRAME_BASE + vp->frame) << 12) | (xaddr & 0xfffu));
 }
