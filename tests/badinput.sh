@@ -38,7 +38,8 @@ cc -shared -fPIC -Iharness -o "$F/abi.so" "$T/abi.c"
 "$X" run --impl "$B/tests/buggy.so" --seed 5 --runs 300 --no-minimize \
 	--findings "$T/found" >/dev/null 2>&1
 cp "$(ls "$T/found"/*.prog | head -n 1)" "$F/finding.prog"
-before=$(ls -laR "$F" | md5sum)
+ls -lAR --time-style=+%s.%N "$F" >"$T/before"
+before=$(ls -lAR "$F" | md5sum)
 n=0
 
 # row SHELL-COMMAND: one case ($X is xmcheck, $F the fixtures).
@@ -185,7 +186,8 @@ row '"$X" corpus "$F/good.prog" --impl nosuch'
 row '"$X" corpus "$F/good.prog" --spec /nonexistent'
 row '"$X" corpus "$F/good.prog" --profile sparc'
 
-[ "$(ls -laR "$F" | md5sum)" = "$before" ] && ok || bad "fixtures changed"
+[ "$(ls -lAR "$F" | md5sum)" = "$before" ] && ok ||
+	bad "fixtures changed: $(ls -lAR --time-style=+%s.%N "$F" | diff "$T/before" - | tr "\n" " ")"
 echo "badinput: $n cases"
 [ "$n" -ge 100 ] && ok || bad "only $n cases"
 done_tests badinput
