@@ -38,6 +38,11 @@ static const void *hook(const struct xmc_plugin *pl, int code)
 	case XMP_XMEMIN: return (const void *)pl->xmemin;
 	case XMP_XMEMOUT: return (const void *)pl->xmemout;
 	case XMP_XMEMDMA: return (const void *)pl->xmemdma;
+	case XMP_XMEMDMA64:
+		return pl->struct_size >= offsetof(struct xmc_plugin, xmemdma64) +
+						  sizeof pl->xmemdma64
+			       ? (const void *)pl->xmemdma64
+			       : NULL;
 	case XMP_AS_ATT: return (const void *)pl->as_att;
 	case XMP_AS_DET: return (const void *)pl->as_det;
 	case XMP_GETADSP: return (const void *)pl->getadsp;
@@ -246,6 +251,9 @@ int64_t hx_call(struct hx_impl *im, const struct xmp_op *op)
 	case XMP_XMEMDMA:
 		return pl->xmemdma(im->w, &im->desc[a[0]], (uint32_t)a[1],
 				   (int)a[2]);
+	case XMP_XMEMDMA64:
+		return (int64_t)pl->xmemdma64(im->w, &im->desc[a[0]],
+					      (uint32_t)a[1], (int)a[2]);
 	case XMP_GETADSP: return pl->getadsp(im->w) != NULL;
 	}
 	if (XMP_IS_SVC(op->code))

@@ -284,7 +284,7 @@ int hx_cli_opts(const char *cmd, const char *help, int argc, char **argv,
 	return -1;
 }
 
-static struct mdl_spec *load_spec(const char *path)
+static struct mdl_spec *load_spec(const char *path, int whole)
 {
 	struct mdl_spec *s = NULL;
 	char err[512];
@@ -299,6 +299,17 @@ static struct mdl_spec *load_spec(const char *path)
 		mdl_spec_free(s);
 		return NULL;
 	}
+	/* `spec check` accepts a partial file; a spec a run would use must
+	 * define every service, with at least one clause. */
+	for (int v = 0; v < MDL_NSVC && whole; v++)
+		if (!s->svc[v].defined || !s->svc[v].count) {
+			fprintf(stderr, "%s: service %s %s: a run needs every "
+				"service with its clauses\n", s->origin,
+				mdl_svcdefs[v].name,
+				s->svc[v].defined ? "has no clause" : "is not defined");
+			mdl_spec_free(s);
+			return NULL;
+		}
 	return s;
 }
 
@@ -309,7 +320,7 @@ int hx_cli_setup(const char *cmd, const struct hx_opts *o, struct hx_exec *x,
 	const struct xmc_plugin *pls[HX_MAX_IMPLS];
 	char err[512];
 	int n = 0, r = 0;
-	if (!(*spec = load_spec(o->spec)))
+	if (!(*spec = load_spec(o->spec, 1)))
 		return 2;
 	for (; n < o->nimpls && !r; n++)
 		if (!(pls[n] = hx_plugin_open(o->impls[n], err, sizeof err)))
@@ -527,7 +538,7 @@ static int cmd_spec(int argc, char **argv)
 	} else {
 		return hx_cli_usage("spec", "unknown subcommand", argv[1]);
 	}
-	struct mdl_spec *s = load_spec(path);
+	struct mdl_spec *s = load_spec(path, 0);
 	if (!s)
 		return 2;
 	if (!strcmp(argv[1], "check")) {

@@ -46,7 +46,8 @@ static const uint8_t weight[XMP_NCODES] = {
 	[XMP_DMA_WRITE] = 3, [XMP_CLEAR_MOD] = 2, [XMP_DESC_SET] = 2,
 	[XMP_PROBE] = 5,
 	[XMP_XMATTACH] = 14, [XMP_XMDETACH] = 4, [XMP_XMEMIN] = 10,
-	[XMP_XMEMOUT] = 10, [XMP_XMEMDMA] = 18, [XMP_AS_ATT] = 4,
+	[XMP_XMEMOUT] = 10, [XMP_XMEMDMA] = 13,
+	[XMP_XMEMDMA64] = 5, [XMP_AS_ATT] = 4,
 	[XMP_AS_DET] = 3, [XMP_GETADSP] = 1, [XMP_AS_GETH] = 3,
 	[XMP_AS_PUTH] = 3, [XMP_AS_GETSRVAL] = 2,
 };
@@ -607,7 +608,8 @@ static void gen_adspace(struct xmp_src *s, struct shadow *sh,
 static int needs_mapping(int code)
 {
 	return code == XMP_XMATTACH || code == XMP_XMEMIN ||
-	       code == XMP_XMEMOUT || code == XMP_XMEMDMA;
+	       code == XMP_XMEMOUT || code == XMP_XMEMDMA ||
+	       code == XMP_XMEMDMA64;
 }
 
 static int process_only(int code)
@@ -643,7 +645,8 @@ static int fix_code(struct xmp_src *s, struct shadow *sh, int code)
 		sh->force_unhide = 1;
 		return XMP_XMEMDMA;
 	}
-	if ((code == XMP_XMEMDMA || code == XMP_XMEMIN || code == XMP_XMEMOUT ||
+	if ((code == XMP_XMEMDMA || code == XMP_XMEMDMA64 ||
+	     code == XMP_XMEMIN || code == XMP_XMEMOUT ||
 	     code == XMP_XMDETACH) &&
 	    !any_attached(sh) && xmp_byte(s) < 200)
 		return sh->interrupt ? XMP_SET_ENV : XMP_XMATTACH;
@@ -686,7 +689,7 @@ static void prepare(struct xmp_src *s, struct shadow *sh, struct xmp_prog *p,
 	int seg;
 	uint32_t page;
 	/* xmemdma on a page not pinned is a caller error: pin it first. */
-	if (op->code == XMP_XMEMDMA &&
+	if ((op->code == XMP_XMEMDMA || op->code == XMP_XMEMDMA64) &&
 	    !shadow_page(sh, (int)op->a[0], (uint32_t)op->a[1], &seg, &page) &&
 	    !pinned(sh, seg, page) && xmp_byte(s) < 255) {
 		/* With no room left, the pin takes the xmemdma's place. */
@@ -729,7 +732,8 @@ void xmp_decode(struct xmp_src *s, int maxops, uint32_t caps, int profile,
 			break;
 		case XMP_XMEMIN:
 		case XMP_XMEMOUT: gen_move(s, &sh, op); break;
-		case XMP_XMEMDMA: gen_dma(s, &sh, op); break;
+		case XMP_XMEMDMA:
+		case XMP_XMEMDMA64: gen_dma(s, &sh, op); break;
 		case XMP_GETADSP: break;
 		default:
 			if (XMP_IS_SVC(op->code))

@@ -89,7 +89,8 @@ static void reset_pair(struct hx_exec *x, struct hx_impl *im, uint32_t kseed)
 static const unsigned effect_fields[] = {
 	HX_F_DESC, HX_F_DESC, HX_F_INMEM | HX_F_MOD, HX_F_BYTES, HX_F_BYTES,
 	HX_F_MOD, HX_F_HIDE, HX_F_HIDE, HX_F_BYTES, HX_F_VALID, HX_F_VALID,
-	HX_F_WAITERS, HX_F_MOD, HX_F_ADSPACE, HX_F_ADSPACE, 0, 0, HX_F_MOD,
+	HX_F_WAITERS, HX_F_MOD, HX_F_ADSPACE, HX_F_ADSPACE, HX_F_SEG, HX_F_SEG,
+	HX_F_MOD,
 };
 
 static unsigned clause_fields(const struct mdl_clause *c)

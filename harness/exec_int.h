@@ -34,7 +34,7 @@ enum {
 	HX_F_ADSPACE = 1 << 3, HX_F_INMEM = 1 << 4, HX_F_VALID = 1 << 5,
 	HX_F_MOD = 1 << 6, HX_F_PAGERIO = 1 << 7, HX_F_PROT = 1 << 8,
 	HX_F_IOERR = 1 << 9, HX_F_PIN = 1 << 10, HX_F_HIDE = 1 << 11,
-	HX_F_WAITERS = 1 << 12,
+	HX_F_WAITERS = 1 << 12, HX_F_SEG = 1 << 13,
 };
 
 void hx_diverge(struct hx_exec *x, struct hx_ctx *c, const char *field,

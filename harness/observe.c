@@ -82,6 +82,48 @@ static void fmt_state(const struct xmc_page_state *s, char *buf, size_t len)
 		 s->io_error, s->pin_count, s->hide_count, s->waiters);
 }
 
+/* The seg_state hook, when the plug-in's struct is new enough to have it. */
+static int (*seg_hook(const struct xmc_plugin *pl))(xmc_world *, uint32_t,
+						      int *, int *)
+{
+	size_t end = offsetof(struct xmc_plugin, seg_state) +
+		     sizeof pl->seg_state;
+	return pl->struct_size >= end ? pl->seg_state : NULL;
+}
+
+/*
+ * Every created segment's state and holds (issue 8: the op that breaks a
+ * hold is the one blamed). Holds of a deleted segment are not compared:
+ * nothing can take or use one any more.
+ */
+static int cmp_segs(struct hx_exec *x, struct hx_ctx *c)
+{
+	static const char *const st[] = {"live", "delete pending", "deleted"};
+	struct hx_impl *im = &x->impl[c->ii];
+	int (*hook)(xmc_world *, uint32_t, int *, int *) = seg_hook(im->pl);
+	if (!hook)
+		return 0;
+	for (int k = 0; k < mdl_nsegs(im->m); k++) {
+		int ws, wh, gs = -1, gh = 0;
+		char e[HX_TEXT], o[HX_TEXT];
+		if (mdl_seg_state(im->m, k, &ws, &wh))
+			continue;
+		if (hook(im->w, XMC_SID(k), &gs, &gh) || gs < 0 || gs > 2) {
+			snprintf(e, sizeof e, "seg %d: %s, %d holds", k, st[ws], wh);
+			hx_diverge(x, c, "segment", HX_F_SEG, e,
+				   "cannot observe the segment");
+			return 1;
+		}
+		if (gs == ws && (gh == wh || ws == XMC_SEG_DELETED))
+			continue;
+		snprintf(e, sizeof e, "seg %d: %s, %d holds", k, st[ws], wh);
+		snprintf(o, sizeof o, "seg %d: %s, %d holds", k, st[gs], gh);
+		hx_diverge(x, c, "segment", HX_F_SEG, e, o);
+		return 1;
+	}
+	return 0;
+}
+
 /* Compare one page's DMA state; 1 on divergence. */
 static int cmp_page(struct hx_exec *x, struct hx_ctx *c, int seg,
 		    uint32_t page)
@@ -264,6 +306,8 @@ static void check_step(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 		return;
 	}
 	mdl_commit(im->m, op, c->ev, 0, NULL, 0);
+	if (op->code == XMP_SEG_DELETE && cmp_segs(x, c))
+		return;
 	if (op->code == XMP_DMA_READ) {
 		uint8_t want[XMC_PAGE_SIZE];
 		mdl_peek(im->m, (int)op->a[0], (uint32_t)op->a[1], want,
@@ -434,6 +478,9 @@ void hx_check(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 		return;
 	if (op->code >= XMP_AS_ATT && cmp_adspace(x, c))
 		return;
+	if ((op->code == XMP_AS_GETH || op->code == XMP_AS_PUTH) &&
+	    cmp_segs(x, c))
+		return;
 	cmp_touched(x, c);
 }
 
@@ -454,5 +501,5 @@ int hx_sweep(struct hx_exec *x, struct hx_ctx *c)
 	for (int d = 0; d < XMC_MAX_DESCS; d++)
 		if (cmp_desc(x, c, d))
 			return 1;
-	return 0;
+	return cmp_segs(x, c);
 }

@@ -64,6 +64,8 @@ const struct xmp_opdef xmp_ops[XMP_NCODES] = {
 			 {KADDR, ADDR("uaddr"), INT("count"), SLOT("dp")}},
 	[XMP_XMEMDMA] = {"xmemdma", 3, 0,
 			 {SLOT("xp"), ADDR("xaddr"), INT("flag")}},
+	[XMP_XMEMDMA64] = {"xmemdma64", 3, 0,
+			   {SLOT("xp"), ADDR("xaddr"), INT("flag")}},
 	[XMP_AS_ATT] = {"as_att", 3, 0, {ADSP, ADDR("h"), ADDR("offset")}},
 	[XMP_AS_DET] = {"as_det", 2, 0, {ADSP, ADDR("eaddr")}},
 	[XMP_GETADSP] = {"getadsp", 0, 0, {{0}}},
@@ -160,7 +162,8 @@ int xmp_desc_slot(const struct xmp_op *op)
 	switch (op->code) {
 	case XMP_XMATTACH: return (int)op->a[2];
 	case XMP_XMDETACH:
-	case XMP_XMEMDMA: return (int)op->a[0];
+	case XMP_XMEMDMA:
+	case XMP_XMEMDMA64: return (int)op->a[0];
 	case XMP_XMEMIN:
 	case XMP_XMEMOUT: return (int)op->a[3];
 	}

@@ -52,6 +52,7 @@ enum xmp_code {
 	XMP_XMEMIN, /* uaddr kaddr count dp */
 	XMP_XMEMOUT, /* kaddr uaddr count dp */
 	XMP_XMEMDMA, /* xp xaddr flag */
+	XMP_XMEMDMA64, /* xp xaddr flag (64-bit real address) */
 	XMP_AS_ATT, /* adsp h offset */
 	XMP_AS_DET, /* adsp eaddr */
 	XMP_GETADSP, /* (none) */

@@ -245,6 +245,10 @@ static void emit_call(FILE *f, const struct xmp_op *op)
 		fprintf(f, "\tr = pl->xmemdma(w, &dp[%d], 0x%xu, %d);\n",
 			(int)a[0], (unsigned)a[1], (int)a[2]);
 		return;
+	case XMP_XMEMDMA64:
+		fprintf(f, "\tr = (long)pl->xmemdma64(w, &dp[%d], 0x%xu, %d);\n",
+			(int)a[0], (unsigned)a[1], (int)a[2]);
+		return;
 	case XMP_AS_ATT:
 		fprintf(f, "\tr = (uint32_t)pl->as_att(w, pl->getadsp(w), 0x%xu, "
 			   "0x%xu);\n", (unsigned)a[1], (unsigned)a[2]);

@@ -234,6 +234,32 @@ struct xmc_plugin {
 	 * them. Declared readings are held from the first op.
 	 */
 	const char *readings;
+
+	/*
+	 * Observation of a created segment: its state (enum xmc_seg_state)
+	 * and the as_geth holds outstanding on it. The as_geth page promises
+	 * the hold ("holds the object against deletion until as_puth"), the
+	 * xmattach page that resources stay until the last detach: both are
+	 * visible through what seg_delete does. 0 = done, non-zero = cannot
+	 * observe. NULL = not observed (holds are then judged only by what
+	 * later ops do).
+	 */
+	int (*seg_state)(xmc_world *w, uint32_t sid, int *state, int *holds);
+
+	/*
+	 * xmemdma64 (AIX 4.3 Kernel and Subsystems Technical Reference,
+	 * Volume 1: xmemdma64 Kernel Service): as xmemdma, with a 64-bit real
+	 * address; XMEM_FAIL is returned as (uint64_t)-1.
+	 */
+	uint64_t (*xmemdma64)(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr,
+			      int flag);
+};
+
+/* A segment's life (seg_state hook). */
+enum xmc_seg_state {
+	XMC_SEG_LIVE = 0, /* created, usable */
+	XMC_SEG_PENDING = 1, /* seg_delete waits for the last as_puth */
+	XMC_SEG_DELETED = 2, /* gone */
 };
 
 /* The one exported symbol of a plug-in .so. */

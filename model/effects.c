@@ -105,7 +105,8 @@ static void ppc_modified(struct mdl_world *m, const struct xmp_op *op,
 {
 	if (!p || p->mod)
 		return;
-	int rd = m->rd[MDL_RD_PPC_MODIFIED];
+	/* xmemdma64's own page says it: "the modified bit is set". */
+	int rd = op->code == XMP_XMEMDMA64 ? 1 : m->rd[MDL_RD_PPC_MODIFIED];
 	if (p->prot == XMC_PROT_RO ||
 	    ((op->a[2] & XMEM_UNHIDE) && p->pager_io))
 		p->mod_open = rd == 0 ? 0 : 2;
@@ -332,6 +333,18 @@ const uint8_t *mdl_kbuf(const struct mdl_world *m, int kb)
 const xmc_adspace *mdl_adspace(const struct mdl_world *m)
 {
 	return &m->proc[m->cur].as;
+}
+
+int mdl_seg_state(const struct mdl_world *m, int seg, int *state, int *holds)
+{
+	if (seg < 0 || seg >= m->nsegs)
+		return -1;
+	const struct mdl_seg *s = &m->seg[seg];
+	*state = s->deleted ? XMC_SEG_DELETED
+		 : s->pending ? XMC_SEG_PENDING
+			      : XMC_SEG_LIVE;
+	*holds = s->holds;
+	return 0;
 }
 
 int mdl_nsegs(const struct mdl_world *m)

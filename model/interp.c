@@ -237,7 +237,7 @@ static void touched(struct mdl_world *m, const struct xmp_op *op,
 		slot = op->a[3], u = op->a[0], n = op->a[2];
 	else if (op->code == XMP_XMEMOUT)
 		slot = op->a[3], u = op->a[1], n = op->a[2];
-	else if (op->code == XMP_XMEMDMA)
+	else if (op->code == XMP_XMEMDMA || op->code == XMP_XMEMDMA64)
 		slot = op->a[0], u = op->a[1], n = 1;
 	else
 		return;
@@ -258,9 +258,13 @@ void mdlw_eval_outcome(struct mdl_world *m, const struct xmp_op *op,
 {
 	const struct mdl_service *s =
 		&m->spec->svc[op->code - XMP_FIRST_SVC];
-	const struct mdl_clause *c0 = &m->spec->clauses[s->first];
 	int undef = 0, first = 0, fail = 0;
 	o->nfired = o->nrets = 0;
+	o->kind = MDL_EV_NOCLAUSE;
+	o->rule = MDL_RULE_ANY;
+	if (!s->count)
+		return; /* a spec without this service: nothing to say */
+	const struct mdl_clause *c0 = &m->spec->clauses[s->first];
 	for (int i = 0; i < s->count; i++) {
 		const struct mdl_clause *c = &c0[i];
 		if (c->kind == MDL_SUCCESS || !in_profile(m, c) ||
@@ -351,7 +355,9 @@ void mdl_eval(struct mdl_world *m, const struct xmp_op *op,
 	memset(ev->rd, -1, sizeof ev->rd);
 	m->rc.valid = 0;
 	m->op = op;
-	m->op_rd = op->code == XMP_XMEMDMA ? MDL_RD_XADDR : MDL_RD_UADDR;
+	m->op_rd = op->code == XMP_XMEMDMA || op->code == XMP_XMEMDMA64
+			   ? MDL_RD_XADDR
+			   : MDL_RD_UADDR;
 	if (!XMP_IS_SVC(op->code)) {
 		ev->kind = mdlw_step_legal(m, op, ev) ? MDL_EV_STEP
 						      : MDL_EV_ILLEGAL;
@@ -360,11 +366,13 @@ void mdl_eval(struct mdl_world *m, const struct xmp_op *op,
 	eval_service(m, op, ev);
 }
 
-static int check_values(const struct mdl_eval *ev, int64_t ret, char *why,
-			size_t len)
+static uint64_t real(const struct xmp_op *op, int64_t ret);
+
+static int check_values(const struct xmp_op *op, const struct mdl_eval *ev,
+			int64_t ret, char *why, size_t len)
 {
 	for (int i = 0; i < ev->nrets; i++)
-		if ((uint32_t)ev->rets[i] == (uint32_t)ret)
+		if (real(op, ev->rets[i]) == real(op, ret))
 			return 0;
 	int o = snprintf(why, len, "returned %d (0x%x), expected",
 			 (int32_t)ret, (uint32_t)ret);
@@ -381,30 +389,45 @@ static int check_values(const struct mdl_eval *ev, int64_t ret, char *why,
 }
 
 /* W8: a real address consistent with the page and with other pins. */
+/*
+ * A real address as the service returns it: 32 bits for xmemdma, 64 for
+ * xmemdma64 (whose XMEM_FAIL is all ones).
+ */
+static uint64_t real(const struct xmp_op *op, int64_t ret)
+{
+	return op->code == XMP_XMEMDMA64 ? (uint64_t)ret : (uint32_t)ret;
+}
+
+/* W8: a real address consistent with the page and with other pins. */
 static int check_realaddr(struct mdl_world *m, const struct xmp_op *op,
 			  int64_t ret, char *why, size_t len)
 {
 	int k;
-	uint32_t page, r = (uint32_t)ret;
-	if (r == (uint32_t)XMEM_FAIL)
+	uint32_t page;
+	uint64_t r = real(op, ret);
+	int64_t frame = (int64_t)(r >> 12);
+	if (r == real(op, XMEM_FAIL))
 		return snprintf(why, len, "returned XMEM_FAIL, expected a "
 					  "real address"), 1;
 	if ((r & 0xfff) != ((uint32_t)op->a[1] & 0xfff))
-		return snprintf(why, len, "real address 0x%x does not keep "
-					  "xaddr's low 12 bits", r), 1;
+		return snprintf(why, len, "real address 0x%llx does not keep "
+					  "xaddr's low 12 bits",
+				(unsigned long long)r), 1;
 	if (mdlw_resolve(m, (int)op->a[0], op->a[1], &k, &page))
 		return 0;
 	const struct mdl_page *p = mdlw_page(m, k, page);
-	if (p->frame != MDL_FRAME_NONE && (uint32_t)p->frame != r >> 12)
-		return snprintf(why, len, "frame 0x%x changed to 0x%x while "
-					  "pinned", p->frame, r >> 12), 1;
+	if (p->frame != MDL_FRAME_NONE && p->frame != frame)
+		return snprintf(why, len, "frame 0x%llx changed to 0x%llx while "
+					  "pinned", (unsigned long long)p->frame,
+				(unsigned long long)frame), 1;
 	for (int s = 0; s < m->nsegs; s++)
 		for (int i = 0; i < m->seg[s].npages; i++) {
 			const struct mdl_page *q = &m->seg[s].pg[i];
-			if (q != p && q->pin && q->frame == (int32_t)(r >> 12))
-				return snprintf(why, len, "frame 0x%x shared "
-						"with seg %d page %u", r >> 12,
-						s, m->seg[s].base + i), 1;
+			if (q != p && q->pin && q->frame == frame)
+				return snprintf(why, len, "frame 0x%llx shared "
+						"with seg %d page %u",
+						(unsigned long long)frame, s,
+						m->seg[s].base + i), 1;
 		}
 	return 0;
 }
@@ -436,7 +459,7 @@ static void adopt_frame(struct mdl_world *m, const struct xmp_op *op,
 		return;
 	struct mdl_page *p = mdlw_page(m, k, page);
 	if (p->pin)
-		p->frame = (int32_t)((uint32_t)ret >> 12);
+		p->frame = (int64_t)(real(op, ret) >> 12);
 }
 
 static int check_ret(struct mdl_world *m, const struct xmp_op *op,
@@ -444,7 +467,7 @@ static int check_ret(struct mdl_world *m, const struct xmp_op *op,
 		     size_t len)
 {
 	switch (ev->rule) {
-	case MDL_RULE_VALUES: return check_values(ev, ret, why, len);
+	case MDL_RULE_VALUES: return check_values(op, ev, ret, why, len);
 	case MDL_RULE_REALADDR: return check_realaddr(m, op, ret, why, len);
 	case MDL_RULE_REGION_ADDR: return check_region(m, op, ret, why, len);
 	}
@@ -533,8 +556,8 @@ int64_t mdl_choose(struct mdl_world *m, const struct xmp_op *op,
 		if (mdlw_resolve(m, (int)op->a[0], op->a[1], &k, &page))
 			return 0x100000 | (op->a[1] & 0xfff);
 		const struct mdl_page *p = mdlw_page(m, k, page);
-		uint32_t frame = p->frame != MDL_FRAME_NONE
-					 ? (uint32_t)p->frame
+		uint64_t frame = p->frame != MDL_FRAME_NONE
+					 ? (uint64_t)p->frame
 					 : 0x100u + (uint32_t)k * XMC_OBJ_PAGES +
 						   (page - m->seg[k].base);
 		return (int64_t)(frame << 12 | ((uint32_t)op->a[1] & 0xfff));

@@ -181,6 +181,9 @@ const struct xmc_xmem *mdl_desc(const struct mdl_world *m, int slot);
 const uint8_t *mdl_kbuf(const struct mdl_world *m, int kb);
 const xmc_adspace *mdl_adspace(const struct mdl_world *m);
 
+/* A created segment's state (enum xmc_seg_state) and holds; -1 if none. */
+int mdl_seg_state(const struct mdl_world *m, int seg, int *state, int *holds);
+
 /* Segments for the end-of-program sweep: live ones and their pages. */
 int mdl_nsegs(const struct mdl_world *m);
 int mdl_seg_live(const struct mdl_world *m, int seg, uint32_t *first,

@@ -78,6 +78,7 @@ const struct mdl_svcdef mdl_svcdefs[MDL_NSVC] = {
 	[MDL_XMEMIN] = {"xmemin", 4, {I, K, I, D}},
 	[MDL_XMEMOUT] = {"xmemout", 4, {K, I, I, D}},
 	[MDL_XMEMDMA] = {"xmemdma", 3, {D, I, I}},
+	[MDL_XMEMDMA64] = {"xmemdma64", 3, {D, I, I}},
 	[MDL_AS_ATT] = {"as_att", 3, {A, I, I}},
 	[MDL_AS_DET] = {"as_det", 2, {A, I}},
 	[MDL_GETADSP] = {"getadsp", 0, {0}},

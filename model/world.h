@@ -20,7 +20,7 @@ struct mdl_page {
 	uint16_t pin; /* pin count */
 	uint16_t hide; /* hide count */
 	uint16_t waiters; /* waiting processes */
-	int32_t frame; /* adopted frame (W8) while pinned, else NONE */
+	int64_t frame; /* adopted frame (W8) while pinned, else NONE */
 	uint16_t by; /* 1 + clause whose effect last changed it, 0 = a step */
 	uint8_t mod_open; /* modified bit left to an open reading by this op */
 };

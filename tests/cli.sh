@@ -55,6 +55,14 @@ expect 2 "$X" run --spec "$T/spec" --runs 1
 printf 'services: [\n' >"$T/broken.yaml"
 expect 2 "$X" spec check "$T/broken.yaml"
 one_line_error "broken.yaml:[0-9]+:[0-9]+: "
+# A partial spec checks alone, but a run needs every service (issue 7 bug).
+mkdir -p "$T/partial"
+cp spec/xmem.yaml spec/profiles.yaml "$T/partial/"
+expect 0 "$X" spec check "$T/partial/xmem.yaml"
+expect 2 "$X" run --spec "$T/partial" --runs 1 --findings "$T/pf"
+one_line_error "service as_att is not defined"
+printf 'services: []\n' >"$T/partial/adspace.yaml"
+expect 2 "$X" run --spec "$T/partial" --runs 1 --findings "$T/pf"
 expect 0 "$X" spec check
 expect 0 "$X" spec list
 grep -q '^xmattach.count-nonpositive' "$T/out" && ok || bad "spec list"

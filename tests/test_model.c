@@ -328,6 +328,78 @@ START_TEST(planted_bug_found)
 }
 END_TEST
 
+/* A plug-in built against the ABI before readings and seg_state loads. */
+START_TEST(older_struct_runs)
+{
+	struct mdl_spec *s = builtin();
+	struct xmc_plugin old = sim_plugin;
+	struct hx_exec x;
+	char err[256];
+	int out;
+	old.struct_size = (uint32_t)offsetof(struct xmc_plugin, readings);
+	const struct xmc_plugin *pls[1] = {&old};
+	ck_assert_ptr_null(hx_plugin_readings(&old));
+	ck_assert(!hx_init(&x, s, XMC_PROFILE_POWER, pls, 1, 1, err,
+			   sizeof err));
+	for (int r = 0; r < MDL_NREADINGS; r++)
+		ck_assert_int_eq(mdl_reading(x.impl[0].m, r), -1);
+	for (uint64_t i = 0; i < 500; i++) {
+		struct xmp_prog p;
+		gen(i, 40, &p);
+		hx_run(&x, &p, &out);
+		ck_assert_int_ne(out, HX_DIVERGED);
+	}
+	/* learned, not declared: the simulator's own options */
+	ck_assert_int_eq(mdl_reading(x.impl[0].m, MDL_RD_DETACH_DELETED), 0);
+	hx_fini(&x);
+	mdl_spec_free(s);
+}
+END_TEST
+
+/* A plug-in whose xmdetach after a delete succeeds once, then fails. */
+static struct xmc_plugin flipper;
+static int flips;
+static int flip_detach(xmc_world *w, struct xmc_xmem *dp)
+{
+	int st = 0, holds = 0;
+	if (dp->aspace_id == XMEM_PROC &&
+	    !sim_plugin.seg_state(w, XMC_SRVAL_SID(dp->subspace_id), &st,
+				  &holds) &&
+	    st == XMC_SEG_DELETED && flips++)
+		return XMEM_FAIL;
+	return sim_plugin.xmdetach(w, dp);
+}
+
+START_TEST(reading_held_for_the_run)
+{
+	static const char text[] = "seg_new seg=0 npages=1 high=0\n"
+				   "map pid=0 region=3 seg=0 key=1\n"
+				   "xmattach addr=0x30000000 count=16 dp=0 segflag=0\n"
+				   "seg_delete seg=0\n"
+				   "xmdetach dp=0\n";
+	struct mdl_spec *s = builtin();
+	struct xmp_prog p;
+	struct hx_exec x;
+	char err[256];
+	int out;
+	flipper = sim_plugin;
+	flipper.readings = NULL;
+	flipper.xmdetach = flip_detach;
+	flips = 0;
+	const struct xmc_plugin *pls[1] = {&flipper};
+	ck_assert(!xmp_parse("flip", text, &p, err, sizeof err));
+	ck_assert(!hx_init(&x, s, XMC_PROFILE_POWER, pls, 1, 1, err,
+			   sizeof err));
+	hx_run(&x, &p, &out);
+	ck_assert_int_eq(out, HX_PASS); /* either reading is fine... */
+	ck_assert_int_eq(mdl_reading(x.impl[0].m, MDL_RD_DETACH_DELETED), 0);
+	hx_run(&x, &p, &out);
+	ck_assert_int_eq(out, HX_DIVERGED); /* ...but not both in one run */
+	hx_fini(&x);
+	mdl_spec_free(s);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("model");
@@ -346,6 +418,8 @@ static Suite *suite(void)
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, determinism);
 	tcase_add_test(t, planted_bug_found);
+	tcase_add_test(t, older_struct_runs);
+	tcase_add_test(t, reading_held_for_the_run);
 	suite_add_tcase(s, t);
 	return s;
 }

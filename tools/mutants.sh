@@ -65,7 +65,7 @@ equiv_of() {
 }
 while read -r name; do
 	so=$mutdir/$name.so
-	killed=false ops=null repro=null prof=- err="" note=""
+	killed=false ops=null repro=null prof=- err="" note="" nsig=0
 	t0=$(now)
 	if [ ! -f "$so" ]; then
 		err="$so: not built"
@@ -83,6 +83,8 @@ while read -r name; do
 				break
 			fi
 			[ "$(jq '.divergences' "$out.json")" -gt 0 ] || continue
+			# distinct signatures: one bug should be one finding
+			nsig=$(ls "$out.findings" 2>/dev/null | grep -c '\.prog$')
 			ops=$(jq '.first_divergence.ops // null' "$out.json")
 			sig=$(jq -r '.first_divergence.signature // empty' \
 				"$out.json")
@@ -116,9 +118,9 @@ while read -r name; do
 	[ -z "$why" ] || [ "$killed" = true ] || echo "  $name: equivalent: $why"
 	jq -nc --arg m "$name" --argjson k "$killed" --argjson o "$ops" \
 		--argjson s "$secs" --argjson r "$repro" --arg p "$prof" \
-		--arg e "$why" \
+		--arg e "$why" --argjson g "$nsig" \
 		'{mutant: $m, killed: $k, ops_to_kill: $o, seconds: $s,
-		  repro_ops: $r, profile: $p,
+		  repro_ops: $r, profile: $p, signatures: $g,
 		  equivalent: (if $e == "" then null else $e end)}' >>"$rows"
 done <"$names"
 
@@ -132,4 +134,7 @@ long=$(jq '[.[] | select(.killed and .repro_ops != null and .repro_ops > 8)
 echo "killed $dead of $total mutants, $eq equivalent (seed $seed, $runs" \
 	"programs each); report: $report"
 [ -z "$long" ] || echo "reproducers longer than 8 ops: $long"
+jq -r '[.[] | select(.killed) | .signatures] | sort |
+	"signatures per killed mutant: median \(.[length / 2 | floor]), max \(max)"' \
+	"$report"
 exit "$status"

@@ -69,6 +69,19 @@ struct lnx_seg *lnx_seg_of(xmc_world *w, uint32_t sid, int *k)
 	return &w->seg[i];
 }
 
+/* The shim's own record of a segment's life and holds (seg_state hook). */
+int lnx_seg_state(xmc_world *w, uint32_t sid, int *state, int *holds)
+{
+	struct lnx_seg *s = lnx_seg_of(w, sid, NULL);
+	if (!s)
+		return -1;
+	*state = s->deleted   ? XMC_SEG_DELETED
+		 : s->pending ? XMC_SEG_PENDING
+			      : XMC_SEG_LIVE;
+	*holds = s->holds;
+	return 0;
+}
+
 struct lnx_page *lnx_pg(struct lnx_seg *s, uint32_t page)
 {
 	uint32_t i = page - s->first;

@@ -153,6 +153,9 @@ int lnx_cont(xmc_world *w, int c, uint64_t addr, uint64_t len);
 
 /* alias.c: page state enacted at every alias, copies, probes */
 struct lnx_seg *lnx_seg_of(xmc_world *w, uint32_t sid, int *k);
+int lnx_seg_state(xmc_world *w, uint32_t sid, int *state, int *holds);
+uint64_t lnx_xmemdma64(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr,
+		       int flag);
 struct lnx_page *lnx_pg(struct lnx_seg *s, uint32_t page);
 int lnx_visible(const struct lnx_page *pg);
 int lnx_map_slot(xmc_world *w, int c, int slot, int k);

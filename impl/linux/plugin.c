@@ -58,5 +58,7 @@ const struct xmc_plugin lnx_plugin = {
 	.probe = lnx_probe_load,
 	.readings = "xaddr=region,uaddr=region,key0_ro=refused,"
 		    "detach_deleted=succeeds,ppc_modified=untouched",
+	.seg_state = lnx_seg_state,
+	.xmemdma64 = lnx_xmemdma64,
 };
 /* clang-format on */

@@ -265,3 +265,22 @@ int lnx_xmemdma(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr, int flag)
 		return XMEM_FAIL;
 	return (int)((pg->frame << 12) | (xaddr & 0xfffu));
 }
+
+/*
+ * xmemdma64: xmemdma with a 64-bit result; on the cache-consistent profile
+ * its page sets the modified bit on a HIDE, and on an UNHIDE unless the
+ * page has a read-only key (the shim has no pager I/O state).
+ */
+uint64_t lnx_xmemdma64(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr,
+		       int flag)
+{
+	int k, r = lnx_xmemdma(w, xp, xaddr, flag);
+	if (r == XMEM_FAIL)
+		return UINT64_MAX;
+	if (w->cfg.profile == XMC_PROFILE_POWERPC) {
+		struct lnx_page *pg = dma_page(w, xp, xaddr, flag, &k);
+		if (pg && (!(flag & XMEM_UNHIDE) || pg->prot != XMC_PROT_RO))
+			pg->modified = 1;
+	}
+	return (uint32_t)r;
+}

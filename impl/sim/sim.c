@@ -146,4 +146,6 @@ const struct xmc_plugin sim_plugin = {
 	.peek = sim_peek,
 	.probe = sim_probe,
 	.readings = SIM_READINGS,
+	.seg_state = sim_seg_state,
+	.xmemdma64 = sim_xmemdma64,
 };

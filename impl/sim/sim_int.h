@@ -198,6 +198,9 @@ int sim_page_state(xmc_world *w, uint32_t sid, uint32_t page,
 int sim_peek(xmc_world *w, uint32_t sid, uint32_t off, void *buf,
 	     uint32_t len);
 int sim_probe(xmc_world *w, int pid, xmc_caddr addr);
+int sim_seg_state(xmc_world *w, uint32_t sid, int *state, int *holds);
+uint64_t sim_xmemdma64(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr,
+		       int flag);
 
 /* hooks (sim_xmem.c): cross-memory services */
 int sim_xmattach(xmc_world *w, xmc_caddr addr, int count,

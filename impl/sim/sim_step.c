@@ -343,3 +343,15 @@ int sim_probe(xmc_world *w, int pid, xmc_caddr addr)
 	const struct sim_frame *f = &w->fr[vp->frame];
 	return f->valid && f->key != XMC_PROT_NONE;
 }
+
+int sim_seg_state(xmc_world *w, uint32_t sid, int *state, int *holds)
+{
+	const struct sim_seg *s = sim_seg(w, sid);
+	if (!s || s->state == SIM_SEG_FREE)
+		return -1;
+	*state = s->state == SIM_SEG_LIVE      ? XMC_SEG_LIVE
+		 : s->state == SIM_SEG_PENDING ? XMC_SEG_PENDING
+					       : XMC_SEG_DELETED;
+	*holds = s->holds;
+	return 0;
+}

@@ -748,3 +748,33 @@ int sim_xmemdma(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr, int flag)
 #endif
 	return (int)(((SIM_FRAME_BASE + vp->frame) << 12) | (xaddr & 0xfffu));
 }
+
+/*
+ * xmemdma64: the same service with a 64-bit result. Its page is explicit
+ * where xmemdma's is not: on a cache-consistent platform a HIDE sets the
+ * modified bit, an UNHIDE "accordingly" (not in pager I/O state, not under
+ * a read-only storage key, as the power rule).
+ */
+uint64_t sim_xmemdma64(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr,
+		       int flag)
+{
+	struct sim_span sp[SIM_MAX_SPANS];
+	struct win wn;
+	int deleted, r = sim_xmemdma(w, xp, xaddr, flag);
+
+	if (r == XMEM_FAIL)
+		return UINT64_MAX;
+	if (w->profile == XMC_PROFILE_POWERPC &&
+	    desc_win(w, xp, &wn, &deleted) == 0 &&
+	    walk(&wn, xp->aspace_id == XMEM_PROC && XMC_REGION(xaddr) != wn.r0
+			      ? (wn.r0 << XMC_SEGSHIFT) | XMC_OFFSET(xaddr)
+			      : xaddr,
+		 1, sp) >= 0 &&
+	    sp[0].vp->frame != SIM_NOFRAME) {
+		const struct sim_vpage *vp = sp[0].vp;
+		if (!(flag & XMEM_UNHIDE) ||
+		    (!vp->pager_io && vp->prot != XMC_PROT_RO))
+			w->fr[vp->frame].mod = 1;
+	}
+	return (uint32_t)r;
+}
