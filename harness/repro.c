@@ -30,6 +30,8 @@ struct after {
 	uint32_t free_before; /* eligible regions free before the op */
 	xmc_adspace before; /* current address space before the op */
 	uint64_t hash; /* FNV-1a of copied bytes (kbuf or user range) */
+	int8_t segst[XMC_MAX_SEGS]; /* segment states after the op, -1 none */
+	int8_t segholds[XMC_MAX_SEGS]; /* their holds */
 };
 
 struct rctx {
@@ -89,6 +91,13 @@ static void on_op(void *ctx, int impl, int opi, const struct mdl_eval *ev)
 	for (int g = 0; g < 16; g++)
 		if (mdlw_region_eligible(g) && !(r->cur.alloc & (0x80000000u >> g)))
 			a->free_before |= 0x80000000u >> g;
+	for (int k = 0; k < XMC_MAX_SEGS; k++) {
+		int st = -1, h = 0;
+		if (k >= mdl_nsegs(m) || mdl_seg_state(m, k, &st, &h))
+			st = -1;
+		a->segst[k] = (int8_t)st;
+		a->segholds[k] = (int8_t)h;
+	}
 	a->before = r->cur;
 	r->cur = a->as;
 	r->ran = opi + 1;
@@ -144,6 +153,14 @@ static const char prologue[] =
 	"\"hide\", \"waiters\"};\n\tfor (int i = 0; i < 9; i++)\n"
 	"\t\tif ((i != 2 || mod) && got[i] != want[i])\n\t\t\tfail(op, f[i], "
 	"got[i], want[i]);\n}\n\n"
+	/* A segment's state and holds, as the executor compares them. */
+	"static __attribute__((unused)) void seg(int op, uint32_t sid, int ws, int wh)\n{\n"
+	"\tint gs = -1, gh = 0;\n"
+	"\tif (pl->struct_size < offsetof(struct xmc_plugin, seg_state) +\n"
+	"\t    sizeof pl->seg_state || !pl->seg_state)\n\t\treturn;\n"
+	"\tif (pl->seg_state(w, sid, &gs, &gh))\n\t\tfail(op, \"seg_state\", -1, 0);\n"
+	"\tif (gs != ws)\n\t\tfail(op, \"segment state\", gs, ws);\n"
+	"\tif (ws != XMC_SEG_DELETED && gh != wh)\n\t\tfail(op, \"segment holds\", gh, wh);\n}\n\n"
 	"static __attribute__((unused)) void bytes(int op, const unsigned char *p, size_t n, uint64_t "
 	"want)\n{\n\tif (fnv(p, n) != want)\n\t\tfail(op, \"bytes (hash)\", "
 	"(long)fnv(p, n), (long)want);\n}\n\n"
@@ -352,6 +369,13 @@ static void emit_checks(FILE *f, int i, const struct xmp_op *op,
 			fprintf(f, ", 0x%x", a->as.srval[r]);
 		fprintf(f, "});\n");
 	}
+	/* Segments: where the executor compares them (observe.c). */
+	if (op->code == XMP_SEG_DELETE || op->code == XMP_AS_GETH ||
+	    op->code == XMP_AS_PUTH)
+		for (int k = 0; k < XMC_MAX_SEGS; k++)
+			if (a->segst[k] >= 0)
+				fprintf(f, "\tseg(%d, 0x%x, %d, %d);\n", i,
+					XMC_SID(k), a->segst[k], a->segholds[k]);
 	for (int k = 0; k < a->npages; k++) {
 		const struct xmc_page_state *s = &a->st[k];
 		fprintf(f, "\tpage(%d, 0x%x, %u, (const uint16_t[]){%u, %u, %u, "
