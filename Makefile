@@ -21,7 +21,7 @@ WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 LINUX     ?= 1
 SAN       := -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer
-PKGS      := yaml-0.1 jansson
+PKGS      := yaml-0.1 jansson libseccomp
 TEST_PKGS := check
 # Check's 4 s per-test default trips when the sanitizer build shares a loaded
 # 2-core machine; none of the unit tests is a timing test.
@@ -51,8 +51,10 @@ MODEL_SRC := model/world.c model/steps.c model/effects.c model/interp.c \
 CORE_SRC  := harness/prog.c harness/prog_expect.c harness/decode.c \
              harness/exec.c \
              harness/call.c harness/observe.c \
-             harness/findings.c harness/minimize.c harness/progbin.c
+             harness/findings.c harness/minimize.c harness/progbin.c \
+             harness/iso.c harness/iso_worker.c
 CLI_SRC   := harness/cli.c harness/plugin.c harness/summary.c harness/run.c \
+             harness/outfile.c \
              harness/corpus.c harness/repro.c \
              harness/conform.c harness/cf_yaml.c harness/cf_write.c \
              harness/cf_html.c harness/replay_show.c harness/merge.c
@@ -83,7 +85,7 @@ endif
 .SECONDARY:
 .PHONY: FORCE all check sanitize coverage bench clean test-run deps conformance \
         report-shot \
-        mutants
+        mutants install repro-mutants
 all: $(XMCHECK) $(PLUGINS)
 
 # Objects are rebuilt when the flags change (LINUX=0/1, OPT, ...).
@@ -135,13 +137,32 @@ $(BUILD)/tests/flaky.so: $(BUILD)/tests/flaky.o $(call obj,$(SIM_SRC))
 $(BUILD)/tests/fakecrash.so: $(BUILD)/tests/fakecrash.o $(call obj,$(SIM_SRC))
 	$(CC) $(CFLAGS) -shared -o $@ $^
 
+# ---- isolation: faulty test plug-ins (tests/plugins/faulty.c) ---- begin --
+FAULTS     := segv abort hang leak socket blind
+FAULTY_SO  := $(FAULTS:%=$(BUILD)/tests/faulty-%.so)
+# faulty.c itself is built without sanitizers: its faults must reach the
+# worker raw, not as a sanitizer's report.
+FAULT_segv := 1
+FAULT_abort := 2
+FAULT_hang := 3
+FAULT_leak := 4
+FAULT_socket := 5
+FAULT_blind := 6
+$(BUILD)/tests/faulty-%.so: tests/plugins/faulty.c $(call obj,$(SIM_SRC)) \
+  $(BUILD)/flags
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -g -D_GNU_SOURCE -fPIC -Iharness -DFAULT=$(FAULT_$*) \
+	  -c -o $(@:.so=.o) $<
+	$(CC) $(CFLAGS) -shared -o $@ $(@:.so=.o) $(call obj,$(SIM_SRC))
+# ---- isolation ---- end ----
+
 # The tests run from the source tree: they read spec/ and corpus/.
 # Simulator variants that take the other option of a reading: the corpus,
 # with its files written for either option, must pass on them too.
 READING_VARIANTS := addr-offset-both key0-ro-bypass powerpc-hide-sets-mod \
                     xmdetach-deleted-fails
 test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so \
-          $(READING_VARIANTS:%=$(BUILD)/variants/%.so) \
+          $(READING_VARIANTS:%=$(BUILD)/variants/%.so) $(FAULTY_SO) \
           $(BUILD)/mutants/acc-none-ok.so $(BUILD)/tests/flaky.so \
           $(BUILD)/tests/fakecrash.so \
           $(if $(filter 1,$(LINUX)),$(BUILD)/mutants/linux-munlock-early.so)
@@ -157,6 +178,9 @@ test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so \
 	$(if $(filter 1,$(LINUX)),XMCHECK=$(XMCHECK) BUILD=$(BUILD) \
 	  sh tests/linux_kernel.sh)
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/shard.sh  # fuzz (issue 9)
+	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/isolate.sh
+	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/badinput.sh
+	MODE=$(MODE) BUILD=$(BUILD) sh tests/install.sh
 
 deps:
 	@sh tools/deps.sh
@@ -299,3 +323,32 @@ linux-mutants: $(LNXMUT_NAMES:%=$(BUILD)/mutants/%.so)
 # ASan+UBSan), MODE=afl (afl-clang-fast).
 include fuzz/fuzz.mk
 # ---- fuzz ---- end ----
+
+# ---- install: the developer kit (docs/PLUGINS.md) ---- begin ----
+# make install PREFIX=DIR [DESTDIR=...]: the binary of the current MODE, the
+# ABI header, xmcheck.pc, the man pages, docs/ and the plug-in template.
+PREFIX    ?= /usr/local
+VERSION   := 1.0
+KIT       := $(DESTDIR)$(PREFIX)
+install: $(XMCHECK)
+	install -d $(KIT)/bin $(KIT)/include $(KIT)/lib/pkgconfig \
+	  $(KIT)/share/man/man1 $(KIT)/share/man/man7 \
+	  $(KIT)/share/doc/xmcheck $(KIT)/share/xmcheck/template
+	install -m 755 $(XMCHECK) $(KIT)/bin/xmcheck
+	install -m 644 harness/xmcheck.h $(KIT)/include/xmcheck.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
+	  xmcheck.pc.in >$(KIT)/lib/pkgconfig/xmcheck.pc
+	install -m 644 man/xmcheck.1 $(KIT)/share/man/man1/xmcheck.1
+	install -m 644 man/xmcheck-plugin.7 $(KIT)/share/man/man7/
+	install -m 644 README.md docs/*.md $(KIT)/share/doc/xmcheck/
+	install -m 644 impl/template/template.c $(KIT)/share/xmcheck/template/
+# ---- install ---- end ----
+
+# ---- repro-mutants: every mutant's reproducers fail on it ---- begin ----
+# Builds the mutants, runs each, and checks that the C reproducer of each
+# finding exits 1 on its mutant and 0 on sim (tools/repro-mutants.sh).
+repro-mutants: deps
+	$(MAKE) MODE=release all $(MUT_NAMES:%=build/release/mutants/%.so)
+	XMCHECK=build/release/xmcheck MUTDIR=build/release/mutants \
+	  SIM=build/release/plugins/sim.so sh tools/repro-mutants.sh
+# ---- repro-mutants ---- end ----

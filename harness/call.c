@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "exec_int.h"
+#include "iso.h"
 
 /* Hooks each op needs; DESC_SET needs none (the harness owns descriptors). */
 static const void *hook(const struct xmc_plugin *pl, int code)
@@ -101,6 +102,8 @@ int hx_impl_open(struct hx_impl *im, const struct xmc_plugin *pl,
 		 int profile, uint64_t seed, const struct mdl_spec *spec,
 		 char *err, size_t errlen)
 {
+	if (hx_iso_is_proxy(pl)) /* isolated: the world lives in a worker */
+		return hx_iso_open(im, pl, profile, seed, spec, err, errlen);
 	memset(im, 0, sizeof *im);
 	memset(im->rd0, -1, sizeof im->rd0);
 	im->pl = pl;
@@ -132,6 +135,12 @@ int hx_impl_open(struct hx_impl *im, const struct xmc_plugin *pl,
 
 void hx_impl_close(struct hx_impl *im)
 {
+	if (im->iso) { /* im->w is the worker's handle, not a world */
+		hx_iso_close(im);
+		mdl_free(im->m); /* the readings mirror */
+		memset(im, 0, sizeof *im);
+		return;
+	}
 	if (im->w)
 		im->pl->destroy(im->w);
 	mdl_free(im->m);

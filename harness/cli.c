@@ -9,10 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli.h"
 #include "conform.h"
+#include "iso.h"
 #include "progbin.h"
 
 #define MAX_SHOWN 10 /* divergences printed in full per run */
@@ -33,20 +36,35 @@ int hx_spec_builtin(struct mdl_spec **out, char *err, size_t errlen)
 
 int hx_cli_usage(const char *cmd, const char *msg, const char *arg)
 {
-	fprintf(stderr, "xmcheck %s: %s%s%s\n", cmd, msg, arg ? ": " : "",
-		arg ? arg : "");
-	fprintf(stderr, "Try 'xmcheck %s --help'.\n", cmd);
+	/* One line: the hint rides on it. */
+	fprintf(stderr, "xmcheck %s: %s%s%s (see 'xmcheck %s --help')\n", cmd,
+		msg, arg ? ": " : "", arg ? arg : "", cmd);
 	return 2;
 }
 
+/*
+ * A number: decimal, or 0x hexadecimal. No sign, no space, no leading zero
+ * (010 is neither 10 nor 8), nothing past 2^64-1.
+ */
 int hx_parse_u64(const char *s, uint64_t *v)
 {
-	char *end;
-	errno = 0;
-	if (!s || !*s || *s == '-')
+	int hex = s && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	const char *d = hex ? s + 2 : s;
+	uint64_t n = 0;
+	if (!s || !*d || (!hex && d[0] == '0' && d[1]))
 		return -1;
-	*v = strtoull(s, &end, 0);
-	return errno || *end ? -1 : 0;
+	for (; *d; d++) {
+		int k = *d >= '0' && *d <= '9'		  ? *d - '0'
+			: hex && *d >= 'a' && *d <= 'f' ? *d - 'a' + 10
+			: hex && *d >= 'A' && *d <= 'F' ? *d - 'A' + 10
+							  : -1;
+		uint64_t base = hex ? 16 : 10;
+		if (k < 0 || n > (UINT64_MAX - (uint64_t)k) / base)
+			return -1;
+		n = n * base + (uint64_t)k;
+	}
+	*v = n;
+	return 0;
 }
 
 int hx_parse_profile(const char *s)
@@ -83,6 +101,13 @@ const char hx_run_help[] =
 	"                    summary then carries what 'xmcheck merge' needs\n"
 	"  --jobs J          run J shards as processes here, merge them\n"
 	"  --quiet           print only the summary\n"
+	"  --isolate         run built-in implementations in a sandboxed\n"
+	"                    worker too (a plug-in .so always is)\n"
+	"  --no-isolate      run a plug-in .so in process (for a debugger)\n"
+	"  --no-sandbox      worker without seccomp filter or limits\n"
+	"  --timeout-ms N    a program's time limit in the worker (2000)\n"
+	"  --max-rss MIB     how much the worker may grow (1024)\n"
+	"  --refork N        programs one worker runs before a fresh one (10000)\n"
 	"  -h, --help        this help\n\n"
 	"Exit status: 0 no divergence, 1 divergence, 2 usage or input error.\n";
 
@@ -122,7 +147,9 @@ static const char main_help[] =
 	"'xmcheck COMMAND --help' describes each.\n";
 
 enum { O_IMPL = 256, O_PROFILE, O_SEED, O_RUNS, O_SPEC, O_TRACE, O_SUMMARY,
-       O_MAXOPS, O_QUIET, O_FINDINGS, O_NOMIN, O_C, O_SHARD, O_JOBS };
+       O_MAXOPS, O_QUIET, O_FINDINGS, O_NOMIN, O_C, O_SHARD, O_JOBS,
+       /* isolation (iso.h) */
+       O_ISOLATE, O_NOISOLATE, O_NOSANDBOX, O_TIMEOUT, O_MAXRSS, O_REFORK };
 
 static const struct option long_opts[] = {
 	{"impl", required_argument, 0, O_IMPL},
@@ -142,6 +169,13 @@ static const struct option long_opts[] = {
 	{"jobs", required_argument, 0, O_JOBS},
 	{"output", required_argument, 0, 'o'},
 	{"help", no_argument, 0, 'h'},
+	/* ---- isolation options (iso.h) ---- */
+	{"isolate", no_argument, 0, O_ISOLATE},
+	{"no-isolate", no_argument, 0, O_NOISOLATE},
+	{"no-sandbox", no_argument, 0, O_NOSANDBOX},
+	{"timeout-ms", required_argument, 0, O_TIMEOUT},
+	{"max-rss", required_argument, 0, O_MAXRSS},
+	{"refork", required_argument, 0, O_REFORK},
 	{0, 0, 0, 0},
 };
 
@@ -158,6 +192,51 @@ static int parse_shard(const char *s, struct hx_opts *o)
 		return -1;
 	return 0;
 }
+
+/* ---- isolation options (iso.h) ---- */
+static int iso_opt(int c, const char *arg)
+{
+	uint64_t v;
+	switch (c) {
+	case O_ISOLATE: hx_iso_opts.isolate = 1; return 0;
+	case O_NOISOLATE: hx_iso_opts.no_isolate = 1; return 0;
+	case O_NOSANDBOX: hx_iso_opts.no_sandbox = 1; return 0;
+	case O_TIMEOUT:
+		if (hx_parse_u64(arg, &v) || v < 1 || v > 3600000)
+			return -1;
+		hx_iso_opts.timeout_ms = (unsigned)v;
+		return 0;
+	case O_REFORK:
+		if (hx_parse_u64(arg, &v) || v < 1 || v > 1000000000)
+			return -1;
+		hx_iso_opts.refork = v;
+		return 0;
+	}
+	if (hx_parse_u64(arg, &v) || v < 1 || v > (1u << 20))
+		return -1;
+	hx_iso_opts.max_rss = v << 20;
+	return 0;
+}
+/* ---- isolation options ---- end ---- */
+
+/* ---- vendor checks (issue 10) ---- */
+int hx_nothing_compared(const struct hx_exec *x, const char *cmd)
+{
+	for (int i = 0; i < x->nimpl; i++) {
+		uint64_t n = 0;
+		for (int k = 0; k < x->spec->nclauses; k++)
+			n += x->hits[i * x->spec->nclauses + k];
+		if (n)
+			continue;
+		fprintf(stderr, "xmcheck %s: %s: no service was compared in %"
+			PRIu64 " programs (%" PRIu64 " stopped at an unsupported "
+			"step or service): nothing was tested\n", cmd,
+			x->impl[i].pl->name, x->programs, x->unsupported);
+		return 1;
+	}
+	return 0;
+}
+/* ---- vendor checks ---- end ---- */
 
 /* Parse options; returns -1 to go on, or an exit status. */
 int hx_cli_opts(const char *cmd, const char *help, int argc, char **argv,
@@ -216,12 +295,29 @@ int hx_cli_opts(const char *cmd, const char *help, int argc, char **argv,
 						   optarg);
 			o->jobs = (int)v;
 			break;
+		/* ---- isolation (iso.h) ---- */
+		case O_ISOLATE:
+		case O_NOISOLATE:
+		case O_NOSANDBOX:
+		case O_TIMEOUT:
+		case O_MAXRSS:
+		case O_REFORK:
+			if (iso_opt(c, optarg))
+				return hx_cli_usage(cmd, c == O_TIMEOUT
+						   ? "bad --timeout-ms (1..3600000)"
+						   : c == O_REFORK
+						   ? "bad --refork (1..10^9)"
+						   : "bad --max-rss (MiB, 1..1048576)",
+						   optarg);
+			break;
 		case ':': return hx_cli_usage(cmd, "missing value", argv[optind - 1]);
 		default: return hx_cli_usage(cmd, "unknown option", argv[optind - 1]);
 		}
 	}
-	if (!o->nimpls)
+	if (!o->nimpls) {
 		o->impls[o->nimpls++] = "sim";
+		o->impl_default = 1;
+	}
 	return -1;
 }
 
@@ -233,6 +329,11 @@ static struct mdl_spec *load_spec(const char *path, int whole)
 		     : hx_spec_builtin(&s, err, sizeof err);
 	if (r) {
 		fprintf(stderr, "%s\n", err);
+		return NULL;
+	}
+	if (!s->nclauses) { /* an empty file would test nothing */
+		fprintf(stderr, "%s: no clauses: not a spec\n", path);
+		mdl_spec_free(s);
 		return NULL;
 	}
 	/* `spec check` accepts a partial file; a spec a run would use must
@@ -295,26 +396,40 @@ void hx_cli_teardown(struct hx_exec *x, struct mdl_spec *spec)
 /* Read a whole text file; NULL with a one-line message on error. */
 char *hx_read_text(const char *path)
 {
+	struct stat st;
 	FILE *f = fopen(path, "rb");
-	if (!f) {
+	if (!f || fstat(fileno(f), &st)) {
 		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		if (f)
+			fclose(f);
+		return NULL;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "%s: is a directory, not a file\n", path);
+		fclose(f);
 		return NULL;
 	}
 	size_t cap = 1 << 16, n = 0;
 	char *buf = malloc(cap + 1);
 	while (buf) {
 		n += fread(buf + n, 1, cap - n, f);
-		if (n < cap || cap >= (1u << 24))
+		if (n < cap || n > HX_MAX_TEXT)
 			break;
 		char *nb = realloc(buf, (cap *= 2) + 1);
 		if (!nb)
 			free(buf);
 		buf = nb;
 	}
-	int bad = ferror(f) || !buf;
+	int bad = ferror(f) || !buf, e = errno;
 	fclose(f);
-	if (bad) {
-		fprintf(stderr, "%s: cannot read\n", path);
+	if (bad || n > HX_MAX_TEXT) {
+		if (!buf)
+			fprintf(stderr, "%s: out of memory\n", path);
+		else if (bad)
+			fprintf(stderr, "%s: cannot read: %s\n", path, strerror(e));
+		else
+			fprintf(stderr, "%s:1:1: larger than the %u MiB a text "
+				"may have\n", path, HX_MAX_TEXT >> 20);
 		free(buf);
 		return NULL;
 	}
@@ -354,6 +469,41 @@ static int load_binary(const char *path, struct hx_opts *o,
 }
 /* ---- fuzz ---- end ---- */
 
+/*
+ * A finding names the implementation it was found on: without --impl, use
+ * it (a built-in name, or the plug-in file kept in '# impl-path:'), never
+ * another one. 0, or -1 after a one-line message.
+ */
+static int finding_impl(const char *path, const char *text, struct hx_opts *o)
+{
+	static char name[128], file[1024];
+	char *sp;
+	if (!hx_header_get(text, "impl", name, sizeof name))
+		return 0;
+	if ((sp = strchr(name, ' ')))
+		*sp = 0;
+	struct stat st;
+	/* The file first: a mutant may call itself by a built-in's name. */
+	if (hx_header_get(text, "impl-path", file, sizeof file) &&
+	    !stat(file, &st) && S_ISREG(st.st_mode))
+		return o->impls[0] = file, 0;
+	if (file[0])
+		goto gone;
+	for (const char *b = hx_builtin_names(); *b;) {
+		size_t n = strcspn(b, ", ");
+		if (n == strlen(name) && !strncmp(b, name, n))
+			return o->impls[0] = name, 0;
+		b += n;
+		b += strspn(b, ", ");
+	}
+gone:
+	fprintf(stderr, "%s: found on implementation '%s'%s%s%s; name its "
+		"plug-in with --impl PATH.so\n", path, name,
+		file[0] ? " (" : "", file[0] ? file : "",
+		file[0] ? " is gone)" : "");
+	return -1;
+}
+
 /* Read and parse a program file; its profile from the header if unset. */
 int hx_load_prog(const char *path, struct hx_opts *o, struct xmp_prog *p,
 		     char **text)
@@ -365,6 +515,16 @@ int hx_load_prog(const char *path, struct hx_opts *o, struct xmp_prog *p,
 		return 2;
 	if (xmp_parse(path, *text, p, err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
+		free(*text);
+		return 2;
+	}
+	if (!p->n) {
+		fprintf(stderr, "%s:1:1: no ops: an empty program tests "
+			"nothing\n", path);
+		free(*text);
+		return 2;
+	}
+	if (o->impl_default && finding_impl(path, *text, o)) {
 		free(*text);
 		return 2;
 	}
@@ -426,9 +586,11 @@ static const char *const prov_names[] = {"documented", "inferred", "profile"};
 
 static int cmd_spec(int argc, char **argv)
 {
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fputs(spec_help, argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
+	if (argc < 2)
+		return hx_cli_usage("spec", "expected 'check' or 'list'", NULL);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(spec_help, stdout);
+		return 0;
 	}
 	const char *path = NULL;
 	if (!strcmp(argv[1], "check")) {
@@ -467,11 +629,27 @@ static int cmd_spec(int argc, char **argv)
 	return 0;
 }
 
+static int dispatch(int argc, char **argv);
+
+/* A full disk or a file-size limit is an error (exit 2), never a signal. */
 int main(int argc, char **argv)
 {
+	signal(SIGXFSZ, SIG_IGN);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	int r = dispatch(argc, argv);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "xmcheck: standard output: %s\n",
+			strerror(errno ? errno : EIO));
+		return 2;
+	}
+	return r;
+}
+
+static int dispatch(int argc, char **argv)
+{
 	if (argc < 2) {
-		fputs(main_help, stderr);
+		fprintf(stderr, "xmcheck: expected a command (see 'xmcheck "
+			"--help')\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -498,5 +676,8 @@ int main(int argc, char **argv)
 		return hx_cmd_merge(argc - 1, argv + 1);
 	fprintf(stderr, "xmcheck: unknown command '%s'\n", argv[1]);
 	fputs(main_help, stderr);
+
+	fprintf(stderr, "xmcheck: unknown command '%s' (see 'xmcheck "
+		"--help')\n", argv[1]);
 	return 2;
 }

@@ -16,6 +16,8 @@
 const struct xmc_plugin *hx_plugin_open(const char *name, char *err,
 					size_t errlen);
 const char *hx_builtin_names(void);
+/* The absolute path of an opened plug-in file; NULL for a built-in one. */
+const char *hx_plugin_path(const struct xmc_plugin *pl);
 /* Release what hx_plugin_open returned (a built-in one is kept). */
 void hx_plugin_close(const struct xmc_plugin *pl);
 
@@ -35,6 +37,7 @@ struct hx_opts {
 	int quiet; /* --quiet: no divergence details */
 	int no_minimize; /* --no-minimize */
 	int profile_set; /* --profile was given */
+	int impl_default; /* no --impl given: impls[0] is the default */
 	int seed_set; /* --seed was given */
 	char readings[256]; /* "# readings:" of a program file, or "" */
 	/* ---- fuzz (issue 9): scale-out ---- */
@@ -49,6 +52,7 @@ int hx_cli_opts(const char *cmd, const char *help, int argc, char **argv,
 int hx_cli_setup(const char *cmd, const struct hx_opts *o, struct hx_exec *x,
 		 struct mdl_spec **spec);
 void hx_cli_teardown(struct hx_exec *x, struct mdl_spec *spec);
+#define HX_MAX_TEXT (16u << 20) /* largest program or spec text, bytes */
 char *hx_read_text(const char *path);
 /* Read and parse a program file; the profile from its header unless given.
  * Returns 0 (text and program filled) or 2 after a one-line message. */
@@ -57,6 +61,9 @@ int hx_load_prog(const char *path, struct hx_opts *o, struct xmp_prog *p,
 const char *hx_profile_name(int p);
 int hx_parse_profile(const char *s);
 int hx_parse_u64(const char *s, uint64_t *v);
+/* 1 after a one-line message when an implementation had no service
+ * compared at all (an untouched template): the run tested nothing. */
+int hx_nothing_compared(const struct hx_exec *x, const char *cmd);
 extern const char hx_run_help[];
 
 int hx_cmd_run(int argc, char **argv);

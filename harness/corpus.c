@@ -16,6 +16,7 @@
  * unknown clause is an input error (exit 2).
  */
 #include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -329,10 +330,11 @@ static int replay_file(struct corpus *c, const struct hx_opts *o,
 		const struct xmc_plugin *pls[HX_MAX_IMPLS];
 		for (int i = 0; i < o->nimpls; i++)
 			if (!(pls[i] = hx_plugin_open(o->impls[i], err, sizeof err)))
-				return printf("%s\n", err), -2;
+				return fprintf(stderr, "xmcheck corpus: %s\n",
+					       err), -2;
 		if (hx_init(x, c->spec, fo.profile, pls, o->nimpls, 1, err,
 			    sizeof err))
-			return printf("%s\n", err), -2;
+			return fprintf(stderr, "xmcheck corpus: %s\n", err), -2;
 		c->ready[fo.profile] = 1;
 	}
 	x->fresh_readings = 1;
@@ -417,6 +419,13 @@ int hx_cmd_corpus(int argc, char **argv)
 		return r;
 	if (optind >= argc)
 		return hx_cli_usage("corpus", "expected a PATH", NULL);
+	for (int i = optind; i < argc; i++) {
+		struct stat st;
+		if (stat(argv[i], &st))
+			return fprintf(stderr, "xmcheck corpus: %s: %s\n",
+				       argv[i], strerror(errno)),
+			       2;
+	}
 	memset(&c, 0, sizeof c);
 	if (o.spec ? mdl_spec_load(o.spec, &c.spec, err, sizeof err)
 		   : hx_spec_builtin(&c.spec, err, sizeof err))

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "exec_int.h"
+#include "iso.h"
 
 int hx_init(struct hx_exec *x, const struct mdl_spec *spec, int profile,
 	    const struct xmc_plugin *const *pls, int n, uint64_t seed,
@@ -212,6 +213,10 @@ int hx_run(struct hx_exec *x, const struct xmp_prog *p, int *outcome)
 	for (int i = 0; i < x->nimpl; i++) {
 		struct hx_ctx c = {.p = p, .ii = i, .ev = &ev};
 		int out = HX_PASS;
+		if (x->impl[i].iso) { /* isolated: its worker runs the pair */
+			out = hx_iso_run(x, i, p);
+			goto tally;
+		}
 		reset_pair(x, &x->impl[i], kseed);
 		if (x->trace)
 			fprintf(x->trace, "program %llu impl %s\n",
@@ -221,6 +226,7 @@ int hx_run(struct hx_exec *x, const struct xmp_prog *p, int *outcome)
 			out = run_op(x, &c);
 		if (out == HX_PASS)
 			out = hx_sweep(x, &c) ? HX_DIVERGED : HX_PASS;
+	tally:
 		x->divergences += out == HX_DIVERGED;
 		x->undefined += out == HX_UNDEFINED;
 		x->unsupported += out == HX_UNSUPPORTED;

@@ -41,6 +41,7 @@ struct hx_impl {
 	uint32_t kseed; /* this program's kbuf pattern seed (xmp_prog_seed) */
 	int8_t rd0[MDL_NREADINGS]; /* readings declared (plug-in or file) */
 	uint8_t *scratch; /* 8 KiB: dma_read bytes, poke data, peeks */
+	struct hx_iso *iso; /* its worker when isolated (iso.h), else NULL */
 };
 
 /* A divergence, with enough to report and to reproduce it. */

@@ -96,9 +96,11 @@ int hx_store_open(struct hx_store *s, const char *dir, char *err,
 	s->seen = calloc(HX_MAX_SIGS, sizeof *s->seen);
 	if (!s->sig || !s->seen)
 		return snprintf(err, errlen, "out of memory"), -1;
-	if (mkdirs(dir))
-		return snprintf(err, errlen, "%s: %s", dir, strerror(errno)),
-		       -1;
+	struct stat st;
+	if (!stat(dir, &st) && !S_ISDIR(st.st_mode))
+		return snprintf(err, errlen, "%s: not a directory", dir), -1;
+	if (stat(dir, &st))
+		return 0; /* made by the first finding: a clean run leaves none */
 	drop_tmp(dir);
 	int n = scandir(dir, &ents, is_prog, by_name);
 	if (n < 0)
@@ -164,6 +166,8 @@ void hx_finding_write(FILE *f, const struct hx_finding *fd)
 		d->signature, fd->impl, fd->impl_version, fd->profile, fd->seed,
 		fd->program, fd->spec_hash, d->op, fd->prog->n, fd->orig_ops,
 		d->expected, d->observed, d->signature);
+	if (fd->impl_path) /* so that repro and replay need no guess */
+		fprintf(f, "# impl-path: %s\n", fd->impl_path);
 	if (fd->readings && fd->readings[0])
 		fprintf(f, "# readings: %s\n", fd->readings);
 	if (xmp_print(fd->prog, text, sizeof text) >= 0)
@@ -178,15 +182,20 @@ int hx_store_put(struct hx_store *s, const struct hx_finding *f, char *path,
 	file_name(f->div->signature, name, sizeof name);
 	snprintf(path, pathlen, "%s/%s.prog", s->dir, name);
 	snprintf(tmp, sizeof tmp, "%s/.%s.tmp", s->dir, name);
+	if (mkdirs(s->dir))
+		return snprintf(err, errlen, "%s: %s", s->dir, strerror(errno)),
+		       -1;
 	FILE *out = fopen(tmp, "w");
 	if (!out)
 		return snprintf(err, errlen, "%s: %s", tmp, strerror(errno)), -1;
 	hx_finding_write(out, f);
 	int bad = fflush(out) || fsync(fileno(out));
 	bad |= fclose(out);
-	if (bad || rename(tmp, path))
-		return snprintf(err, errlen, "%s: %s", path, strerror(errno)),
-		       -1;
+	if (bad || rename(tmp, path)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
 	int dfd = open(s->dir, O_RDONLY | O_DIRECTORY);
 	if (dfd >= 0) {
 		fsync(dfd);

@@ -38,6 +38,7 @@ struct hx_finding {
 	uint64_t spec_hash; /* spec identity */
 	int orig_ops; /* ops before minimization */
 	const struct xmp_prog *prog; /* the (minimized) program */
+	const char *impl_path; /* the plug-in's file, NULL when built in */
 	const char *readings; /* readings in force, "name=option,..." */
 };
 

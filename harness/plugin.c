@@ -1,13 +1,16 @@
 /*
  * plugin.c - finding an implementation by name: a built-in one, or a
- * plug-in .so loaded with dlopen(RTLD_LOCAL) through XMC_PLUGIN_SYMBOL.
+ * plug-in .so (a proxy for its sandboxed worker, iso.h).
  */
-#include <dlfcn.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include "cli.h"
+#include "iso.h"
 
 extern const struct xmc_plugin sim_plugin;
 #ifdef XMC_WITH_LINUX
@@ -30,64 +33,59 @@ const char *hx_builtin_names(void)
 #endif
 }
 
-/* A copy of a shorter (older) struct, zero-extended: missing hooks = NULL. */
-static const struct xmc_plugin *adopt(const struct xmc_plugin *pl,
-				      const char *path, char *err,
-				      size_t errlen)
-{
-	if (pl->abi_version != XMC_ABI_VERSION)
-		return snprintf(err, errlen, "%s: ABI version %u, expected %u",
-				path, pl->abi_version, XMC_ABI_VERSION),
-		       NULL;
-	size_t n = pl->struct_size;
-	if (n < offsetof(struct xmc_plugin, proc_new) ||
-	    n > sizeof(struct xmc_plugin))
-		return snprintf(err, errlen, "%s: bad struct_size %zu", path, n),
-		       NULL;
-	if (!pl->name || !pl->version)
-		return snprintf(err, errlen, "%s: no name or version", path),
-		       NULL;
-	struct xmc_plugin *copy = calloc(1, sizeof *copy);
-	if (!copy)
-		return snprintf(err, errlen, "out of memory"), NULL;
-	memcpy(copy, pl, n);
-	return copy;
-}
+/* Plug-in files opened, for the findings' '# impl-path:'. */
+#define MAX_OPENED 64
+static struct {
+	const struct xmc_plugin *pl; /* what hx_plugin_open returned */
+	char *path; /* its absolute path (realpath) */
+} opened[MAX_OPENED];
+static int nopened;
 
+/*
+ * Built-in names win; any other name that is a regular file is a plug-in,
+ * run in a sandboxed worker (iso.h) unless --no-isolate.
+ */
 const struct xmc_plugin *hx_plugin_open(const char *name, char *err,
 					size_t errlen)
 {
+	struct stat st;
 	for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
 		if (!strcmp(builtins[i]->name, name))
-			return builtins[i];
-	if (!strchr(name, '/') && !strstr(name, ".so")) {
-		snprintf(err, errlen, "unknown implementation '%s' (built in: "
-			 "%s; or a path to a plug-in .so)", name,
-			 hx_builtin_names());
+			return hx_iso_opts.isolate
+				       ? hx_iso_proxy(builtins[i], NULL, err,
+						      errlen)
+				       : builtins[i];
+	if (stat(name, &st)) {
+		if (!strchr(name, '/') && !strstr(name, ".so"))
+			snprintf(err, errlen, "unknown implementation '%s' "
+				 "(built in: %s; or a path to a plug-in .so)",
+				 name, hx_builtin_names());
+		else
+			snprintf(err, errlen, "%s: cannot load: %s", name,
+				 strerror(errno));
 		return NULL;
 	}
-	void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		snprintf(err, errlen, "%s: cannot load: %s", name, dlerror());
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: cannot load: not a regular file",
+			 name);
 		return NULL;
 	}
-	xmc_plugin_fn fn;
-	*(void **)&fn = dlsym(h, XMC_PLUGIN_SYMBOL);
-	if (!fn) {
-		snprintf(err, errlen, "%s: no symbol %s", name,
-			 XMC_PLUGIN_SYMBOL);
-		dlclose(h);
-		return NULL;
+	const struct xmc_plugin *pl = hx_iso_opts.no_isolate
+					      ? hx_so_load(name, err, errlen)
+					      : hx_iso_proxy(NULL, name, err, errlen);
+	if (pl && nopened < MAX_OPENED) {
+		opened[nopened].pl = pl;
+		opened[nopened++].path = realpath(name, NULL);
 	}
-	const struct xmc_plugin *pl = fn();
-	if (!pl) {
-		snprintf(err, errlen, "%s: %s() returned NULL", name,
-			 XMC_PLUGIN_SYMBOL);
-		dlclose(h);
-		return NULL;
-	}
-	/* The handle stays open for the life of the process. */
-	return adopt(pl, name, err, errlen);
+	return pl;
+}
+
+const char *hx_plugin_path(const struct xmc_plugin *pl)
+{
+	for (int i = 0; i < nopened; i++)
+		if (opened[i].pl == pl)
+			return opened[i].path;
+	return NULL;
 }
 
 void hx_plugin_close(const struct xmc_plugin *pl)
@@ -95,5 +93,14 @@ void hx_plugin_close(const struct xmc_plugin *pl)
 	for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
 		if (builtins[i] == pl)
 			return;
-	free((void *)pl);
+	for (int i = 0; i < nopened; i++)
+		if (opened[i].pl == pl) {
+			free(opened[i].path);
+			opened[i] = opened[--nopened];
+			break;
+		}
+	if (hx_iso_is_proxy(pl))
+		hx_iso_proxy_free(pl);
+	else
+		free((void *)pl);
 }

@@ -13,6 +13,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "iso.h"
+#include "outfile.h"
+#include "world.h" /* mdlw_region_eligible */
 
 #define MAXP 40 /* pages checked after one op */
 
@@ -24,7 +27,11 @@ struct after {
 	struct xmc_page_state st[MAXP]; /* their expected states */
 	struct xmc_xmem desc; /* descriptor of the op, when it takes one */
 	xmc_adspace as; /* current address space */
+	uint32_t free_before; /* eligible regions free before the op */
+	xmc_adspace before; /* current address space before the op */
 	uint64_t hash; /* FNV-1a of copied bytes (kbuf or user range) */
+	int8_t segst[XMC_MAX_SEGS]; /* segment states after the op, -1 none */
+	int8_t segholds[XMC_MAX_SEGS]; /* their holds */
 };
 
 struct rctx {
@@ -32,6 +39,7 @@ struct rctx {
 	const struct xmp_prog *p; /* the program */
 	struct after a[XMP_MAX_OPS]; /* per op */
 	int ran; /* ops run */
+	xmc_adspace cur; /* current address space after the last op run */
 	int div_op; /* diverging op, -1 none */
 	struct hx_div div; /* the divergence */
 };
@@ -78,6 +86,20 @@ static void on_op(void *ctx, int impl, int opi, const struct mdl_eval *ev)
 				    &a->st[a->npages]))
 			a->ref[a->npages++] = ev->touched[i];
 	a->as = *mdl_adspace(m);
+	/* as_att must return one of these: what the model checks too. */
+	a->free_before = 0;
+	for (int g = 0; g < 16; g++)
+		if (mdlw_region_eligible(g) && !(r->cur.alloc & (0x80000000u >> g)))
+			a->free_before |= 0x80000000u >> g;
+	for (int k = 0; k < XMC_MAX_SEGS; k++) {
+		int st = -1, h = 0;
+		if (k >= mdl_nsegs(m) || mdl_seg_state(m, k, &st, &h))
+			st = -1;
+		a->segst[k] = (int8_t)st;
+		a->segholds[k] = (int8_t)h;
+	}
+	a->before = r->cur;
+	r->cur = a->as;
 	r->ran = opi + 1;
 }
 
@@ -131,6 +153,14 @@ static const char prologue[] =
 	"\"hide\", \"waiters\"};\n\tfor (int i = 0; i < 9; i++)\n"
 	"\t\tif ((i != 2 || mod) && got[i] != want[i])\n\t\t\tfail(op, f[i], "
 	"got[i], want[i]);\n}\n\n"
+	/* A segment's state and holds, as the executor compares them. */
+	"static __attribute__((unused)) void seg(int op, uint32_t sid, int ws, int wh)\n{\n"
+	"\tint gs = -1, gh = 0;\n"
+	"\tif (pl->struct_size < offsetof(struct xmc_plugin, seg_state) +\n"
+	"\t    sizeof pl->seg_state || !pl->seg_state)\n\t\treturn;\n"
+	"\tif (pl->seg_state(w, sid, &gs, &gh))\n\t\tfail(op, \"seg_state\", -1, 0);\n"
+	"\tif (gs != ws)\n\t\tfail(op, \"segment state\", gs, ws);\n"
+	"\tif (ws != XMC_SEG_DELETED && gh != wh)\n\t\tfail(op, \"segment holds\", gh, wh);\n}\n\n"
 	"static __attribute__((unused)) void bytes(int op, const unsigned char *p, size_t n, uint64_t "
 	"want)\n{\n\tif (fnv(p, n) != want)\n\t\tfail(op, \"bytes (hash)\", "
 	"(long)fnv(p, n), (long)want);\n}\n\n"
@@ -265,7 +295,7 @@ static void emit_call(FILE *f, const struct xmp_op *op)
 }
 
 static void emit_ret(FILE *f, int i, const struct xmp_op *op,
-		     const struct mdl_eval *ev)
+		     const struct mdl_eval *ev, uint32_t free_before)
 {
 	const char *name = xmp_ops[op->code].name;
 	switch (ev->rule) {
@@ -284,12 +314,15 @@ static void emit_ret(FILE *f, int i, const struct xmp_op *op,
 			(unsigned)(op->a[1] & 0xfff), i, (unsigned)(op->a[1] & 0xfff));
 		return;
 	case MDL_RULE_REGION_ADDR:
+		/* The region too, not only the offset: one that was free and
+		 * eligible (mask in alloc-bit order, region 0 = top bit). */
 		fprintf(f, "\tprintf(\"op %d %s: returned 0x%%lx, expected a free "
-			   "region + 0x%x\\n\", r);\n"
-			   "\tif (!r || (r & 0x0fffffff) != 0x%x)\n\t\tfail(%d, "
+			   "region (mask 0x%08x) + 0x%x\\n\", r);\n"
+			   "\tif (!r || !(0x%08xu & (0x80000000u >> ((uint32_t)r >> "
+			   "28))) ||\n\t    (r & 0x0fffffff) != 0x%x)\n\t\tfail(%d, "
 			   "\"region address\", r, 0x%x);\n",
-			i, name, XMC_OFFSET((uint32_t)op->a[2]),
-			XMC_OFFSET((uint32_t)op->a[2]), i,
+			i, name, free_before, XMC_OFFSET((uint32_t)op->a[2]),
+			free_before, XMC_OFFSET((uint32_t)op->a[2]), i,
 			XMC_OFFSET((uint32_t)op->a[2]));
 		return;
 	}
@@ -307,7 +340,7 @@ static void emit_checks(FILE *f, int i, const struct xmp_op *op,
 	else if (a->ev.kind == MDL_EV_STEP)
 		fprintf(f, "\tif (r)\n\t\tfail(%d, \"step refused\", r, 0);\n", i);
 	else
-		emit_ret(f, i, op, &a->ev);
+		emit_ret(f, i, op, &a->ev, a->free_before);
 	if (slot >= 0)
 		fprintf(f, "\tdesc(%d, %d, (const long[]){%d, 0x%x, 0x%x, 0x%x});\n",
 			i, slot, a->desc.aspace_id, a->desc.subspace_id,
@@ -320,12 +353,29 @@ static void emit_checks(FILE *f, int i, const struct xmp_op *op,
 	if (op->code == XMP_DMA_READ)
 		fprintf(f, "\tbytes(%d, buf, %u, 0x%" PRIx64 "ull);\n", i,
 			(unsigned)op->a[2], a->hash);
-	if (op->code >= XMP_AS_ATT) {
+	if (op->code == XMP_AS_ATT && a->ev.kind == MDL_EV_OK) {
+		/* The region is the implementation's choice: expect the one
+		 * it returned, allocated and holding the handle. */
+		fprintf(f, "\t{\n\t\tuint32_t as[17] = {0x%x", a->before.alloc);
+		for (int g = 0; g < 16; g++)
+			fprintf(f, ", 0x%x", a->before.srval[g]);
+		fprintf(f, "};\n\t\tas[0] |= 0x80000000u >> ((uint32_t)r >> 28);\n"
+			   "\t\tas[1 + ((uint32_t)r >> 28)] = 0x%xu;\n"
+			   "\t\tadspace(%d, as);\n\t}\n",
+			(uint32_t)op->a[1], i);
+	} else if (op->code >= XMP_AS_ATT) {
 		fprintf(f, "\tadspace(%d, (const uint32_t[]){0x%x", i, a->as.alloc);
 		for (int r = 0; r < 16; r++)
 			fprintf(f, ", 0x%x", a->as.srval[r]);
 		fprintf(f, "});\n");
 	}
+	/* Segments: where the executor compares them (observe.c). */
+	if (op->code == XMP_SEG_DELETE || op->code == XMP_AS_GETH ||
+	    op->code == XMP_AS_PUTH)
+		for (int k = 0; k < XMC_MAX_SEGS; k++)
+			if (a->segst[k] >= 0)
+				fprintf(f, "\tseg(%d, 0x%x, %d, %d);\n", i,
+					XMC_SID(k), a->segst[k], a->segholds[k]);
 	for (int k = 0; k < a->npages; k++) {
 		const struct xmc_page_state *s = &a->st[k];
 		fprintf(f, "\tpage(%d, 0x%x, %u, (const uint16_t[]){%u, %u, %u, "
@@ -393,7 +443,7 @@ static void emit(FILE *f, const struct rctx *r, const struct hx_opts *o,
 		}
 		if (i == r->div_op && !strcmp(r->div.field, "return")) {
 			/* The model kept its state: only the value is known. */
-			emit_ret(f, i, &p->op[i], &a->ev);
+			emit_ret(f, i, &p->op[i], &a->ev, a->free_before);
 			break;
 		}
 		emit_checks(f, i, &p->op[i], a, mod);
@@ -429,24 +479,32 @@ int hx_cmd_repro(int argc, char **argv)
 	if ((r = hx_load_prog(argv[optind], &o, &p, &text)))
 		return r;
 	free(text);
+	/* The reproducer is written from the model's state after each op,
+	 * which lives next to the implementation: run it in process. */
+	hx_iso_opts.isolate = 0;
+	hx_iso_opts.no_isolate = 1;
+	struct hx_out out;
+	char err[1200];
+	if (hx_out_open(&out, o.out, err, sizeof err))
+		return fprintf(stderr, "xmcheck repro: %s\n", err), 2;
 	if ((r = hx_cli_setup("repro", &o, &x, &spec)))
-		return r;
+		return hx_out_abort(&out), r;
 	memset(&rc, 0, sizeof rc);
 	rc.x = &x;
 	rc.p = &p;
 	rc.div_op = -1;
+	rc.cur = *mdl_adspace(x.impl[0].m); /* a fresh world's */
 	x.on_op = on_op;
 	x.on_div = on_div;
 	x.ctx = &rc;
 	hx_run(&x, &p, NULL);
-	FILE *f = fopen(o.out, "w");
-	if (!f) {
-		fprintf(stderr, "xmcheck repro: %s: %s\n", o.out, strerror(errno));
+	emit(out.f, &rc, &o, argv[optind]);
+	r = 0;
+	if (hx_out_commit(&out, err, sizeof err)) {
+		fprintf(stderr, "xmcheck repro: %s\n", err);
 		hx_cli_teardown(&x, spec);
 		return 2;
 	}
-	emit(f, &rc, &o, argv[optind]);
-	r = fclose(f) ? 2 : 0;
 	printf("%s: %s\n", o.out, rc.div_op >= 0 ? rc.div.signature
 						: "no divergence");
 	hx_cli_teardown(&x, spec);

@@ -11,6 +11,8 @@
 #include <time.h>
 
 #include "cli.h"
+#include "iso.h"
+#include "outfile.h"
 
 struct run_ctx {
 	struct hx_exec *x; /* the run's executor */
@@ -98,7 +100,8 @@ static int keep(struct run_ctx *rc, const struct hx_opts *o,
 	const struct xmc_plugin *pl = rc->x->impl[i].pl;
 	struct hx_finding f = {&d, pl->name, pl->version,
 			       hx_profile_name(o->profile), o->seed, rc->program,
-			       rc->x->spec->hash, p->n, &q, rd};
+			       rc->x->spec->hash, p->n, &q,
+			       hx_plugin_path(pl), rd};
 	if (hx_store_put(st, &f, path, sizeof path, err, sizeof err)) {
 		fprintf(stderr, "xmcheck run: %s\n", err);
 		return -1;
@@ -126,12 +129,17 @@ static void gen(const struct hx_opts *o, uint64_t i, uint32_t caps,
 	xmp_decode(&src, n < o->max_ops ? n : o->max_ops, caps, o->profile, p);
 }
 
-static int write_summary(const char *path, const struct hx_exec *x,
+static int write_summary(struct hx_out *out, const struct hx_exec *x,
 			 const struct hx_summary *s)
 {
-	FILE *f = fopen(path, "w");
-	if (!f || hx_summary_json(x, s, f) || fclose(f)) {
-		fprintf(stderr, "xmcheck run: %s: %s\n", path, strerror(errno));
+	char err[1200];
+	if (hx_summary_json(x, s, out->f) ||
+	    hx_out_commit(out, err, sizeof err)) {
+		if (out->f)
+			snprintf(err, sizeof err, "%s: %s", out->path,
+				 strerror(errno));
+		hx_out_abort(out);
+		fprintf(stderr, "xmcheck run: %s\n", err);
 		return -1;
 	}
 	return 0;
@@ -159,23 +167,34 @@ static int loop(const struct hx_opts *o, struct hx_exec *x,
 		struct run_ctx *rc, struct hx_store *st)
 {
 	static struct minimizers mz;
-	struct xmp_prog p;
+	static struct xmp_prog batch[HX_ISO_BATCH];
 	uint32_t caps = hx_common_caps(x);
 	int r = 0;
 	uint64_t step = o->shard_n ? o->shard_n : 1;
 	memset(&mz, 0, sizeof mz);
 	for (rc->program = o->shard_k; rc->program < o->runs && !r;
 	     rc->program += step) {
-		gen(o, rc->program, caps, &p);
+		/* ---- isolation: programs made a batch ahead (this shard's),
+		 * so that an isolated implementation runs them in one round
+		 * trip ---- */
+		int k = (int)((rc->program - o->shard_k) / step % HX_ISO_BATCH);
+		if (!k) {
+			int n = 0;
+			for (uint64_t q = rc->program;
+			     n < HX_ISO_BATCH && q < o->runs; q += step)
+				gen(o, q, caps, &batch[n++]);
+			hx_iso_prefetch(x, batch, n);
+		}
+		const struct xmp_prog *p = &batch[k];
 		memset(rc->has, 0, sizeof rc->has);
 		uint64_t ops0 = x->ops;
-		int ndiv = hx_run(x, &p, NULL);
+		int ndiv = hx_run(x, p, NULL);
 		if (rc->shard && shard_add(rc->shard, x->ops - ops0))
 			r = 2;
 		if (!ndiv)
 			continue;
 		for (int i = 0; i < x->nimpl && !r; i++)
-			if (rc->has[i] && keep(rc, o, st, &mz, &p, i))
+			if (rc->has[i] && keep(rc, o, st, &mz, p, i))
 				r = 2;
 	}
 	for (int i = 0; i < HX_MAX_IMPLS; i++)
@@ -216,26 +235,39 @@ static int run_one(struct hx_opts *op)
 	struct mdl_spec *spec;
 	static struct hx_shard shard;
 	struct hx_shard *sh = o.shard_n ? &shard : NULL;
+	char err[512];
 	int r;
-	printf("seed %" PRIu64 "\n", o.seed);
-	fflush(stdout);
+	/* Outputs, spec and implementations checked before anything is made. */
+	struct hx_out tr_out = {0}, sum_out = {0};
+	if ((o.trace && hx_out_open(&tr_out, o.trace, err, sizeof err)) ||
+	    (o.summary && hx_out_open(&sum_out, o.summary, err, sizeof err))) {
+		hx_out_abort(&tr_out);
+		fprintf(stderr, "xmcheck run: %s\n", err);
+		return 2;
+	}
+	if ((r = hx_cli_setup("run", &o, &x, &spec))) {
+		hx_out_abort(&tr_out);
+		hx_out_abort(&sum_out);
+		return r;
+	}
 	if (sh) {
 		free(shard.prog_ops);
 		memset(&shard, 0, sizeof shard);
 		shard.k = o.shard_k;
 		shard.n = o.shard_n;
 	}
-	if ((r = open_store(&o, &st, sh)))
+	if ((r = open_store(&o, &st, sh))) {
+		hx_cli_teardown(&x, spec);
+		hx_out_abort(&tr_out);
+		hx_out_abort(&sum_out);
 		return r;
-	if ((r = hx_cli_setup("run", &o, &x, &spec)))
-		return hx_store_close(&st), r;
+	}
+	printf("seed %" PRIu64 "\n", o.seed);
+	fflush(stdout);
 	struct run_ctx rc = {.x = &x, .quiet = o.quiet, .shard = sh};
 	x.on_div = on_div;
 	x.ctx = &rc;
-	if (o.trace && !(x.trace = fopen(o.trace, "w"))) {
-		fprintf(stderr, "xmcheck run: %s: %s\n", o.trace, strerror(errno));
-		r = 2;
-	}
+	x.trace = tr_out.f;
 	double t0 = now();
 	if (!r)
 		r = loop(&o, &x, &rc, &st);
@@ -245,11 +277,16 @@ static int run_one(struct hx_opts *op)
 	hx_summary_text(&x, &s, stdout);
 	if (!r)
 		r = x.divergences ? 1 : 0;
-	if (x.trace && fclose(x.trace))
-		r = 2;
 	x.trace = NULL;
-	if (o.summary && write_summary(o.summary, &x, &s))
+	if (o.trace && hx_out_commit(&tr_out, err, sizeof err)) {
+		fprintf(stderr, "xmcheck run: %s\n", err);
 		r = 2;
+	}
+	if (o.summary && (r == 2 ? (hx_out_abort(&sum_out), 0)
+				 : write_summary(&sum_out, &x, &s)))
+		r = 2;
+	if (!r && hx_nothing_compared(&x, "run"))
+		r = 2; /* after the summary: it says what was not tested */
 	hx_cli_teardown(&x, spec);
 	hx_store_close(&st);
 	return r;
@@ -280,18 +317,15 @@ static const char minimize_help[] =
 	"  --impl NAME   implementation (default: sim)\n"
 	"  -o, --output  where to write the minimized program\n"
 	"  --spec PATH   spec file or directory\n"
+	"  --quiet       no progress lines\n"
 	"Exit status: 0 minimized, 2 usage or input error, or no divergence.\n";
 
-static int write_min(const char *out, const struct hx_finding *f)
+static int write_min(struct hx_out *out, const struct hx_finding *f)
 {
-	FILE *fp = out ? fopen(out, "w") : stdout;
-	if (!fp) {
-		fprintf(stderr, "xmcheck minimize: %s: %s\n", out, strerror(errno));
-		return 2;
-	}
-	hx_finding_write(fp, f);
-	if (out && fclose(fp)) {
-		fprintf(stderr, "xmcheck minimize: %s: %s\n", out, strerror(errno));
+	char err[1200];
+	hx_finding_write(out->f ? out->f : stdout, f);
+	if (out->f && hx_out_commit(out, err, sizeof err)) {
+		fprintf(stderr, "xmcheck minimize: %s\n", err);
 		return 2;
 	}
 	return 0;
@@ -305,7 +339,8 @@ int hx_cmd_minimize(int argc, char **argv)
 	struct hx_div d;
 	struct mdl_spec *spec;
 	char *text, seed[32] = "0";
-	int quiet = 0, r = hx_cli_opts("minimize", minimize_help, argc, argv, &o);
+	int r = hx_cli_opts("minimize", minimize_help, argc, argv, &o);
+	int quiet = o.quiet;
 	if (r >= 0)
 		return r;
 	if (optind != argc - 1 || o.nimpls != 1)
@@ -315,12 +350,17 @@ int hx_cmd_minimize(int argc, char **argv)
 		return r;
 	hx_header_get(text, "seed", seed, sizeof seed);
 	free(text);
+	struct hx_out out = {0};
+	char err[1200];
+	if (o.out && hx_out_open(&out, o.out, err, sizeof err))
+		return fprintf(stderr, "xmcheck minimize: %s\n", err), 2;
 	if ((r = hx_cli_setup("minimize", &o, &x, &spec)))
-		return r;
+		return hx_out_abort(&out), r;
 	if (!hx_first_div(&x, &p, &d)) {
 		fprintf(stderr, "%s: no divergence on %s\n", argv[optind],
 			x.impl[0].pl->name);
 		hx_cli_teardown(&x, spec);
+		hx_out_abort(&out);
 		return 2;
 	}
 	int before = p.n;
@@ -328,12 +368,13 @@ int hx_cmd_minimize(int argc, char **argv)
 	snprintf(sig, sizeof sig, "%s", d.signature);
 	hx_minimize(&x, &p, sig, progress, &quiet);
 	hx_first_div(&x, &p, &d);
-	fprintf(stderr, "minimized %s: %d -> %d ops\n", sig, before, p.n);
+	if (!quiet)
+		fprintf(stderr, "minimized %s: %d -> %d ops\n", sig, before, p.n);
 	struct hx_finding f = {&d, x.impl[0].pl->name, x.impl[0].pl->version,
 			       hx_profile_name(o.profile),
 			       strtoull(seed, NULL, 0), 0, spec->hash, before,
-			       &p};
-	r = write_min(o.out, &f);
+			       &p, hx_plugin_path(x.impl[0].pl)};
+	r = write_min(&out, &f);
 	hx_cli_teardown(&x, spec);
 	return r;
 }

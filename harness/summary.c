@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "iso.h"
 #include "cli.h"
 
 static int applies(const struct hx_exec *x, const struct mdl_clause *c)
@@ -182,6 +183,12 @@ static void json_impl(const struct hx_exec *x, int i, FILE *f)
 	}
 	fputc(']', f);
 	json_features(im, f);
+	/* ---- isolation (iso.h): faults of the worker ---- */
+	fprintf(f, ", \"isolated\": %s", im->iso ? "true" : "false");
+	for (int k = 0; im->iso && k < HX_NFAULTS; k++)
+		fprintf(f, "%s\"%s\": %" PRIu64 "%s", k ? ", " : ", \"faults\": {",
+			hx_fault_names[k], hx_iso_faults(im, k),
+			k + 1 == HX_NFAULTS ? "}" : "");
 	fprintf(f, "}%s\n", i + 1 < x->nimpl ? "," : "");
 }
 
@@ -379,6 +386,16 @@ void hx_summary_text(const struct hx_exec *x, const struct hx_summary *s,
 			   "untested %d (profile %s)\n",
 			x->impl[i].pl->name, n[0], n[1], n[2], n[3], s->profile);
 		text_features(&x->impl[i], f);
+		/* ---- isolation (iso.h): faults of the worker ---- */
+		if (x->impl[i].iso)
+			fprintf(f, "%s: isolated; faults: crash %" PRIu64
+				   ", timeout %" PRIu64 ", oom %" PRIu64
+				   ", sandbox %" PRIu64 "\n",
+				x->impl[i].pl->name,
+				hx_iso_faults(&x->impl[i], HX_FAULT_CRASH),
+				hx_iso_faults(&x->impl[i], HX_FAULT_TIMEOUT),
+				hx_iso_faults(&x->impl[i], HX_FAULT_OOM),
+				hx_iso_faults(&x->impl[i], HX_FAULT_SANDBOX));
 		for (int k = 0; k < x->spec->nclauses; k++) {
 			const char *st = hx_clause_status(x, i, k);
 			if (!strcmp(st, "fail") || !strcmp(st, "untested"))

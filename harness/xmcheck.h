@@ -108,6 +108,12 @@ enum xmc_cap {
 	XMC_CAP_PROBE = 1u << 11, /* probe: a processor load, as it would go */
 };
 #define XMC_CAP_ALL 0xfffu
+/*
+ * Not a world capability: set in caps when the plug-in creates processes
+ * (fork, clone), which the harness's sandbox otherwise refuses (the Linux
+ * shim does). Harnesses older than this flag ignore it.
+ */
+#define XMC_CAP_CHILDREN (1u << 31)
 
 /* DMA state of one page, as observed (docs/WORLD.md, "Page state"). */
 struct xmc_page_state {

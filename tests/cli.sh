@@ -86,10 +86,16 @@ expect 0 "$X" replay "$T/ok.prog" --impl sim --impl "$B/plugins/sim.so"
 grep -q 'xmattach.attach-one' "$T/out" && ok || bad "replay trace lacks clause"
 grep -q '^result sim: pass' "$T/out" && ok || bad "replay result"
 
-# The vendor template loads; with no steps every program stops unsupported.
-expect 0 "$X" run --impl "$B/plugins/template.so" --runs 50
+# The vendor template loads; with no steps every program stops unsupported,
+# and a run that compared no service says so (exit 2), naming no plug-in path.
+expect 2 "$X" run --impl "$B/plugins/template.so" --runs 50
 grep -q '0 undefined, 50 unsupported' "$T/out" && ok ||
 	bad "template: $(grep stopped "$T/out")"
+one_line_error "template: no service was compared in 50 programs"
+# Built-in names win; any other name that is a regular file is a plug-in.
+cp "$B/plugins/sim.so" "$T/acme.so"
+(cd "$T" && "$OLDPWD/$X" run --impl acme.so --runs 20 >out 2>err)
+[ $? = 0 ] && ok || bad "--impl acme.so without ./: $(cat "$T/err")"
 
 for c in run replay spec; do
 	expect 0 "$X" $c --help

@@ -54,9 +54,9 @@ while [ $i -lt 20 ]; do
 		[ -s "$f" ] || bad "kill $i lost $f"
 	done
 	complete "$d"
-	ls -a "$d" | grep -q '\.tmp$' && "$X" run --runs 1 --findings "$d" \
+	ls -a "$d" 2>/dev/null | grep -q '\.tmp$' && "$X" run --runs 1 --findings "$d" \
 		>/dev/null
-	ls -a "$d" | grep -q '\.tmp$' && bad "stale temporary file in $d"
+	ls -a "$d" 2>/dev/null | grep -q '\.tmp$' && bad "stale temporary file in $d"
 	i=$((i + 1))
 done
 

@@ -2,7 +2,7 @@
 # tools/deps.sh - install the Debian packages xmcheck needs, if missing.
 # Runs apt-get only when something is missing (as root, or through sudo).
 set -eu
-pkgs="make gcc pkg-config check libyaml-dev jq"
+pkgs="make gcc pkg-config check libyaml-dev jq libseccomp-dev man-db groff-base"
 # conform reports: schema validators, coverage, the headless browser test
 pkgs="$pkgs libxml2-utils python3-jsonschema lcov chromium"
 # ---- fuzz (issue 9): libFuzzer (clang), AFL++, JSON reading for merge,

@@ -14,7 +14,7 @@ const struct xmc_plugin lnx_plugin = {
 	.name = "linux",
 	.version = "1.0",
 	.profiles = (1u << XMC_PROFILE_POWER) | (1u << XMC_PROFILE_POWERPC),
-	.caps = LNX_CAPS,
+	.caps = LNX_CAPS | XMC_CAP_CHILDREN, /* its address spaces are processes */
 
 	.create = lnx_create,
 	.reset = lnx_reset,

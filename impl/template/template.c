@@ -14,8 +14,9 @@
  *  - Return non-zero from a world step you cannot perform; never crash.
  *  - Never let a clock, a pid or a host address reach a return value.
  *
- * Build:  cc -shared -fPIC -I/path/to/xmcheck/harness -o mine.so template.c
- * Run:    xmcheck run --impl ./mine.so --seed 1 --runs 10000
+ * Build:  cc $(pkg-config --cflags xmcheck) -shared -fPIC -o mine.so template.c
+ *         (after `make install PREFIX=...`; docs/PLUGINS.md walks it through)
+ * Run:    xmcheck run --impl mine.so --seed 1 --runs 10000
  */
 #include <stdlib.h>
 #include <string.h>
