@@ -74,6 +74,10 @@ void hx_replay_show(void *ctx, int impl, int op, const struct mdl_eval *ev)
 	if (!XMP_IS_SVC(o->code))
 		return;
 	show_rets(f, ev);
+	if (im->iso) { /* its model and buffers live in the worker */
+		fprintf(f, "      compared in the isolated worker\n");
+		return;
+	}
 	int slot = xmp_desc_slot(o);
 	if (slot >= 0 && slot < XMC_MAX_DESCS)
 		fprintf(f, "      compared: dp%d aspace_id model %d impl %d\n",
