@@ -53,10 +53,10 @@ $(SEEDS)/stamp: build/tools/fz-seeds $(FZ_PROGS) $(SPEC) \
   $(wildcard fuzz/regressions/*.bin)
 	rm -rf $(SEEDS) && mkdir -p $(SEEDS)/xmcheck $(SEEDS)/prog \
 	  $(SEEDS)/findings $(SEEDS)/spec $(SEEDS)/empty
-	build/tools/fz-seeds $(SEEDS)/xmcheck $(FZ_PROGS)
+	@build/tools/fz-seeds $(SEEDS)/xmcheck $(FZ_PROGS)
 	cp fuzz/regressions/*.bin $(SEEDS)/xmcheck/
-	cp $(FZ_PROGS) $(SEEDS)/prog/
-	cp $(FZ_PROGS) $(SEEDS)/findings/
+	@cp $(FZ_PROGS) $(SEEDS)/prog/
+	@cp $(FZ_PROGS) $(SEEDS)/findings/
 	cp $(SPEC) $(SEEDS)/spec/
 	printf x >$(SEEDS)/empty/x
 	touch $@
