@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "conform.h"
+#include "iso.h"
 
 struct cf_opts {
 	const char *impl, *spec, *waivers, *baseline, *out; /* options */
@@ -721,12 +722,16 @@ static const char conform_help[] =
 	"  --corpus DIR      where seeds/ and regressions/ are (default corpus)\n"
 	"  --oracle DIR      where mutants.json, variants.json are (reports)\n"
 	"  --spec PATH       spec file or directory (default: built-in)\n"
-	"  --quiet           no progress line on standard error\n\n"
+	"  --quiet           no progress line on standard error\n"
+	"  --isolate         run a built-in implementation in a sandboxed worker\n"
+	"                    too (a plug-in .so always is)\n"
+	"  --no-isolate      run a plug-in .so in process\n\n"
 	"Waivers expire on the day given by SOURCE_DATE_EPOCH, else today.\n"
 	"Exit status: 0 conformant, 1 not conformant, 2 usage or input error.\n";
 
 enum { C_IMPL = 300, C_PROFILE, C_SEED, C_RUNS, C_MAXOPS, C_WAIVERS,
-       C_BASELINE, C_OUT, C_CORPUS, C_ORACLE, C_SPEC, C_QUIET };
+       C_BASELINE, C_OUT, C_CORPUS, C_ORACLE, C_SPEC, C_QUIET, C_ISOLATE,
+       C_NOISOLATE };
 
 static const struct option conform_opts[] = {
 	{"impl", required_argument, 0, C_IMPL},
@@ -741,6 +746,8 @@ static const struct option conform_opts[] = {
 	{"oracle", required_argument, 0, C_ORACLE},
 	{"spec", required_argument, 0, C_SPEC},
 	{"quiet", no_argument, 0, C_QUIET},
+	{"isolate", no_argument, 0, C_ISOLATE},
+	{"no-isolate", no_argument, 0, C_NOISOLATE},
 	{"help", no_argument, 0, 'h'},
 	{0, 0, 0, 0},
 };
@@ -789,6 +796,9 @@ static int parse_opts(int argc, char **argv, struct cf_opts *o)
 		case C_ORACLE: o->oracle = optarg; break;
 		case C_SPEC: o->spec = optarg; break;
 		case C_QUIET: o->quiet = 1; break;
+		/* a plug-in .so runs in a sandboxed worker unless told (iso.h) */
+		case C_ISOLATE: hx_iso_opts.isolate = 1; break;
+		case C_NOISOLATE: hx_iso_opts.no_isolate = 1; break;
 		case ':':
 			return hx_cli_usage("conform", "missing value",
 					    argv[optind - 1]);

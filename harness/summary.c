@@ -3,6 +3,7 @@
  * people. Statuses are the documented outcome set (README, "Outcomes").
  */
 #include <inttypes.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "iso.h"
@@ -75,17 +76,7 @@ static void jstrn(FILE *f, const char *s, size_t n)
 
 static void jstr(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
+	jstrn(f, s, SIZE_MAX);
 }
 
 static const char *cap_reason(const struct hx_impl *im, uint32_t cap)
