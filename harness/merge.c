@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -453,6 +454,9 @@ static int adopt(const char *src, const char *sig, const char *dst)
 				     ? hx_read_text(path) : NULL;
 		if (text && r && hx_header_get(text, "signature", got, sizeof got) &&
 		    !strcmp(got, sig)) {
+			/* the store makes its directory at the first finding */
+			if (mkdir(dst, 0777) && errno != EEXIST)
+				r = -1;
 			snprintf(to, sizeof to, "%s/%s", dst, nm);
 			r = rename(path, to) ? -1 : 0;
 		}

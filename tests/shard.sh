@@ -34,7 +34,9 @@ for c in $cases; do
 		cmp -s "$T/one.n" "$T/$m.n" && ok ||
 			bad "$m summary differs from one run ($impl): $(diff "$T/one.n" "$T/$m.n" | head -n 4)"
 	done
-	diff -r "$T/f1" "$T/f2" >/dev/null && ok || bad "--jobs findings differ ($impl)"
+	# (a run without findings makes no directory)
+	{ [ ! -e "$T/f1" ] && [ ! -e "$T/f2" ]; } || diff -r "$T/f1" "$T/f2" \
+		>/dev/null && ok || bad "--jobs findings differ ($impl)"
 	[ "$impl" != "$BUGGY" ] || jq -e '.divergences > 0 and
 		.first_divergence != null and .findings.new >= 3' \
 		"$T/one.json" >/dev/null && ok || bad "buggy run found too little"
