@@ -674,9 +674,6 @@ static int dispatch(int argc, char **argv)
 		return cmd_spec(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "merge")) /* fuzz, issue 9 */
 		return hx_cmd_merge(argc - 1, argv + 1);
-	fprintf(stderr, "xmcheck: unknown command '%s'\n", argv[1]);
-	fputs(main_help, stderr);
-
 	fprintf(stderr, "xmcheck: unknown command '%s' (see 'xmcheck "
 		"--help')\n", argv[1]);
 	return 2;
