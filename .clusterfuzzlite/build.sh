@@ -21,6 +21,9 @@ YAML_CFLAGS=$(pkg-config --cflags yaml-0.1)
 # Linked statically: the runner images lack libyaml.
 YAML_LIB="$(pkg-config --variable=libdir yaml-0.1)/libyaml.a"
 [ -f "$YAML_LIB" ] || YAML_LIB=$(pkg-config --libs yaml-0.1)
+# The plug-in sandbox (harness/iso_worker.c) uses libseccomp, also static.
+SECCOMP_LIB="$(pkg-config --variable=libdir libseccomp)/libseccomp.a"
+[ -f "$SECCOMP_LIB" ] || SECCOMP_LIB=$(pkg-config --libs libseccomp)
 
 objs=""
 # The library's sources, as the Makefile lists them (without the shim).
@@ -40,7 +43,7 @@ for t in xmcheck spec prog findings; do
 	[ "$t" = xmcheck ] ||
 		tobjs=$(echo "$objs" | tr ' ' '\n' | grep -v lf_mutator | tr '\n' ' ')
 	$CC $CFLAGS -o "$OUT/fz_$t" "$W/obj/target_$t.o" $tobjs \
-		$LIB_FUZZING_ENGINE $YAML_LIB -ldl
+		$LIB_FUZZING_ENGINE $YAML_LIB $SECCOMP_LIB -ldl
 done
 
 # Seed corpora, dictionaries, options.

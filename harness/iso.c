@@ -300,8 +300,8 @@ static int fault(struct hx_exec *x, int i, const struct xmp_prog *p, int kind,
 	static const char *const what[] = {"crashed (%s) in %s",
 					   "still running after %s in %s",
 					   "grew past --max-rss (%s) in %s",
-					   "made a refused system call (%s) "
-					   "in %s"};
+					   ("made a refused system call (%s) "
+					    "in %s")};
 	snprintf(d.observed, sizeof d.observed, what[kind], detail,
 		 iso_hook_names[h]);
 	w->faults[kind]++;
