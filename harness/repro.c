@@ -239,6 +239,11 @@ static void emit_call(FILE *f, const struct xmp_op *op)
 		fprintf(f, "\tr = pl->probe(w, %d, 0x%xu);\n", (int)a[0],
 			(unsigned)a[1]);
 		return;
+	case XMP_IMAGE:
+	case XMP_KSEG_NEW:
+		fprintf(f, "\tr = pl->%s(w, %d, %d);\n", xmp_ops[op->code].name,
+			(int)a[0], (int)a[1]);
+		return;
 	case XMP_DESC_SET:
 		fprintf(f, "\tdp[%d].aspace_id = %d;\n\tr = 0;\n", (int)a[0],
 			(int)a[1]);
