@@ -174,6 +174,7 @@ test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so \
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) REPRO_CFLAGS="$(MODEFLAGS)" \
 	  sh tests/findings.sh
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/conform.sh
+	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/sentences.sh  # report11
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/report_dom.sh
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/programs.sh
 	$(if $(filter 1,$(LINUX)),XMCHECK=$(XMCHECK) BUILD=$(BUILD) \

@@ -34,8 +34,8 @@ static int has_words(const char *t)
 	return 0;
 }
 
-/* Where a second sentence starts inside t ('.' then a capital, outside
- * backticks), or NULL. */
+/* Where a second sentence starts inside t ('.' then a capital or a
+ * backtick, outside backticks), or NULL. */
 static const char *second_sentence(const char *t)
 {
 	int code = 0;
@@ -46,7 +46,7 @@ static const char *second_sentence(const char *t)
 		const char *q = p + 1;
 		while (*q == '"' || *q == ')' || *q == '\'')
 			q++;
-		if (*q == ' ' && isupper((unsigned char)q[1]))
+		if (*q == ' ' && (isupper((unsigned char)q[1]) || q[1] == '`'))
 			return q + 1;
 	}
 	return NULL;
