@@ -33,7 +33,7 @@ BUILD     := build/$(MODE)
 ifeq ($(MODE),sanitize)
   MODEFLAGS := -O1 -g $(SAN)
 else ifeq ($(MODE),coverage)
-  MODEFLAGS := -O0 -g --coverage
+  MODEFLAGS := -O0 -g --coverage -DLNX_GCOV  # LNX_GCOV: impl/linux/chan.c
 else
   MODEFLAGS := $(OPT) -g
 endif

@@ -241,7 +241,7 @@ static int scan_file(struct hx_cf_sents *s, const char *path,
 static int scan_dir(struct hx_cf_sents *s, const char *corpus,
 		    const char *sub, char *err, size_t errlen)
 {
-	char dir[1024], path[1400], name[128];
+	char dir[1024], path[1400], name[300];
 	struct dirent **ents;
 	snprintf(dir, sizeof dir, "%s/%s", corpus, sub);
 	int n = scandir(dir, &ents, NULL, alphasort), rc = 0;

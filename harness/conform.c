@@ -232,7 +232,7 @@ static int run_prog(struct cf *c, const struct xmp_prog *p,
 static void note_sentences(struct cf *c, const char *sub, const char *nm,
 			   const struct xmp_expects *ex, int outcome)
 {
-	char name[128];
+	char name[300];
 	snprintf(name, sizeof name, "%s/%s", sub, nm);
 	struct hx_cf_dfile *f = hx_cf_sent_file(c->r->sent, name);
 	if (!f)
@@ -349,7 +349,7 @@ static int run_file(struct cf *c, const char *sub, const char *nm,
 	if (pid != c->profile)
 		return 0;
 	if (for_other_reading(c, text)) {
-		char name[128];
+		char name[300];
 		snprintf(name, sizeof name, "%s/%s", sub, nm);
 		struct hx_cf_dfile *f = hx_cf_sent_file(c->r->sent, name);
 		if (f)
