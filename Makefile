@@ -57,7 +57,8 @@ CLI_SRC   := harness/cli.c harness/plugin.c harness/summary.c harness/run.c \
              harness/outfile.c \
              harness/corpus.c harness/repro.c \
              harness/conform.c harness/cf_yaml.c harness/cf_write.c \
-             harness/cf_html.c harness/cf_sent.c harness/replay_show.c \
+             harness/cf_html.c harness/cf_sent.c harness/cf_files.c \
+             harness/replay_show.c \
              harness/merge.c
 SIM_SRC   := $(filter-out impl/sim/so.c,$(wildcard impl/sim/*.c))
 LNX_SRC   := $(filter-out impl/linux/so.c impl/linux/bench_%.c,\

@@ -343,7 +343,10 @@ void hx_cf_sent_judge(struct hx_cf_report *r)
 			const struct hx_cf_dfile *f = &s->dfile[st->file[j]];
 			int o = file_outcome(r, f);
 			seen[o] = 1;
-			unmet |= f->run == HX_CF_R_UNMET;
+			/* no clause carries these into the verdict */
+			unmet |= f->run == HX_CF_R_UNMET ||
+				 (f->run == HX_CF_R_DIVERGED && f->clause < 0 &&
+				  f->kind == HX_CF_K_DIVERGENCE);
 		}
 		/* failures first, then waived; a pass beats unsupported */
 		for (int o = HX_CF_CRASH; o <= HX_CF_WAIVED; o++)

@@ -10,6 +10,8 @@
  * junit.xml, summary.txt; cf_html.c: index.html) read only that struct, so
  * two runs with the same seed and SOURCE_DATE_EPOCH write the same bytes:
  * nothing in it comes from the clock except the day waivers are judged on.
+ * cf_sent.c maps the page sentences of docs/SERVICES.md to the directed
+ * programs and writes their sections; cf_files.c puts the set on disk.
  * cf_yaml.c reads the waivers file, the --baseline report and the oracle
  * measurements (reports/mutants.json, reports/variants.json) with libyaml
  * (JSON is read as YAML flow style).
@@ -185,7 +187,8 @@ struct hx_cf_sents {
 	struct hx_cf_sentence s[HX_CF_MAX_SENTENCES]; /* in page order */
 	int ndfile; /* directed files naming a sentence */
 	struct hx_cf_dfile dfile[HX_CF_MAX_DFILES]; /* them */
-	int unmet; /* sentences failing on an unmet expectation */
+	int unmet; /* sentences failing where no clause fails: an unmet
+		    * expectation, or a divergence laid to no clause */
 	char first_unmet[40]; /* the first one's id */
 };
 
@@ -248,6 +251,14 @@ void hx_cf_sent_counts(const struct hx_cf_report *r, int *n);
  * the file is not there, or -1 with "file:line:col: message" in err. */
 int hx_cf_read_not_covered(const char *path, struct hx_cf_sents *s,
 			   char *err, size_t errlen);
+
+/* cf_files.c. The command line, each word shell-quoted when it needs it
+ * (argv[0] is "conform"); the coverage summary in OUT/coverage/, if any;
+ * the five files into DIR (made with its parents): 0, or -1 after a
+ * message. */
+void hx_cf_set_cmdline(struct hx_cf_report *r, int argc, char **argv);
+void hx_cf_read_coverage(struct hx_cf_report *r, const char *out);
+int hx_cf_write_all(const struct hx_cf_report *r, const char *dir);
 
 /* cf_write.c: each writes DIR/<name>; 0 or -1 (errno set). */
 int hx_cf_write_json(const struct hx_cf_report *r, FILE *f);
