@@ -519,6 +519,26 @@ void hx_cf_sent_md(const struct hx_cf_report *r, FILE *f)
 
 #define E(s) hx_cf_xml(f, (s))
 
+/* Page text: escaped, with its `code` spans as <code>. */
+static void text_html(FILE *f, const char *t)
+{
+	char part[800];
+	int code = 0;
+	for (const char *p = t; *p;) {
+		const char *q = strchr(p, '`');
+		size_t n = q ? (size_t)(q - p) : strlen(p);
+		snprintf(part, sizeof part, "%.*s", (int)n, p);
+		E(part);
+		if (!q)
+			break;
+		fputs(code ? "</code>" : "<code>", f);
+		code = !code;
+		p = q + 1;
+	}
+	if (code)
+		fputs("</code>", f);
+}
+
 static void html_badge(FILE *f, const struct hx_cf_sentence *st)
 {
 	fprintf(f, "<span class=\"badge\" style=\"background:%s\">%s</span>",
@@ -556,7 +576,7 @@ void hx_cf_sent_html(const struct hx_cf_report *r, FILE *f)
 		fprintf(f, "\" data-outcome=\"%s\"><td><code>", sent_outcome(st));
 		E(st->id);
 		fprintf(f, "</code></td><td>");
-		E(st->text);
+		text_html(f, st->text);
 		fprintf(f, "<div class=\"small\">");
 		E(st->page);
 		fprintf(f, "</div></td><td>");
@@ -593,7 +613,7 @@ void hx_cf_sent_html_uncovered(const struct hx_cf_report *r, FILE *f)
 		fprintf(f, "\"><td>sentence <code>");
 		E(st->id);
 		fprintf(f, "</code>: ");
-		E(st->text);
+		text_html(f, st->text);
 		fprintf(f, "</td><td>");
 		E(st->reason);
 		fprintf(f, "</td></tr>\n");
