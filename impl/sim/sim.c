@@ -148,4 +148,6 @@ const struct xmc_plugin sim_plugin = {
 	.readings = SIM_READINGS,
 	.seg_state = sim_seg_state,
 	.xmemdma64 = sim_xmemdma64,
+	.image = sim_image,
+	.kseg_new = sim_kseg_new,
 };

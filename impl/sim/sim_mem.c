@@ -12,13 +12,25 @@
 
 #include "sim_int.h"
 
+/* Any created segment, user, image or kernel (deleted ones included). */
 struct sim_seg *sim_seg(xmc_world *w, uint32_t sid)
 {
-	uint32_t k = sid - XMC_SID(0);
+	uint32_t k = sid - XMC_SID(0); /* wraps above XMC_NSEGS below 0 */
 
-	if (sid < XMC_SID(0) || k >= (uint32_t)w->nseg)
+	if (k >= XMC_NSEGS || w->seg[k].state == SIM_SEG_FREE)
 		return NULL;
 	return &w->seg[k];
+}
+
+/* The kernel segment region r of the kernel's address space holds (W13). */
+struct sim_seg *sim_kseg_at(xmc_world *w, uint32_t r)
+{
+	int j;
+
+	for (j = 0; j < XMC_KSEGS; j++)
+		if (r == (uint32_t)XMC_KREGION(j))
+			return sim_seg(w, XMC_SID(XMC_SEG_KERN(j)));
+	return NULL;
 }
 
 int sim_seg_live(const struct sim_seg *s)
@@ -69,9 +81,10 @@ static void frame_free(xmc_world *w, uint16_t fi)
 	w->freelist[w->nfree++] = fi;
 }
 
-int sim_seg_create(xmc_world *w, int npages, int high)
+/* Create segment index k: npages zeroed, resident pages under key prot. */
+int sim_seg_create(xmc_world *w, int k, int npages, int high, int prot)
 {
-	struct sim_seg *s = &w->seg[w->nseg];
+	struct sim_seg *s = &w->seg[k];
 	int i, fi;
 
 	if (w->nfree < npages)
@@ -81,14 +94,13 @@ int sim_seg_create(xmc_world *w, int npages, int high)
 	s->holds = 0;
 	s->first = high ? XMC_SEG_PAGES - (uint32_t)npages : 0;
 	for (i = 0; i < npages; i++) {
-		fi = frame_alloc(w, XMC_PROT_RW);
+		fi = frame_alloc(w, (uint8_t)prot);
 		memset(w->mem[fi], 0, XMC_PAGE_SIZE);
 		s->pg[i].frame = (uint16_t)fi;
-		s->pg[i].prot = XMC_PROT_RW;
+		s->pg[i].prot = (uint8_t)prot;
 		s->pg[i].pager_io = 0;
 		s->pg[i].io_error = 0;
 	}
-	w->nseg++;
 	return 0;
 }
 
@@ -171,9 +183,11 @@ void sim_mem_reset(xmc_world *w)
 		    (uint16_t)((w->rot + SIM_NFRAMES - 1 - i) % SIM_NFRAMES);
 	for (i = 0; i < SIM_SETS; i++)
 		memset(&w->cache[i], 0, sizeof(w->cache[i]));
-	for (i = 0; i < XMC_MAX_SEGS; i++)
+	for (i = 0; i < XMC_NSEGS; i++)
 		w->seg[i].state = SIM_SEG_FREE;
 	w->nseg = 0;
+	w->imaged = 0;
+	w->served = 0;
 #if SIM_VARIANT == 17 /* desc-table: no attachment survives a reset */
 	memset(w->att, 0, sizeof(w->att));
 #endif
