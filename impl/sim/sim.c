@@ -99,6 +99,23 @@ static const char *sim_cap_reason(xmc_world *w, uint32_t cap)
 #else
 #define SIM_PPC "ppc_modified=untouched"
 #endif
+/* W12, W13: what USER_ADSPACE, USERI_ADSPACE and SYS_ADSPACE attach */
+#if SIM_VARIANT == 27
+#define SIM_UTEXT ",user_text=refused"
+#else
+#define SIM_UTEXT ",user_text=allowed"
+#endif
+#if SIM_VARIANT == 28
+#define SIM_UIDATA ",useri_data=refused"
+#else
+#define SIM_UIDATA ",useri_data=allowed"
+#endif
+#if SIM_VARIANT == 26
+#define SIM_SYSAS ",sys_aspace=proc"
+#else
+#define SIM_SYSAS ",sys_aspace=global"
+#endif
+#define SIM_READINGS_W13 SIM_UTEXT SIM_UIDATA SIM_SYSAS
 #define SIM_READINGS SIM_XADDR SIM_UADDR SIM_KEY0 SIM_DETACH SIM_PPC
 
 const struct xmc_plugin sim_plugin = {
