@@ -116,7 +116,8 @@ static const char *sim_cap_reason(xmc_world *w, uint32_t cap)
 #define SIM_SYSAS ",sys_aspace=global"
 #endif
 #define SIM_READINGS_W13 SIM_UTEXT SIM_UIDATA SIM_SYSAS
-#define SIM_READINGS SIM_XADDR SIM_UADDR SIM_KEY0 SIM_DETACH SIM_PPC
+#define SIM_READINGS \
+	SIM_XADDR SIM_UADDR SIM_KEY0 SIM_DETACH SIM_PPC SIM_READINGS_W13
 
 const struct xmc_plugin sim_plugin = {
 	.abi_version = XMC_ABI_VERSION,

@@ -78,6 +78,7 @@ struct sim_frame {
 	uint8_t key; /* storage key, enum xmc_prot */
 	uint8_t mod; /* change bit, set by processor stores */
 	uint8_t valid; /* 0 while hidden: no virtual address reaches it */
+	uint8_t ncached; /* cache lines holding it: 0 lets peek skip the cache */
 #if SIM_VARIANT == 10 || SIM_VARIANT == 22
 	uint16_t ppc_hide; /* powerpc-hide-count: hides counted on powerpc */
 #endif

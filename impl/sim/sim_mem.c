@@ -259,7 +259,10 @@ static int cache_fill(xmc_world *w, uint32_t set, uint16_t fi)
 	if (l->valid && l->dirty)
 		memcpy(w->mem[l->frame] + set * SIM_LINE, w->cdata[set][v],
 		       SIM_LINE);
+	if (l->valid)
+		w->fr[l->frame].ncached--;
 	memcpy(w->cdata[set][v], w->mem[fi] + set * SIM_LINE, SIM_LINE);
+	w->fr[fi].ncached++;
 	l->frame = fi;
 	l->valid = 1;
 	l->dirty = 0;
@@ -320,6 +323,10 @@ void sim_cpu_peek(xmc_world *w, const struct sim_span *sp, uint8_t *buf)
 		memcpy(buf, ps_slot(w, sp->s, sp->vp) + sp->off, sp->len);
 		return;
 	}
+	if (w->fr[fi].ncached == 0) { /* the end-of-program compare's case */
+		memcpy(buf, w->mem[fi] + sp->off, sp->len);
+		return;
+	}
 	while (a < end) {
 		uint32_t set = a / SIM_LINE, lo = a % SIM_LINE;
 		uint32_t n = SIM_LINE - lo < end - a ? SIM_LINE - lo : end - a;
@@ -337,7 +344,7 @@ void sim_cache_flush(xmc_world *w, uint16_t fi, int writeback)
 {
 	uint32_t set, v;
 
-	if (!cache_on(w))
+	if (!cache_on(w) || w->fr[fi].ncached == 0)
 		return;
 	for (set = 0; set < SIM_SETS; set++) {
 		for (v = 0; v < SIM_WAYS; v++) {
@@ -350,6 +357,7 @@ void sim_cache_flush(xmc_world *w, uint16_t fi, int writeback)
 				       w->cdata[set][v], SIM_LINE);
 			l->valid = 0;
 			l->dirty = 0;
+			w->fr[fi].ncached--;
 		}
 	}
 }
