@@ -478,6 +478,9 @@ static int page_ok(const xmc_world *w, const struct sim_span *sp, int out)
 #elif SIM_MUTANT == 28 /* paging-error-ignored (with sim_page_in) */
 	if (vp->frame == SIM_NOFRAME)
 		return !w->intr;
+#elif SIM_MUTANT == 43 /* kernel-interrupt-pages-in: kernel "always there" */
+	if (vp->frame == SIM_NOFRAME)
+		return (!w->intr || SIM_IS_KERN(sp->s - w->seg)) && !vp->io_error;
 #else
 	if (vp->frame == SIM_NOFRAME)
 		return !w->intr && !vp->io_error;
