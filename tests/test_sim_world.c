@@ -94,8 +94,8 @@ START_TEST(t_image_creates)
 		ck_assert_int_eq(t.in_memory && t.valid && !t.modified, 1);
 		ck_assert_int_eq(d.in_memory && d.valid && !d.modified, 1);
 	}
-	ck_assert_int_ne(P->page_state(w, TEXT(0), 3, &(struct xmc_page_state){0}),
-			 0);
+	ck_assert_int_ne(
+	    P->page_state(w, TEXT(0), 3, &(struct xmc_page_state){0}), 0);
 	as = P->getadsp(w);
 	ck_assert_uint_eq(as->srval[1], XMC_SRVAL(TEXT(0), 1));
 	ck_assert_uint_eq(as->srval[2], XMC_SRVAL(DATA(0), 1));
@@ -152,9 +152,9 @@ START_TEST(t_image_fixed)
 	live(TEXT(0), 1);
 	P->as_puth(w, P->getadsp(w), XMC_SRVAL(TEXT(0), 1));
 	live(TEXT(0), 0);
-	ck_assert_uint_eq(P->as_att(w, P->getadsp(w), XMC_SRVAL(DATA(0), 1),
-				    A(9, 0x10)),
-			  A(4, 0x10));
+	ck_assert_uint_eq(
+	    P->as_att(w, P->getadsp(w), XMC_SRVAL(DATA(0), 1), A(9, 0x10)),
+	    A(4, 0x10));
 	ck_assert_int_eq(P->probe(w, 0, A(4, PG)), 1);
 }
 END_TEST
@@ -172,9 +172,9 @@ START_TEST(t_image_attach_moves)
 			 XMEM_FAIL);
 	ck_assert_int_eq(P->proc_switch(w, 0), 0);
 	/* default readings: user_text=allowed, useri_data=allowed */
-	ck_assert_int_eq(P->xmattach(w, A(2, 100), 2 * PG - 100, &d,
-				     USERI_ADSPACE),
-			 XMEM_SUCC);
+	ck_assert_int_eq(
+	    P->xmattach(w, A(2, 100), 2 * PG - 100, &d, USERI_ADSPACE),
+	    XMEM_SUCC);
 	ck_assert_int_eq(d.aspace_id, XMEM_PROC);
 	ck_assert_int_eq(P->xmattach(w, A(1, 0), PG, &t, USER_ADSPACE),
 			 XMEM_SUCC);
@@ -246,8 +246,8 @@ START_TEST(t_kseg_new)
 	ck_assert_int_ne(P->map(w, 0, 3, KSEG(1), 0), 0);
 	/* every page step acts on it */
 	ck_assert_int_eq(st(KSEG(1), 3).prot, XMC_PROT_RW);
-	ck_assert_int_ne(P->page_state(w, KSEG(1), 4, &(struct xmc_page_state){0}),
-			 0);
+	ck_assert_int_ne(
+	    P->page_state(w, KSEG(1), 4, &(struct xmc_page_state){0}), 0);
 	fill(b, sizeof(b), 5);
 	ck_assert_int_eq(P->poke(w, KSEG(1), 2 * PG - 32, b, sizeof(b)), 0);
 	ck_assert_int_eq(P->page_out(w, KSEG(1), 1), 0);
@@ -283,9 +283,8 @@ START_TEST(t_sys_attach)
 			 XMEM_FAIL); /* region 1 holds no kernel segment */
 	ck_assert_int_eq(P->xmattach(w, A(0, PG - 4), 8, &d, SYS_ADSPACE),
 			 XMEM_FAIL); /* region 0 has one page */
-	ck_assert_int_eq(P->xmattach(w, A(14, 16), 2 * PG - 16, &d,
-				     SYS_ADSPACE),
-			 XMEM_SUCC);
+	ck_assert_int_eq(
+	    P->xmattach(w, A(14, 16), 2 * PG - 16, &d, SYS_ADSPACE), XMEM_SUCC);
 	ck_assert_int_eq(d.aspace_id, XMEM_GLOBAL); /* sys_aspace=global */
 	ck_assert_int_eq(P->xmattach(w, A(14, 16), 8, &d, SYS_ADSPACE),
 			 XMEM_FAIL); /* in use */
@@ -395,9 +394,9 @@ START_TEST(t_global_dma_power)
 	/* access check through key 0 */
 	ck_assert_int_eq(P->protect(w, KSEG(1), 1, XMC_PROT_RO), 0);
 	ck_assert_int_eq(P->xmemdma(w, &g, A(14, PG), XMEM_ACC_CHK), XMEM_FAIL);
-	ck_assert_int_ne(P->xmemdma(w, &g, A(14, PG),
-				    XMEM_ACC_CHK | XMEM_WRITE_ONLY),
-			 XMEM_FAIL);
+	ck_assert_int_ne(
+	    P->xmemdma(w, &g, A(14, PG), XMEM_ACC_CHK | XMEM_WRITE_ONLY),
+	    XMEM_FAIL);
 }
 END_TEST
 

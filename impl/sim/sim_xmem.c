@@ -320,8 +320,7 @@ static int sys_attach(xmc_world *w, uint32_t addr, uint32_t count,
 #endif
 #if SIM_VARIANT == 26 /* sys-aspace-proc */
 	dp->aspace_id = XMEM_PROC;
-	dp->subspace_id =
-	    XMC_SRVAL(XMC_SID(wn.s[0] - w->seg), XMC_VM_PRIV);
+	dp->subspace_id = XMC_SRVAL(XMC_SID(wn.s[0] - w->seg), XMC_VM_PRIV);
 #else
 	dp->aspace_id = XMEM_GLOBAL;
 	dp->subspace_id = 0; /* the kernel's space needs no segment word */
@@ -480,7 +479,8 @@ static int page_ok(const xmc_world *w, const struct sim_span *sp, int out)
 		return !w->intr;
 #elif SIM_MUTANT == 43 /* kernel-interrupt-pages-in: kernel "always there" */
 	if (vp->frame == SIM_NOFRAME)
-		return (!w->intr || SIM_IS_KERN(sp->s - w->seg)) && !vp->io_error;
+		return (!w->intr || SIM_IS_KERN(sp->s - w->seg)) &&
+		       !vp->io_error;
 #else
 	if (vp->frame == SIM_NOFRAME)
 		return !w->intr && !vp->io_error;
@@ -953,7 +953,8 @@ uint64_t sim_xmemdma64(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr,
 	if (r == XMEM_FAIL)
 		return UINT64_MAX;
 	if (w->profile == XMC_PROFILE_POWERPC &&
-	    (!(flag & XMEM_UNHIDE) || (!vp->pager_io && vp->prot != XMC_PROT_RO)))
+	    (!(flag & XMEM_UNHIDE) ||
+	     (!vp->pager_io && vp->prot != XMC_PROT_RO)))
 		w->fr[vp->frame].mod = 1;
 	return (uint32_t)r;
 }
