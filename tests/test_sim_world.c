@@ -418,6 +418,43 @@ START_TEST(t_global_dma_powerpc)
 }
 END_TEST
 
+/*
+ * A new page reads zero whatever its frame held before: written by a store,
+ * by a device, or read back from paging space (the simulator zeroes only
+ * frames written since they were last zeroed).
+ */
+START_TEST(t_new_pages_zero)
+{
+	uint8_t b[64], r[64], z[64] = {0};
+
+	fill(b, sizeof(b), 21);
+	ck_assert_int_eq(P->kseg_new(w, 0, 3), 0);
+	ck_assert_int_eq(P->poke(w, KSEG(0), 8, b, sizeof(b)), 0);
+	ck_assert_int_eq(P->pin(w, KSEG(0), 1), 0);
+	ck_assert_int_eq(P->dma_write(w, KSEG(0), PG + 8, b, sizeof(b)), 0);
+	ck_assert_int_eq(P->poke(w, KSEG(0), 2 * PG + 8, b, sizeof(b)), 0);
+	ck_assert_int_eq(P->page_out(w, KSEG(0), 2), 0);
+	/* another page takes the freed frame: page 2 comes back elsewhere */
+	ck_assert_int_eq(P->kseg_new(w, 1, 1), 0);
+	ck_assert_int_eq(P->page_in(w, KSEG(0), 2), 0);
+	ck_assert_int_eq(P->reset(w), 0);
+	/* the same frames again, first popped first (W8: seeded free list) */
+	ck_assert_int_eq(P->kseg_new(w, 0, 16), 0);
+	for (uint32_t p = 0; p < 16; p++) {
+		ck_assert_int_eq(P->peek(w, KSEG(0), p * PG + 8, r, sizeof(r)),
+				 0);
+		ck_assert_mem_eq(r, z, sizeof(r));
+	}
+	/* a deleted segment's frames serve the next one zeroed */
+	ck_assert_int_eq(P->seg_new(w, XMC_SID(0), 2, 0), 0);
+	ck_assert_int_eq(P->poke(w, XMC_SID(0), 0, b, sizeof(b)), 0);
+	ck_assert_int_eq(P->seg_delete(w, XMC_SID(0)), 0);
+	ck_assert_int_eq(P->seg_new(w, XMC_SID(1), 2, 0), 0);
+	ck_assert_int_eq(P->peek(w, XMC_SID(1), 0, r, sizeof(r)), 0);
+	ck_assert_mem_eq(r, z, sizeof(r));
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("sim_world");
@@ -438,6 +475,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(pc, setup_powerpc, teardown);
 	tcase_add_test(pc, t_global_dma_powerpc);
 	tcase_add_test(pc, t_global_moves);
+	tcase_add_test(pc, t_new_pages_zero);
 	suite_add_tcase(s, pc);
 	return s;
 }

@@ -141,6 +141,7 @@ struct xmc_world {
 	xmc_adspace as[XMC_MAX_PROCS]; /* address space of each process */
 	struct sim_set cache[SIM_SETS]; /* data cache tags (power only) */
 	uint8_t cdata[SIM_SETS][SIM_WAYS][SIM_LINE]; /* cache line data */
+	uint8_t fdirty[SIM_NFRAMES]; /* frame written since last zeroed */
 	uint8_t mem[SIM_NFRAMES][XMC_PAGE_SIZE]; /* real memory */
 	uint8_t ps[SIM_NPAGES][XMC_PAGE_SIZE]; /* paging space, one per page */
 #if SIM_VARIANT == 17

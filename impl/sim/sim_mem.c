@@ -95,7 +95,9 @@ int sim_seg_create(xmc_world *w, int k, int npages, int high, int prot)
 	s->first = high ? XMC_SEG_PAGES - (uint32_t)npages : 0;
 	for (i = 0; i < npages; i++) {
 		fi = frame_alloc(w, (uint8_t)prot);
-		memset(w->mem[fi], 0, XMC_PAGE_SIZE);
+		if (w->fdirty[fi]) /* most frames come back unwritten */
+			memset(w->mem[fi], 0, XMC_PAGE_SIZE);
+		w->fdirty[fi] = 0;
 		s->pg[i].frame = (uint16_t)fi;
 		s->pg[i].prot = (uint8_t)prot;
 		s->pg[i].pager_io = 0;
@@ -132,6 +134,7 @@ int sim_page_in(xmc_world *w, struct sim_seg *s, struct sim_vpage *vp)
 	if (fi < 0)
 		return -1;
 	memcpy(w->mem[fi], ps_slot(w, s, vp), XMC_PAGE_SIZE);
+	w->fdirty[fi] = 1;
 	vp->frame = (uint16_t)fi;
 	return 0;
 }
@@ -154,6 +157,7 @@ void sim_frame_move(xmc_world *w, struct sim_vpage *vp)
 		return; /* no free frame: the page stays where it is */
 	sim_cache_flush(w, old, 1);
 	memcpy(w->mem[fi], w->mem[old], XMC_PAGE_SIZE);
+	w->fdirty[fi] = 1;
 	w->fr[fi] = w->fr[old];
 	vp->frame = (uint16_t)fi;
 	frame_free(w, old);
@@ -175,12 +179,14 @@ void sim_page_out(xmc_world *w, struct sim_seg *s, struct sim_vpage *vp)
 
 void sim_mem_reset(xmc_world *w)
 {
-	uint32_t i;
+	uint32_t i, f = (w->rot + SIM_NFRAMES - 1) % SIM_NFRAMES;
 
+	/* the stack pops rot, rot + 1, ... (mod SIM_NFRAMES) */
 	w->nfree = SIM_NFRAMES;
-	for (i = 0; i < SIM_NFRAMES; i++)
-		w->freelist[i] =
-		    (uint16_t)((w->rot + SIM_NFRAMES - 1 - i) % SIM_NFRAMES);
+	for (i = 0; i < SIM_NFRAMES; i++) {
+		w->freelist[i] = (uint16_t)f;
+		f = f ? f - 1 : SIM_NFRAMES - 1;
+	}
 	for (i = 0; i < SIM_SETS; i++)
 		memset(&w->cache[i], 0, sizeof(w->cache[i]));
 	for (i = 0; i < XMC_NSEGS; i++)
@@ -306,6 +312,7 @@ void sim_cpu_read(xmc_world *w, const struct sim_span *sp, uint8_t *buf)
 
 void sim_cpu_write(xmc_world *w, const struct sim_span *sp, const uint8_t *buf)
 {
+	w->fdirty[sp->vp->frame] = 1;
 	if (cache_on(w))
 		cpu_access(w, sp, NULL, buf);
 	else

@@ -248,6 +248,7 @@ static uint8_t *dma_target(xmc_world *w, uint32_t sid, uint32_t off,
 		return NULL;
 	if (w->profile == XMC_PROFILE_POWER && f->hide == 0)
 		return NULL;
+	w->fdirty[sp.vp->frame] = 1; /* dma_write stores there */
 	return w->mem[sp.vp->frame] + sp.off;
 }
 
