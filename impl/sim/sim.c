@@ -45,6 +45,7 @@ static xmc_world *sim_create(const struct xmc_config *cfg, char *err,
 	w->profile = cfg->profile;
 	/* the seed only rotates the free list, so frame numbers vary (W8) */
 	w->rot = (uint32_t)(cfg->seed % SIM_NFRAMES);
+	sim_mem_init(w);
 	sim_reset(w);
 	return w;
 }

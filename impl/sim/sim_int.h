@@ -136,6 +136,7 @@ struct xmc_world {
 	uint8_t served; /* bit pid: a service ran while pid was current */
 	int nfree; /* frames on the free list */
 	uint16_t freelist[SIM_NFRAMES]; /* stack of free frame indices */
+	uint16_t free0[SIM_NFRAMES]; /* the free list after a reset */
 	struct sim_frame fr[SIM_NFRAMES]; /* frame table */
 	struct sim_seg seg[XMC_NSEGS]; /* segment k has sid XMC_SID(k) */
 	xmc_adspace as[XMC_MAX_PROCS]; /* address space of each process */
@@ -169,6 +170,7 @@ struct sim_seg *sim_kseg_at(xmc_world *w, uint32_t region);
 void sim_seg_destroy(xmc_world *w, struct sim_seg *s);
 int sim_page_in(xmc_world *w, struct sim_seg *s, struct sim_vpage *vp);
 void sim_page_out(xmc_world *w, struct sim_seg *s, struct sim_vpage *vp);
+void sim_mem_init(xmc_world *w);
 void sim_mem_reset(xmc_world *w);
 int sim_seg_span(struct sim_seg *s, uint32_t off, uint32_t len,
 		 struct sim_span *sp, int max);

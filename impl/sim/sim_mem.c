@@ -177,18 +177,24 @@ void sim_page_out(xmc_world *w, struct sim_seg *s, struct sim_vpage *vp)
 	vp->frame = SIM_NOFRAME;
 }
 
-void sim_mem_reset(xmc_world *w)
+/* The free list every reset starts from: the stack pops rot, rot + 1, ... */
+void sim_mem_init(xmc_world *w)
 {
 	uint32_t i, f = (w->rot + SIM_NFRAMES - 1) % SIM_NFRAMES;
 
-	/* the stack pops rot, rot + 1, ... (mod SIM_NFRAMES) */
-	w->nfree = SIM_NFRAMES;
 	for (i = 0; i < SIM_NFRAMES; i++) {
-		w->freelist[i] = (uint16_t)f;
+		w->free0[i] = (uint16_t)f;
 		f = f ? f - 1 : SIM_NFRAMES - 1;
 	}
-	for (i = 0; i < SIM_SETS; i++)
-		memset(&w->cache[i], 0, sizeof(w->cache[i]));
+}
+
+void sim_mem_reset(xmc_world *w)
+{
+	uint32_t i;
+
+	w->nfree = SIM_NFRAMES;
+	memcpy(w->freelist, w->free0, sizeof(w->freelist));
+	memset(w->cache, 0, sizeof(w->cache));
 	for (i = 0; i < XMC_NSEGS; i++)
 		w->seg[i].state = SIM_SEG_FREE;
 	w->nseg = 0;
