@@ -270,6 +270,22 @@ static int cmp_adspace(struct hx_exec *x, struct hx_ctx *c)
 	return 1;
 }
 
+/*
+ * A step that loads registers of the current process (map, image), or a
+ * switch to a process that has its image, shows the address space at once,
+ * so that the step that set a register is the one blamed. Not before an
+ * image is given: getadsp is a service, and a process that ran one gets no
+ * image (W12). Process level only: getadsp is process-only.
+ */
+static int regs_loaded(const struct hx_impl *im, const struct xmp_op *op)
+{
+	int cur = mdl_cur_pid(im->m);
+	if (!im->pl->getadsp || mdl_interrupt(im->m) || !mdl_has_image(im->m, cur))
+		return 0;
+	return op->code == XMP_PROC_SWITCH ||
+	       ((op->code == XMP_MAP || op->code == XMP_IMAGE) && op->a[0] == cur);
+}
+
 static int cmp_touched(struct hx_exec *x, struct hx_ctx *c)
 {
 	char st[HX_TEXT];
@@ -310,6 +326,8 @@ static void check_step(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 	}
 	mdl_commit(im->m, op, c->ev, 0, NULL, 0);
 	if (op->code == XMP_SEG_DELETE && cmp_segs(x, c))
+		return;
+	if (regs_loaded(im, op) && cmp_adspace(x, c))
 		return;
 	if (op->code == XMP_DMA_READ) {
 		uint8_t want[XMC_PAGE_SIZE];

@@ -122,6 +122,11 @@ int mdl_cur_pid(const struct mdl_world *m)
 	return m->cur;
 }
 
+int mdl_interrupt(const struct mdl_world *m)
+{
+	return m->interrupt;
+}
+
 int mdl_has_image(const struct mdl_world *m, int pid)
 {
 	return pid >= 0 && pid < XMC_MAX_PROCS && m->proc[pid].image;
