@@ -76,7 +76,7 @@ XMCHECK   := $(BUILD)/xmcheck
 PLUGINS   := $(BUILD)/plugins/sim.so $(BUILD)/plugins/template.so
 TESTS     := $(BUILD)/tests/test_spec $(BUILD)/tests/test_sim \
              $(BUILD)/tests/test_clauses \
-             $(BUILD)/tests/test_model
+             $(BUILD)/tests/test_model $(BUILD)/tests/test_world
 ifeq ($(LINUX),1)
   PLUGINS += $(BUILD)/plugins/linux.so
   TESTS   += $(BUILD)/tests/test_linux

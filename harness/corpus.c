@@ -182,6 +182,9 @@ static const char *const illegal_why[XMP_FIRST_SVC] = {
 	[XMP_CLEAR_MOD] = "the page must be in memory",
 	[XMP_PROBE] = "the process does not exist",
 	[XMP_DESC_SET] = "dp must be 0..3",
+	[XMP_IMAGE] = "the process must exist, have no image yet, and have run "
+		      "no service while current",
+	[XMP_KSEG_NEW] = "the kernel segment must not exist yet",
 };
 
 /* Steps the model skipped as illegal; 1 (and a message) when any. */
