@@ -119,8 +119,8 @@ int lnx_aliases(xmc_world *w, int k, struct lnx_alias *al)
 		al[n++] =
 		    (struct lnx_alias){LNX_KPROC, slot_addr(w, LNX_KPROC, k)};
 	if (w->seg[k].kva) /* a kernel segment in the shim's kernel space */
-		al[n++] = (struct lnx_alias){LNX_SELF,
-					     (uint64_t)(uintptr_t)w->seg[k].kva};
+		al[n++] = (struct lnx_alias){
+		    LNX_SELF, (uint64_t)(uintptr_t)w->seg[k].kva};
 	return n;
 }
 
@@ -372,9 +372,7 @@ int lnx_vma_check(xmc_world *w, int c, uint64_t addr, int k, uint32_t page)
 		struct iovec l = {&b, 1}, r = {(void *)(uintptr_t)addr, 1};
 		if (!lnx_visible(pg) || pg->prot == XMC_PROT_NONE)
 			return 0; /* a probe cannot tell */
-		return process_vm_readv(pid, &l, 1, &r, 1, 0) == 1
-			   ? 0
-			   : -1;
+		return process_vm_readv(pid, &l, 1, &r, 1, 0) == 1 ? 0 : -1;
 	}
 	struct procmap_query q;
 	memset(&q, 0, sizeof q);

@@ -432,8 +432,8 @@ static int self_present(xmc_world *w, int k, uint16_t *bits)
 		return 0;
 	}
 	if (w->pm_self < 0 ||
-	    pread(w->pm_self, e, len, (off_t)((uintptr_t)s->kva / LNX_PG * 8)) !=
-		(ssize_t)len)
+	    pread(w->pm_self, e, len,
+		  (off_t)((uintptr_t)s->kva / LNX_PG * 8)) != (ssize_t)len)
 		return -1;
 	uint16_t b = 0;
 	for (int i = 0; i < s->npages; i++)
@@ -469,8 +469,7 @@ static void kobserve_self(xmc_world *w, int k, uint32_t i,
 	if (!present || pg->prot == XMC_PROT_NONE)
 		return;
 	char c;
-	struct iovec l = {&c, 1},
-		     r = {s->kva + (size_t)i * LNX_PG, 1};
+	struct iovec l = {&c, 1}, r = {s->kva + (size_t)i * LNX_PG, 1};
 	int readable = process_vm_readv(getpid(), &l, 1, &r, 1, 0) == 1;
 	if (readable != (pg->hide_count == 0)) {
 		out->valid = (uint8_t)readable;

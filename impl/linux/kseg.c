@@ -81,9 +81,9 @@ int lnx_kseg_new(xmc_world *w, int j, int npages)
 	if (j < 0 || j >= XMC_KSEGS || w->seg[k].created)
 		return -1;
 	if (!w->kwin) { /* kept to destroy: reserving it again costs */
-		void *p = mmap(NULL, LNX_KWIN, PROT_NONE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
-			       0);
+		void *p =
+		    mmap(NULL, LNX_KWIN, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (p == MAP_FAILED) {
 			lnx_complain(w, "kernel space reservation", errno);
 			return -1;
