@@ -85,6 +85,9 @@ TESTS     += $(BUILD)/tests/test_sim_world
 ifeq ($(LINUX),1)
   PLUGINS += $(BUILD)/plugins/linux.so
   TESTS   += $(BUILD)/tests/test_linux
+  # ---- shim8: process images and kernel space (W12, W13) ---- begin ----
+  TESTS   += $(BUILD)/tests/test_linux_kern
+  # ---- shim8 ---- end ----
 endif
 
 .SECONDARY:

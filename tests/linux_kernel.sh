@@ -4,6 +4,7 @@
 # and the summary names the feature as unavailable with its effect; the
 # planted bug linux-munlock-early is found by the kernel check (KPF_MLOCKED)
 # and not without it; fresh worlds and reused worlds give the same trace.
+# Process images and kernel space (W12, W13) run in every configuration.
 # Needs jq and the Linux shim (LINUX=1).
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -24,6 +25,12 @@ for f in uffd procmap_query pagemap_scan kpageflags kernel_check \
 			bad "disable=$f $p: exit $?"
 		d=$(jq .divergences "$T/s.json")
 		[ "$d" = 0 ] && ok || bad "disable=$f $p: $d divergences"
+		# images and kernel space run with the feature off too
+		for c in xmattach.attach-kernel xmattach.attach-user-text; do
+			[ "$(jq -r --arg c $c '.clauses.status.linux[$c]' \
+				"$T/s.json")" = pass ] && ok ||
+				bad "disable=$f $p: $c not passed"
+		done
 		for g in $(echo "$f" | tr , ' '); do
 			[ "$(avail "$T/s.json" "$g")" = false ] && ok ||
 				bad "disable=$f: $g not reported unavailable"

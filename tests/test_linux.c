@@ -159,8 +159,6 @@ START_TEST(t_xmdetach)
 	uint32_t s = seg(1, 0, 0, 3);
 	struct xmc_xmem bad = {XMEM_INVAL, XMC_SRVAL(s, 0), 0, A(3, 0, 0)};
 	ck_assert_int_eq(P->xmdetach(W, &bad), XMEM_FAIL);
-	bad.aspace_id = XMEM_GLOBAL;
-	ck_assert_int_eq(P->xmdetach(W, &bad), XMEM_FAIL);
 	bad = (struct xmc_xmem){XMEM_PROC, NOSEG, 0, A(3, 0, 0)};
 	ck_assert_int_eq(P->xmdetach(W, &bad), XMEM_FAIL);
 	bad = (struct xmc_xmem){XMEM_PROC2, XMC_SRVAL(s, 0), XMC_SID(9), 0};
@@ -611,7 +609,7 @@ static uint32_t rnd(uint64_t *x, uint32_t n)
 	return (uint32_t)(*x >> 33) % n;
 }
 
-/* A random world step (op 0..7, 15..18); returns 1 when it was done. */
+/* A random world step (op 0..7, 15..20); returns 1 when it was done. */
 static int random_world(uint64_t *x, int *nseg, int op, uint32_t sid,
 			uint32_t pg)
 {
@@ -631,6 +629,8 @@ static int random_world(uint64_t *x, int *nseg, int op, uint32_t sid,
 	case 15: return !P->poke(W, sid, pg * 4096, "poke", 4);
 	case 16: return !P->dma_write(W, sid, pg * 4096 + 8, "dma", 3);
 	case 17: return !P->set_env(W, rnd(x, 4) == 0);
+	case 19: return !P->image(W, b, 1 + a);
+	case 20: return !P->kseg_new(W, b, 1 + a);
 	}
 	*nseg = 0;
 	return !P->reset(W);
@@ -660,11 +660,39 @@ static int random_service(uint64_t *x, struct xmc_xmem *d, int op, uint32_t sid,
 	return !P->proc_new(W, 1) || !P->proc_switch(W, (int)rnd(x, 2));
 }
 
+/* Op 21: SYS_ADSPACE attach, or a move or xmemdma through XMEM_GLOBAL
+ * at a kernel address (region 0 or 14). */
+static int random_kernel(uint64_t *x, struct xmc_xmem *g, uint32_t pg)
+{
+	uint32_t a = (rnd(x, 2) ? 14u : 0u) << 28 | (pg * 4096 + rnd(x, 4096));
+	int n = 1 + (int)rnd(x, 300), what = (int)rnd(x, 4);
+	if (what == 0) {
+		*g = (struct xmc_xmem){XMEM_INVAL, 0, 0, 0};
+		return P->xmattach(W, a, n, g, SYS_ADSPACE) == XMEM_SUCC;
+	}
+	g->aspace_id = XMEM_GLOBAL;
+	if (what == 1)
+		return P->xmemin(W, a, kb, n, g) == XMEM_SUCC;
+	if (what == 2) {
+		memset(kb, (int)rnd(x, 256), (size_t)n);
+		return P->xmemout(W, kb, a, n, g) == XMEM_SUCC;
+	}
+	return P->xmemdma(W, g, a, (int)rnd(x, 8)) != XMEM_FAIL;
+}
+
 static int random_step(uint64_t *x, struct xmc_xmem *d, int *nseg, int op)
 {
 	static const uint32_t pages[4] = {0, 1, 65534, 65535};
+	static const int more[6] = {XMC_SEG_TEXT(0), XMC_SEG_DATA(0),
+				    XMC_SEG_TEXT(1), XMC_SEG_DATA(1),
+				    XMC_SEG_KERN(0), XMC_SEG_KERN(1)};
+	static struct xmc_xmem g = {XMEM_INVAL, 0, 0, 0};
 	uint32_t sid = XMC_SID(rnd(x, (uint32_t)(*nseg ? *nseg : 1)));
 	uint32_t pg = pages[rnd(x, 4)];
+	if (rnd(x, 5) == 0) /* images and kernel segments, now and then */
+		sid = XMC_SID(more[rnd(x, 6)]);
+	if (op == 21)
+		return random_kernel(x, &g, pg);
 	if (op >= 8 && op <= 14)
 		return random_service(x, d, op, sid, pg);
 	return random_world(x, nseg, op, sid, pg);
@@ -674,16 +702,17 @@ START_TEST(t_random_consistency)
 {
 	uint64_t x = 12345;
 	struct xmc_xmem d = {XMEM_INVAL, 0, 0, 0};
-	int nseg = 0, done[19] = {0};
-	for (int i = 0; i < 4000; i++) {
-		int op = (int)rnd(&x, 19);
+	int nseg = 0, done[22] = {0};
+	for (int i = 0; i < 6000; i++) {
+		int op = (int)rnd(&x, 22);
 		if (op == 18 && rnd(&x, 4))
 			op = 10; /* resets are rarer */
 		done[op] += random_step(&x, &d, &nseg, op);
 		ck_assert_msg(lnx_xcheck(W) == 0, "step %d op %d", i, op);
 	}
-	for (int op = 0; op < 19; op++) /* every kind happened */
-		ck_assert_msg(done[op] > 0, "op %d never succeeded", op);
+	for (int op = 0; op < 22; op++) /* every kind happened */
+		ck_assert_msg(done[op] > 0, "op %d never succeeded (%d %d %d)",
+			      op, done[8], done[10], done[21]);
 	ck_assert_uint_eq(lnx_errors(W), 0);
 }
 END_TEST

@@ -45,8 +45,8 @@ xmc_caddr lnx_as_att(xmc_world *w, xmc_adspace *adsp, xmc_vmhandle h,
 {
 	int pid = proc_of(w, adsp), k;
 	struct lnx_proc *p = &w->proc[pid];
-	if (!lnx_seg_of(w, h, &k))
-		return 0; /* W3: a handle naming no segment */
+	if (!lnx_seg_of(w, h, &k) || LNX_IS_KERN(k))
+		return 0; /* W3: a handle naming no segment a process holds */
 	for (int r = 3; r < 16; r++) {
 		if (fixed_region(r) || (p->adsp.alloc & bit(r)))
 			continue;

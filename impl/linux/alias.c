@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #ifndef PROCMAP_QUERY
 /* linux/fs.h of kernels >= 6.11; this toolchain's headers predate it */
@@ -60,7 +61,7 @@ int lnx_uses_uffd(xmc_world *w)
 struct lnx_seg *lnx_seg_of(xmc_world *w, uint32_t sid, int *k)
 {
 	uint32_t i = XMC_SRVAL_SID(sid) - XMC_SID(0);
-	if (i >= (uint32_t)w->nsegs)
+	if (i >= XMC_NSEGS || !w->seg[i].created)
 		return NULL;
 	if (k)
 		*k = (int)i;
@@ -117,6 +118,9 @@ int lnx_aliases(xmc_world *w, int k, struct lnx_alias *al)
 	if (w->kmap & (1u << k))
 		al[n++] =
 		    (struct lnx_alias){LNX_KPROC, slot_addr(w, LNX_KPROC, k)};
+	if (w->seg[k].kva) /* a kernel segment in the shim's kernel space */
+		al[n++] = (struct lnx_alias){
+		    LNX_SELF, (uint64_t)(uintptr_t)w->seg[k].kva};
 	return n;
 }
 
@@ -230,10 +234,12 @@ void lnx_flush_parked(xmc_world *w, int c)
 }
 
 /* Brings one alias of a page in step; see the file comment. */
-static int enact_one(xmc_world *w, const struct lnx_alias *al,
+static int enact_one(xmc_world *w, const struct lnx_alias *al, int k,
 		     const struct lnx_page *pg, uint32_t page, int prot_changed)
 {
 	struct lnx_req rq = {.npages = 1};
+	if (al->c == LNX_SELF)
+		return lnx_kenact(w, k, page);
 	rq.addr = al->slot + (uint64_t)page * LNX_PG;
 	if (prot_changed || !w->use_uffd) {
 		rq.op = LNX_OP_PROT;
@@ -252,7 +258,7 @@ int lnx_enact(xmc_world *w, int k, uint32_t page, int prot_changed)
 	struct lnx_page *pg = lnx_pg(&w->seg[k], page);
 	int n = lnx_aliases(w, k, al), rc = 0;
 	for (int i = 0; i < n; i++)
-		if (enact_one(w, &al[i], pg, page, prot_changed) < 0)
+		if (enact_one(w, &al[i], k, pg, page, prot_changed) < 0)
 			rc = -1;
 	return rc;
 }
@@ -272,7 +278,7 @@ int lnx_enact_hide(xmc_world *w, int k, uint32_t page)
 		n = 1;
 #endif
 	for (int i = 0; i < n; i++)
-		if (enact_one(w, &al[i], pg, page, 0) < 0)
+		if (enact_one(w, &al[i], k, pg, page, 0) < 0)
 			rc = -1;
 	return rc;
 }
@@ -293,13 +299,18 @@ static int pick_alias(xmc_world *w, int k, int region, uint64_t *slot)
 		*slot = slot_addr(w, w->cur, region);
 		return w->cur;
 	}
+	if (w->seg[k].kva) { /* kernel space: the shim's own mapping */
+		*slot = (uint64_t)(uintptr_t)w->seg[k].kva;
+		return LNX_SELF;
+	}
 	struct lnx_alias al[LNX_MAX_ALIAS];
 	if (lnx_aliases(w, k, al) > 0) {
 		*slot = al[0].slot;
 		return al[0].c;
 	}
-	/* mapped nowhere: the kernel helper attaches it (slot k) */
-	if (lnx_map_slot(w, LNX_KPROC, k, k) < 0)
+	/* mapped nowhere: the kernel helper attaches it (slot k); images
+	 * never get here (regions 1 and 2 stay mapped) */
+	if (k >= XMC_MAX_SEGS || lnx_map_slot(w, LNX_KPROC, k, k) < 0)
 		return -1;
 	w->kmap |= 1u << k;
 	*slot = slot_addr(w, LNX_KPROC, k);
@@ -322,7 +333,9 @@ int lnx_copy(xmc_world *w, const struct lnx_piece *pc, int n, void *kbuf,
 	for (int i = 0; i < n; i++) {
 		uint64_t slot;
 		c[i] = pick_alias(w, pc[i].k, pc[i].region, &slot);
-		if (c[i] < 0 || lnx_barrier(w, c[i]) < 0)
+		if (c[i] == LNX_SELF) /* the shim's kernel space: no child */
+			c[i] = LNX_NCHILD;
+		else if (c[i] < 0 || lnx_barrier(w, c[i]) < 0)
 			return -1;
 		rv[i].iov_base = (void *)(uintptr_t)(slot + pc[i].off);
 		rv[i].iov_len = pc[i].len;
@@ -331,7 +344,8 @@ int lnx_copy(xmc_world *w, const struct lnx_piece *pc, int n, void *kbuf,
 		int m = i + 1 < n && c[i + 1] == c[i] ? 2 : 1; /* one call */
 		size_t want = rv[i].iov_len + (m == 2 ? rv[i + 1].iov_len : 0);
 		struct iovec l = {kb, want};
-		ssize_t got = pvm(w->ch[c[i]].pid, &l, &rv[i], m, out);
+		pid_t pid = c[i] == LNX_NCHILD ? getpid() : w->ch[c[i]].pid;
+		ssize_t got = pvm(pid, &l, &rv[i], m, out);
 		if (got != (ssize_t)want) {
 			lnx_complain(w, "process_vm copy came up short",
 				     got < 0 ? errno : EFAULT);
@@ -348,23 +362,23 @@ int lnx_copy(xmc_world *w, const struct lnx_piece *pc, int n, void *kbuf,
 int lnx_vma_check(xmc_world *w, int c, uint64_t addr, int k, uint32_t page)
 {
 	struct lnx_seg *s = &w->seg[k];
-	if (lnx_barrier(w, c) < 0)
+	int maps = c == LNX_SELF ? w->maps_self : w->ch[c].maps;
+	pid_t pid = c == LNX_SELF ? getpid() : w->ch[c].pid;
+	if (c != LNX_SELF && lnx_barrier(w, c) < 0)
 		return -1;
-	if (!w->have_pmq) {
+	if (!w->have_pmq || maps < 0) {
 		const struct lnx_page *pg = lnx_pg(s, page);
 		char b;
 		struct iovec l = {&b, 1}, r = {(void *)(uintptr_t)addr, 1};
 		if (!lnx_visible(pg) || pg->prot == XMC_PROT_NONE)
 			return 0; /* a probe cannot tell */
-		return process_vm_readv(w->ch[c].pid, &l, 1, &r, 1, 0) == 1
-			   ? 0
-			   : -1;
+		return process_vm_readv(pid, &l, 1, &r, 1, 0) == 1 ? 0 : -1;
 	}
 	struct procmap_query q;
 	memset(&q, 0, sizeof q);
 	q.size = sizeof q;
 	q.query_addr = addr;
-	if (ioctl(w->ch[c].maps, PROCMAP_QUERY, &q) < 0)
+	if (ioctl(maps, PROCMAP_QUERY, &q) < 0)
 		return -1;
 	uint64_t want = (uint64_t)(page - s->first + s->foff) * LNX_PG;
 	return (q.vma_flags & PROCMAP_QUERY_VMA_SHARED) && q.inode == s->ino &&
@@ -397,7 +411,8 @@ static int xcheck_alias(xmc_world *w, const struct lnx_alias *al,
 			const struct lnx_seg *s)
 {
 	int bad = 0;
-	if (lnx_barrier(w, al->c) < 0)
+	pid_t pid = al->c == LNX_SELF ? getpid() : w->ch[al->c].pid;
+	if (al->c != LNX_SELF && lnx_barrier(w, al->c) < 0)
 		return 1;
 	for (int i = 0; i < s->npages; i++) {
 		const struct lnx_page *pg = &s->pg[i];
@@ -407,8 +422,7 @@ static int xcheck_alias(xmc_world *w, const struct lnx_alias *al,
 		    al->slot + (uint64_t)(s->first + (uint32_t)i) * LNX_PG;
 		struct iovec l = {b, sizeof b},
 			     r = {(void *)(uintptr_t)a, sizeof b};
-		ssize_t got =
-		    process_vm_readv(w->ch[al->c].pid, &l, 1, &r, 1, 0);
+		ssize_t got = process_vm_readv(pid, &l, 1, &r, 1, 0);
 		if ((got == (ssize_t)sizeof b) != want ||
 		    (want &&
 		     memcmp(b, s->real + (size_t)i * LNX_PG, sizeof b))) {
@@ -426,9 +440,9 @@ static int xcheck_alias(xmc_world *w, const struct lnx_alias *al,
 int lnx_xcheck(xmc_world *w)
 {
 	int bad = 0;
-	for (int k = 0; k < w->nsegs; k++) {
+	for (int k = 0; k < XMC_NSEGS; k++) {
 		struct lnx_alias al[LNX_MAX_ALIAS];
-		if (w->seg[k].deleted)
+		if (!w->seg[k].created || w->seg[k].deleted)
 			continue;
 		int n = lnx_aliases(w, k, al);
 		for (int i = 0; i < n; i++)

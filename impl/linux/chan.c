@@ -131,7 +131,7 @@ static int child_map(const struct lnx_req *rq, int sock, int *fds, int uffd)
 {
 	size_t len = (size_t)rq->npages * LNX_PG;
 	char *a = (char *)(uintptr_t)rq->addr;
-	if (rq->k >= XMC_MAX_SEGS || rq->npages > XMC_OBJ_PAGES)
+	if (rq->k >= XMC_NSEGS || rq->npages > XMC_OBJ_PAGES)
 		return EINVAL;
 	if (rq->newfd) {
 		uint32_t k;
@@ -177,7 +177,7 @@ static int child_cont(int uffd, uint64_t addr, uint64_t len)
 /* The slots were unmapped by the UNMAP requests before this one. */
 static int child_reset(int *fds)
 {
-	for (int k = 0; k < XMC_MAX_SEGS; k++) {
+	for (int k = 0; k < XMC_NSEGS; k++) {
 		if (fds[k] >= 0)
 			close(fds[k]);
 		fds[k] = -1;
@@ -222,8 +222,8 @@ static void child_sleep(struct lnx_ctl *ctl, uint32_t t)
 
 static void child_loop(int sock, struct lnx_ctl *ctl, int uffd, uint64_t base)
 {
-	int fds[XMC_MAX_SEGS];
-	for (int k = 0; k < XMC_MAX_SEGS; k++)
+	int fds[XMC_NSEGS];
+	for (int k = 0; k < XMC_NSEGS; k++)
 		fds[k] = -1;
 	for (uint32_t t = atomic_load(&ctl->tail);;) {
 		if (atomic_load(&ctl->head) == t) {

@@ -227,6 +227,8 @@ int lnx_features_probe(xmc_world *w, char *err, size_t errlen)
 		feat_off(w, LNX_F_PMQ, "PROCMAP_QUERY refused (kernel < 6.11?)",
 			 0);
 	w->pm_self = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (w->feat[LNX_F_PMQ].on) /* kernel-space VMAs are the shim's */
+		w->maps_self = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
 	if (w->feat[LNX_F_SCAN].on)
 		probe_scan(w);
 	if (w->feat[LNX_F_KPF].on)
@@ -243,7 +245,9 @@ void lnx_features_close(xmc_world *w)
 		close(w->pm_self);
 	if (w->kpf >= 0)
 		close(w->kpf);
-	w->pm_self = w->kpf = -1;
+	if (w->maps_self >= 0)
+		close(w->maps_self);
+	w->pm_self = w->kpf = w->maps_self = -1;
 }
 
 const char *lnx_features_text(xmc_world *w)
@@ -347,7 +351,7 @@ static int parse_smaps(xmc_world *w)
 	unsigned long lo = 0, hi = 0;
 	if (!f)
 		return -1;
-	for (int k = 0; k < w->nsegs; k++)
+	for (int k = 0; k < XMC_NSEGS; k++)
 		kc->locked[k] = 0;
 	while (fgets(line, sizeof line, f)) {
 		unsigned long a, b;
@@ -358,7 +362,7 @@ static int parse_smaps(xmc_world *w)
 		}
 		if (strncmp(line, "VmFlags:", 8) || !strstr(line, " lo"))
 			continue;
-		for (int k = 0; k < w->nsegs; k++)
+		for (int k = 0; k < XMC_NSEGS; k++)
 			for (int i = 0; w->seg[k].real && i < w->seg[k].npages;
 			     i++) {
 				uintptr_t p = (uintptr_t)w->seg[k].real +
@@ -368,7 +372,7 @@ static int parse_smaps(xmc_world *w)
 			}
 	}
 	fclose(f);
-	for (int k = 0; k < w->nsegs; k++) {
+	for (int k = 0; k < XMC_NSEGS; k++) {
 		kc->lock_gen[k] = w->lgen;
 		kc->lock_ok[k] = 0xffff;
 	}
@@ -414,6 +418,69 @@ static void kdisagree(xmc_world *w, int k, uint32_t page, const char *what)
 			k, page, what);
 }
 
+/* PTE present at the kernel alias of kernel segment k (the shim's own
+ * pagemap), bit i = page i; -1 cannot tell. */
+static int self_present(xmc_world *w, int k, uint16_t *bits)
+{
+	struct lnx_kcache *kc = &w->kc;
+	const struct lnx_seg *s = &w->seg[k];
+	int j = k - XMC_SEG_KERN(0);
+	uint64_t e[XMC_OBJ_PAGES];
+	size_t len = (size_t)s->npages * 8;
+	if (kc->kpres_gen[j] == w->kgen) {
+		*bits = kc->kpres[j];
+		return 0;
+	}
+	if (w->pm_self < 0 ||
+	    pread(w->pm_self, e, len,
+		  (off_t)((uintptr_t)s->kva / LNX_PG * 8)) != (ssize_t)len)
+		return -1;
+	uint16_t b = 0;
+	for (int i = 0; i < s->npages; i++)
+		if (e[i] & PM_PRESENT)
+			b |= (uint16_t)(1u << i);
+	kc->kpres_gen[j] = w->kgen;
+	kc->kpres[j] = b;
+	*bits = b;
+	return 0;
+}
+
+/* A kernel page at the shim's own mapping: resident is the pagemap
+ * present bit (hiding keeps the PTE, paging out drops it); hidden is a
+ * 1-byte process_vm_readv of the shim itself failing on a resident page
+ * (unless its key forbids any access, when it cannot tell). */
+static void kobserve_self(xmc_world *w, int k, uint32_t i,
+			  struct xmc_page_state *out)
+{
+	const struct lnx_seg *s = &w->seg[k];
+	const struct lnx_page *pg = &s->pg[i];
+	uint16_t b;
+	if (self_present(w, k, &b) < 0)
+		return;
+	int present = (b >> i) & 1;
+	if (present != pg->in_memory) {
+		out->in_memory = (uint8_t)present;
+		kdisagree(w, k, s->first + i,
+			  present ? "paged out in the tables, resident in the "
+				    "kernel mapping"
+				  : "resident in the tables, no PTE in the "
+				    "kernel mapping");
+	}
+	if (!present || pg->prot == XMC_PROT_NONE)
+		return;
+	char c;
+	struct iovec l = {&c, 1}, r = {s->kva + (size_t)i * LNX_PG, 1};
+	int readable = process_vm_readv(getpid(), &l, 1, &r, 1, 0) == 1;
+	if (readable != (pg->hide_count == 0)) {
+		out->valid = (uint8_t)readable;
+		kdisagree(w, k, s->first + i,
+			  readable ? "hidden in the tables, readable in the "
+				     "kernel mapping"
+				   : "valid in the tables, unreadable in the "
+				     "kernel mapping");
+	}
+}
+
 void lnx_kobserve(xmc_world *w, int k, uint32_t page,
 		  struct xmc_page_state *out)
 {
@@ -424,7 +491,11 @@ void lnx_kobserve(xmc_world *w, int k, uint32_t page,
 	int n = lnx_aliases(w, k, al), any = 0, all = 1, seen = 0;
 	if (!w->feat[LNX_F_KCHECK].on)
 		return;
+	if (s->kva)
+		kobserve_self(w, k, i, out);
 	for (int a = 0; a < n; a++) {
+		if (al[a].c == LNX_SELF)
+			continue; /* kobserve_self */
 		int ok = alias_ok(w, &al[a], k, i);
 		if (ok < 0)
 			continue;

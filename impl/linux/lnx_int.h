@@ -28,7 +28,10 @@
 #define LNX_CAPS                                                               \
 	(XMC_CAP_PROCS | XMC_CAP_SEG_DELETE | XMC_CAP_PROTECT | XMC_CAP_PIN |  \
 	 XMC_CAP_PAGEOUT | XMC_CAP_IO_ERROR | XMC_CAP_INTERRUPT |              \
-	 XMC_CAP_DMA_DEVICE | XMC_CAP_MODIFIED | XMC_CAP_PROBE)
+	 XMC_CAP_DMA_DEVICE | XMC_CAP_MODIFIED | XMC_CAP_PROBE |              \
+	 XMC_CAP_IMAGE | XMC_CAP_KERNEL)
+#define LNX_SELF (-1) /* alias "child" index: the shim's own kernel mapping */
+#define LNX_IS_KERN(k) ((k) >= XMC_SEG_KERN(0)) /* kernel segment index */
 
 /* Requests the parent posts to a child (handled in order). */
 enum lnx_op {
@@ -114,6 +117,7 @@ struct lnx_page {
  * a low segment's pages from file page 0, a high one's ending at the last,
  * so a slot maps page p at the same file page whatever npages is. */
 struct lnx_seg {
+	int created;	/* made in this program (seg_new, image, kseg_new) */
 	int fd;		/* pool: memfd, -1 when none */
 	uint8_t *base;	/* pool: parent's mapping of all its pages */
 	uint64_t ino;	/* pool: memfd inode, for PROCMAP_QUERY */
@@ -124,6 +128,10 @@ struct lnx_seg {
 	int deleted;	/* seg_delete took effect */
 	int pending;	/* seg_delete waits for the last as_puth */
 	int holds;	/* as_geth holds outstanding */
+	uint8_t *kva;	/* kernel segment: the shim's kernel-space mapping of
+			 * defined page 0 (its own alias), NULL otherwise */
+	uint16_t kabsent; /* kva: PTE dropped (paged out), bit i = page i */
+	uint8_t kprot[XMC_OBJ_PAGES]; /* kva: enum xmc_prot mprotect'ed */
 	struct lnx_page pg[XMC_OBJ_PAGES]; /* per defined page */
 };
 
@@ -147,9 +155,11 @@ struct lnx_feat {
 struct lnx_kcache {
 	uint64_t pres_gen[LNX_NCHILD][16]; /* kgen of pres, 0 = none */
 	uint16_t pres[LNX_NCHILD][16];	   /* PTE present, bit i = page i */
-	uint64_t lock_gen[XMC_MAX_SEGS];   /* lgen of locked/lock_ok */
-	uint16_t lock_ok[XMC_MAX_SEGS];	   /* pages whose bit was read */
-	uint16_t locked[XMC_MAX_SEGS];	   /* mlocked, bit i = page i */
+	uint64_t lock_gen[XMC_NSEGS];	   /* lgen of locked/lock_ok */
+	uint16_t lock_ok[XMC_NSEGS];	   /* pages whose bit was read */
+	uint16_t locked[XMC_NSEGS];	   /* mlocked, bit i = page i */
+	uint64_t kpres_gen[XMC_KSEGS];	   /* kgen of kpres, 0 = none */
+	uint16_t kpres[XMC_KSEGS];	   /* kva PTE present, bit i = page i */
 	uint64_t smaps_gen;		   /* lgen of the smaps parse */
 };
 
@@ -178,8 +188,11 @@ struct xmc_world {
 	struct xmc_config cfg;		     /* profile and seed */
 	struct lnx_child ch[LNX_NCHILD];     /* forked children */
 	struct lnx_proc proc[XMC_MAX_PROCS]; /* world processes */
-	struct lnx_seg seg[XMC_MAX_SEGS];    /* segments by index */
-	int nsegs;			     /* segments created */
+	struct lnx_seg seg[XMC_NSEGS];	     /* segments by index */
+	int nsegs;			     /* user segments created */
+	uint8_t *kwin;	     /* the shim's kernel space: 16 regions, made at
+			      * the first kseg_new, PROT_NONE between pages */
+	int maps_self;	     /* /proc/self/maps (PROCMAP_QUERY), -1 */
 	int cur;			     /* current process */
 	int intr;			     /* 1 at interrupt level */
 	uint32_t kmap;	     /* segments mapped in the kernel helper (bit k) */
@@ -231,7 +244,7 @@ void lnx_complain(xmc_world *w, const char *what, int err);
 int lnx_pmq_works(xmc_world *w);
 int lnx_aliases(xmc_world *w, int k, struct lnx_alias *al);
 
-#define LNX_MAX_ALIAS (XMC_MAX_PROCS * 16 + 1) /* every slot + helper */
+#define LNX_MAX_ALIAS (XMC_MAX_PROCS * 16 + 2) /* slots, helper, self */
 
 /* kobs.c: optional features and the kernel's view of a page */
 int lnx_features_probe(xmc_world *w, char *err, size_t errlen);
@@ -275,6 +288,15 @@ int lnx_seg_new(xmc_world *w, uint32_t sid, int npages, int high);
 int lnx_seg_delete(xmc_world *w, uint32_t sid);
 int lnx_map(xmc_world *w, int pid, int region, uint32_t sid, int key);
 int lnx_set_env(xmc_world *w, int interrupt);
+int lnx_seg_create(xmc_world *w, int k, int npages, int high);
+
+/* kseg.c: process images and kernel space (WORLD.md W12, W13) */
+int lnx_image(xmc_world *w, int pid, int npages);
+int lnx_kseg_new(xmc_world *w, int j, int npages);
+int lnx_kseg_at(xmc_world *w, int region);
+int lnx_kenact(xmc_world *w, int k, uint32_t page);
+void lnx_kreset(xmc_world *w);
+void lnx_kclose(xmc_world *w);
 
 /* pages.c: page-level world steps and observation */
 int lnx_protect(xmc_world *w, uint32_t sid, uint32_t page, int prot);

@@ -57,8 +57,11 @@ const struct xmc_plugin lnx_plugin = {
 	.peek = lnx_peek,
 	.probe = lnx_probe_load,
 	.readings = "xaddr=region,uaddr=region,key0_ro=refused,"
-		    "detach_deleted=succeeds,ppc_modified=untouched",
+		    "detach_deleted=succeeds,ppc_modified=untouched,"
+		    "user_text=allowed,useri_data=allowed,sys_aspace=global",
 	.seg_state = lnx_seg_state,
 	.xmemdma64 = lnx_xmemdma64,
+	.image = lnx_image,
+	.kseg_new = lnx_kseg_new,
 };
 /* clang-format on */

@@ -44,8 +44,10 @@ static void state_init(xmc_world *w)
 	w->next_frame = LNX_FRAME0;
 	for (int p = 0; p < XMC_MAX_PROCS; p++)
 		proc_init(&w->proc[p], p == 0);
-	for (int k = 0; k < XMC_MAX_SEGS; k++) { /* the pool entry stays */
+	for (int k = 0; k < XMC_NSEGS; k++) { /* the pool entry stays */
 		struct lnx_seg *s = &w->seg[k];
+		if (!s->created)
+			continue; /* untouched since the last reset */
 		int fd = s->fd;
 		uint8_t *base = s->base;
 		uint64_t ino = s->ino;
@@ -131,12 +133,12 @@ xmc_world *lnx_create(const struct xmc_config *cfg, char *err, size_t errlen)
 	w->cfg = *cfg;
 	const char *fr = getenv("XMCHECK_LINUX_FRESH");
 	w->fresh = fr && *fr && *fr != '0';
-	for (int k = 0; k < XMC_MAX_SEGS; k++)
+	for (int k = 0; k < XMC_NSEGS; k++)
 		w->seg[k].fd = -1;
 	for (int c = 0; c < LNX_NCHILD; c++)
 		w->ch[c].sock = w->ch[c].uffd = w->ch[c].maps =
 		    w->ch[c].pagemap = -1;
-	w->pm_self = w->kpf = -1;
+	w->pm_self = w->kpf = w->maps_self = -1;
 	state_init(w);
 	pin_cpu(w);
 	for (int c = 0; c < LNX_NCHILD; c++)
@@ -195,8 +197,9 @@ static void reset_reuse(xmc_world *w)
 	for (int c = 0; c < LNX_NCHILD; c++)
 		if (!w->ch[c].broken)
 			lnx_park(w, c);
-	for (int k = 0; k < w->nsegs; k++)
-		if (w->seg[k].fd >= 0 && seg_restore(w, &w->seg[k]) < 0) {
+	for (int k = 0; k < XMC_NSEGS; k++)
+		if (w->seg[k].created && w->seg[k].fd >= 0 &&
+		    seg_restore(w, &w->seg[k]) < 0) {
 			lnx_complain(w, "restoring a segment", errno);
 			for (int c = 0; c < LNX_NCHILD; c++) /* send anew */
 				w->ch[c].fds &= ~(1u << k);
@@ -208,10 +211,11 @@ int lnx_reset(xmc_world *w)
 {
 	char err[160];
 	int rc = 0;
+	lnx_kreset(w); /* kernel mappings first: they name pool entries */
 	if (w->fresh) {
 		for (int c = 0; c < LNX_NCHILD; c++)
 			reset_child_fresh(w, c);
-		for (int k = 0; k < XMC_MAX_SEGS; k++)
+		for (int k = 0; k < XMC_NSEGS; k++)
 			seg_release(&w->seg[k]);
 	} else {
 		reset_reuse(w);
@@ -240,7 +244,8 @@ void lnx_destroy(xmc_world *w)
 		if (w->ch[c].ctl)
 			munmap(w->ch[c].ctl, sizeof *w->ch[c].ctl);
 	}
-	for (int k = 0; k < XMC_MAX_SEGS; k++)
+	lnx_kclose(w);
+	for (int k = 0; k < XMC_NSEGS; k++)
 		seg_release(&w->seg[k]);
 	lnx_features_close(w);
 	if (w->cpu_pinned)
@@ -314,6 +319,7 @@ static int seg_create(xmc_world *w, struct lnx_seg *s, int npages, int high)
 {
 	if (s->fd < 0 && pool_create(s) < 0)
 		return -1;
+	s->created = 1;
 	s->npages = npages;
 	s->first = high ? XMC_SEG_PAGES - (uint32_t)npages : 0;
 	s->foff = high ? XMC_OBJ_PAGES - (uint32_t)npages : 0;
@@ -324,24 +330,32 @@ static int seg_create(xmc_world *w, struct lnx_seg *s, int npages, int high)
 	return 0;
 }
 
-int lnx_seg_new(xmc_world *w, uint32_t sid, int npages, int high)
+/* Segment index k made (user, image or kernel); on failure nothing is. */
+int lnx_seg_create(xmc_world *w, int k, int npages, int high)
 {
-	if (sid != XMC_SID(w->nsegs) || w->nsegs >= XMC_MAX_SEGS ||
-	    npages < 1 || npages > (int)XMC_OBJ_PAGES)
+	struct lnx_seg *s = &w->seg[k];
+	if (npages < 1 || npages > (int)XMC_OBJ_PAGES)
 		return -1;
-	struct lnx_seg *s = &w->seg[w->nsegs];
 	if (seg_create(w, s, npages, high) < 0) {
 		lnx_complain(w, "memfd segment", errno);
 		seg_release(s);
 		memset(s, 0, sizeof *s);
 		s->fd = -1;
 		for (int c = 0; c < LNX_NCHILD; c++)
-			w->ch[c].fds &= ~(1u << (w->nsegs)); /* stale memfd */
+			w->ch[c].fds &= ~(1u << k); /* stale memfd */
 		return -1;
 	}
-	w->nsegs++;
 	w->kgen++;
 	w->lgen++;
+	return 0;
+}
+
+int lnx_seg_new(xmc_world *w, uint32_t sid, int npages, int high)
+{
+	if (sid != XMC_SID(w->nsegs) || w->nsegs >= XMC_MAX_SEGS ||
+	    lnx_seg_create(w, w->nsegs, npages, high) < 0)
+		return -1;
+	w->nsegs++;
 	return 0;
 }
 
@@ -368,8 +382,8 @@ int lnx_seg_delete(xmc_world *w, uint32_t sid)
 {
 	int k;
 	struct lnx_seg *s = lnx_seg_of(w, sid, &k);
-	if (!s || s->deleted || s->pending)
-		return -1;
+	if (!s || k >= XMC_MAX_SEGS || s->deleted || s->pending)
+		return -1; /* images and kernel segments are never deleted */
 	for (int i = 0; i < s->npages; i++)
 		if (s->pg[i].pin_count)
 			return -1;
@@ -389,7 +403,7 @@ int lnx_map(xmc_world *w, int pid, int region, uint32_t sid, int key)
 	struct lnx_proc *p = &w->proc[pid];
 	uint32_t bit = 0x80000000u >> (region & 15);
 	if (region < 3 || region > 15 || region == 14 ||
-	    (p->adsp.alloc & bit) || !s || s->deleted)
+	    (p->adsp.alloc & bit) || !s || k >= XMC_MAX_SEGS || s->deleted)
 		return -1;
 	if (lnx_map_slot(w, pid, region, k) < 0)
 		return -1;

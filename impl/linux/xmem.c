@@ -74,6 +74,21 @@ static int reach(xmc_world *w, const struct xmc_xmem *dp, int k1, int k2,
 	return n;
 }
 
+/* W13 kernel-defined: the pieces of kernel range [u, u+count), each on
+ * defined pages of the kernel segment of its region (regions 0 and 14 are
+ * not adjacent, so a range over two regions never is). */
+static int kreach(xmc_world *w, uint32_t u, uint32_t count,
+		  struct lnx_piece *pc)
+{
+	int n = split(u, count, pc);
+	for (int i = 0; i < n; i++) {
+		pc[i].k = lnx_kseg_at(w, pc[i].region);
+		if (pc[i].k < 0 || !on_defined(w, &pc[i]))
+			return -1;
+	}
+	return n;
+}
+
 /* The pages a range touches (each piece lies on at most 16). */
 struct touched {
 	int n;					/* pages */
@@ -117,13 +132,19 @@ static int xm_copy(xmc_world *w, uint32_t u, void *kaddr, int count,
 {
 	struct lnx_piece pc[2];
 	struct touched t;
-	int k1, k2, n;
-	if (!desc_valid(w, dp, &k1, &k2) || w->seg[k1].deleted ||
-	    (k2 >= 0 && w->seg[k2].deleted) || count < 0)
+	int k1 = -1, k2 = -1, n;
+	int kern = dp && dp->aspace_id == XMEM_GLOBAL; /* W13 */
+	if (!kern && (!desc_valid(w, dp, &k1, &k2) || w->seg[k1].deleted ||
+		      (k2 >= 0 && w->seg[k2].deleted)))
+		return XMEM_FAIL;
+	if (count < 0)
 		return XMEM_FAIL;
 	if (count == 0)
 		return XMEM_SUCC;
-	n = reach(w, dp, k1, k2, u, (uint32_t)count, pc);
+	/* through XMEM_GLOBAL a range that is not kernel-defined is a
+	 * kernel fault (W3 undefined): refused here */
+	n = kern ? kreach(w, u, (uint32_t)count, pc)
+		 : reach(w, dp, k1, k2, u, (uint32_t)count, pc);
 	if (n < 0)
 		return XMEM_FAIL;
 	collect(w, pc, n, &t);
@@ -181,11 +202,54 @@ static int defined(xmc_world *w, uint32_t addr, uint32_t count)
 	return n > 0;
 }
 
+/* W13 kernel-defined, cross-checked with the shim's own kernel mapping. */
+static int kdefined(xmc_world *w, uint32_t addr, uint32_t count, int *k)
+{
+	struct lnx_piece pc[2];
+	if (kreach(w, addr, count, pc) != 1)
+		return 0;
+	const struct lnx_seg *s = &w->seg[pc[0].k];
+	uint32_t end[2] = {pc[0].off / LNX_PG,
+			   (pc[0].off + pc[0].len - 1) / LNX_PG};
+	for (int e = 0; e < 2; e++) /* first and last page */
+		if (lnx_vma_check(w, LNX_SELF,
+				  (uint64_t)(uintptr_t)s->kva +
+				      (uint64_t)end[e] * LNX_PG,
+				  pc[0].k, end[e]) < 0) {
+			lnx_complain(w, "xmattach: kernel VMA disagrees", 0);
+			return 0;
+		}
+	*k = pc[0].k;
+	return 1;
+}
+
+/* SYS_ADSPACE (reading sys_aspace=global): the descriptor names the
+ * kernel's address space; its private words record the kernel segment's
+ * register (key 0) and the address, for nothing but a reader's eyes. */
+static int sys_attach(xmc_world *w, xmc_caddr addr, int count,
+		      struct xmc_xmem *dp)
+{
+	int k;
+	if (count <= 0 || dp->aspace_id != XMEM_INVAL ||
+	    !kdefined(w, addr, (uint32_t)count, &k))
+		return XMEM_FAIL;
+	dp->aspace_id = XMEM_GLOBAL;
+	dp->subspace_id = XMC_SRVAL(XMC_SID(k), 0);
+	dp->subspace_id2 = 0;
+	dp->uaddr = addr;
+	return XMEM_SUCC;
+}
+
+/* USER_ADSPACE and USERI_ADSPACE attach the same way, text and data
+ * included (readings user_text=allowed, useri_data=allowed: one effective
+ * address space, as on POWER). */
 int lnx_xmattach(xmc_world *w, xmc_caddr addr, int count, struct xmc_xmem *dp,
 		 int segflag)
 {
+	if (dp && segflag == SYS_ADSPACE)
+		return sys_attach(w, addr, count, dp);
 	if (!dp || (segflag != USER_ADSPACE && segflag != USERI_ADSPACE))
-		return XMEM_FAIL; /* W3: SYS_ADSPACE and others undefined */
+		return XMEM_FAIL; /* W3: other flags undefined */
 	if (count <= 0 || dp->aspace_id != XMEM_INVAL ||
 	    !defined(w, addr, (uint32_t)count))
 		return XMEM_FAIL;
@@ -202,7 +266,10 @@ int lnx_xmattach(xmc_world *w, xmc_caddr addr, int count, struct xmc_xmem *dp,
 int lnx_xmdetach(xmc_world *w, struct xmc_xmem *dp)
 {
 	int k1, k2;
-	if (!desc_valid(w, dp, &k1, &k2))
+	/* XMEM_GLOBAL: a SYS_ADSPACE attach's is freed; a hand-made one is
+	 * W13 undefined and freed the same way */
+	if (!(dp && dp->aspace_id == XMEM_GLOBAL) &&
+	    !desc_valid(w, dp, &k1, &k2))
 		return XMEM_FAIL;
 	dp->aspace_id = XMEM_INVAL;
 	return XMEM_SUCC;
@@ -212,11 +279,15 @@ int lnx_xmdetach(xmc_world *w, struct xmc_xmem *dp)
 static struct lnx_page *dma_page(xmc_world *w, const struct xmc_xmem *xp,
 				 uint32_t xaddr, int flag, int *k)
 {
-	int k1, k2;
-	if (!desc_valid(w, xp, &k1, &k2))
-		return NULL;
-	int r = (int)XMC_REGION(xaddr), r0 = (int)XMC_REGION(xp->uaddr);
-	*k = r == r0 ? k1 : r == r0 + 1 ? k2 : -1;
+	int k1, k2, r = (int)XMC_REGION(xaddr);
+	if (xp && xp->aspace_id == XMEM_GLOBAL) { /* W13: a kernel address */
+		*k = lnx_kseg_at(w, r);
+	} else {
+		if (!desc_valid(w, xp, &k1, &k2))
+			return NULL;
+		int r0 = (int)XMC_REGION(xp->uaddr);
+		*k = r == r0 ? k1 : r == r0 + 1 ? k2 : -1;
+	}
 	if (*k < 0 || w->seg[*k].deleted)
 		return NULL;
 	struct lnx_page *pg = lnx_pg(&w->seg[*k], XMC_OFFSET(xaddr) / LNX_PG);
