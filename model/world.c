@@ -135,14 +135,6 @@ void mdl_kbuf_touch(struct mdl_world *m, int kb, uint32_t off, uint32_t len)
 		}
 }
 
-/* Segment k was created (user, image or kernel). */
-int mdlw_seg_made(const struct mdl_world *m, int k)
-{
-	if (k < XMC_MAX_SEGS)
-		return k >= 0 && k < m->nsegs;
-	return k < XMC_NSEGS && (m->xsegs >> (k - XMC_MAX_SEGS) & 1);
-}
-
 /* Segment number of a register value naming any created segment, or -1. */
 int mdlw_sid_any(const struct mdl_world *m, uint32_t srval)
 {

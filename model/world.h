@@ -83,8 +83,15 @@ struct mdl_world {
 	int clause_now; /* clause whose effects are being applied */
 };
 
+/* Segment k was created (user, image or kernel); on every lookup's path. */
+static inline int mdlw_seg_made(const struct mdl_world *m, int k)
+{
+	if (k < XMC_MAX_SEGS)
+		return k >= 0 && k < m->nsegs;
+	return k < XMC_NSEGS && (m->xsegs >> (k - XMC_MAX_SEGS) & 1);
+}
+
 /* world.c */
-int mdlw_seg_made(const struct mdl_world *m, int k);
 int mdlw_sid_seg(const struct mdl_world *m, uint32_t srval);
 int mdlw_sid_any(const struct mdl_world *m, uint32_t srval);
 int mdlw_kresolve(const struct mdl_world *m, int64_t a, int *seg,
