@@ -50,7 +50,7 @@ MODEL_SRC := model/world.c model/steps.c model/effects.c model/interp.c \
              model/readings.c
 CORE_SRC  := harness/prog.c harness/prog_expect.c harness/decode.c \
              harness/exec.c \
-             harness/call.c harness/observe.c \
+             harness/call.c harness/observe.c harness/blame.c \
              harness/findings.c harness/minimize.c harness/progbin.c \
              harness/iso.c harness/iso_worker.c
 CLI_SRC   := harness/cli.c harness/plugin.c harness/summary.c harness/run.c \

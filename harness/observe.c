@@ -466,7 +466,15 @@ void hx_check(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 	if (mdl_commit(im->m, op, c->ev, ret, why, sizeof why)) {
 		hx_trace_ret(x, c, ret, NULL);
 		fmt_fired(x, c->ev, fired, sizeof fired);
-		hx_diverge(x, c, "return", HX_F_RET, fired, why);
+		if (hx_short_copy(x, c, ret, fired))
+			return;
+		/* A refused descriptor made bad by its xmattach (blame.c). */
+		int made = hx_desc_origin(x, c, ret);
+		if (made >= 0)
+			hx_diverge_at(x, c, made, "descriptor", HX_F_DESC, fired,
+				      why);
+		else
+			hx_diverge(x, c, "return", HX_F_RET, fired, why);
 		return;
 	}
 	hx_trace_ret(x, c, ret, NULL);
