@@ -106,9 +106,9 @@ static int twin_clause(const struct hx_exec *x, int clause, int as)
 void hx_sign(const struct hx_exec *x, int ii, int code, int clause,
 	     const char *field, char *out, size_t len)
 {
-	/* A clause of another service (the op that made a descriptor). */
-	if (clause >= 0 && code >= 0 && XMP_IS_SVC(code) &&
-	    x->spec->clauses[clause].svc != code - XMP_FIRST_SVC)
+	/* Filed under the service of the clause it is laid to (the op that
+	 * made a descriptor, the hide that should have flushed a page). */
+	if (clause >= 0)
 		code = XMP_FIRST_SVC + x->spec->clauses[clause].svc;
 	const char *svc = code < 0			  ? "sweep"
 			  : XMP_IS_SVC(code) || code == XMP_PROBE ? xmp_ops[code].name

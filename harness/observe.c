@@ -186,9 +186,11 @@ static void fmt_bytes(const uint8_t *b, uint32_t off, uint32_t len, char *buf,
 		o += snprintf(buf + o, blen - (size_t)o, " %02x", b[off + i]);
 }
 
-/* Compare two byte ranges; 1 on divergence (reported with the offset). */
-static int cmp_bytes(struct hx_exec *x, struct hx_ctx *c, const char *field,
-		     const uint8_t *want, const uint8_t *got, uint32_t len)
+/* Compare two byte ranges; 1 on divergence (reported with the offset),
+ * laid to clause (HX_BLAME: the op's own, worked out). */
+static int cmp_bytes_at(struct hx_exec *x, struct hx_ctx *c, int clause,
+			const char *field, const uint8_t *want,
+			const uint8_t *got, uint32_t len)
 {
 	if (!memcmp(want, got, len))
 		return 0;
@@ -198,8 +200,14 @@ static int cmp_bytes(struct hx_exec *x, struct hx_ctx *c, const char *field,
 	char e[HX_TEXT], o[HX_TEXT];
 	fmt_bytes(want, i, len - i, e, sizeof e);
 	fmt_bytes(got, i, len - i, o, sizeof o);
-	hx_diverge(x, c, field, HX_F_BYTES, e, o);
+	hx_diverge_at(x, c, clause, field, HX_F_BYTES, e, o);
 	return 1;
+}
+
+static int cmp_bytes(struct hx_exec *x, struct hx_ctx *c, const char *field,
+		     const uint8_t *want, const uint8_t *got, uint32_t len)
+{
+	return cmp_bytes_at(x, c, HX_BLAME, field, want, got, len);
 }
 
 /* Compare a segment's bytes [off, off+len) through peek. */
@@ -285,6 +293,59 @@ static int cmp_touched(struct hx_exec *x, struct hx_ctx *c)
 	return 0;
 }
 
+/*
+ * A device read or write of a page hidden for DMA: the device sees real
+ * memory (dma_read), the processor sees what the device wrote (dma_write).
+ * On power each holds only if the first hide wrote back and dropped the
+ * page's cache lines, so a divergence is laid to the clause that promises
+ * the flush (docs/WORLD.md, "One bug, one signature"); elsewhere the step.
+ */
+static int cmp_device(struct hx_exec *x, struct hx_ctx *c)
+{
+	struct hx_impl *im = &x->impl[c->ii];
+	const struct xmp_op *op = &c->p->op[c->opi];
+	int seg = (int)op->a[0];
+	uint32_t off = (uint32_t)op->a[1], len = (uint32_t)op->a[2];
+	uint8_t want[XMC_PAGE_SIZE];
+	int flush = hx_effect_clause(x, MDL_XMEMDMA, HX_F_BYTES);
+	if (mdl_peek(im->m, seg, off, want, len))
+		return 0;
+	if (op->code == XMP_DMA_WRITE &&
+	    im->pl->peek(im->w, XMC_SID(seg), off, im->scratch, len))
+		return 0; /* cannot observe: not compared */
+	return cmp_bytes_at(x, c, flush >= 0 ? flush : HX_BLAME, "dma_bytes",
+			    want, im->scratch, len);
+}
+
+/*
+ * After a clause that flushes a page (the first hide, power): what a device
+ * reads of it is what the processor saw. Without the dma_device capability
+ * hx_unobserved says why this is not compared.
+ */
+static int cmp_flushed(struct hx_exec *x, struct hx_ctx *c)
+{
+	struct hx_impl *im = &x->impl[c->ii];
+	uint8_t want[XMC_PAGE_SIZE];
+	int svc = c->p->op[c->opi].code - XMP_FIRST_SVC, fired = 0;
+	int flush = hx_effect_clause(x, svc, HX_F_BYTES);
+	for (int i = 0; i < c->ev->nfired; i++)
+		fired |= c->ev->fired[i] == flush;
+	if (!fired || !(im->caps & XMC_CAP_DMA_DEVICE))
+		return 0;
+	for (int i = 0; i < c->ev->ntouched; i++) {
+		const struct mdl_page_ref *r = &c->ev->touched[i];
+		uint32_t off = r->page * XMC_PAGE_SIZE;
+		if (mdl_peek(im->m, r->seg, off, want, XMC_PAGE_SIZE) ||
+		    im->pl->dma_read(im->w, XMC_SID(r->seg), off, im->scratch,
+				     XMC_PAGE_SIZE))
+			continue;
+		if (cmp_bytes_at(x, c, flush, "dma_bytes", want, im->scratch,
+				 XMC_PAGE_SIZE))
+			return 1;
+	}
+	return 0;
+}
+
 static void check_step(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 {
 	struct hx_impl *im = &x->impl[c->ii];
@@ -308,14 +369,9 @@ static void check_step(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 	mdl_commit(im->m, op, c->ev, 0, NULL, 0);
 	if (op->code == XMP_SEG_DELETE && cmp_segs(x, c))
 		return;
-	if (op->code == XMP_DMA_READ) {
-		uint8_t want[XMC_PAGE_SIZE];
-		mdl_peek(im->m, (int)op->a[0], (uint32_t)op->a[1], want,
-			 (uint32_t)op->a[2]);
-		if (cmp_bytes(x, c, "dma_bytes", want, im->scratch,
-			      (uint32_t)op->a[2]))
-			return;
-	}
+	if ((op->code == XMP_DMA_READ || op->code == XMP_DMA_WRITE) &&
+	    cmp_device(x, c))
+		return;
 	cmp_touched(x, c);
 }
 
@@ -489,7 +545,10 @@ void hx_check(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 	if ((op->code == XMP_AS_GETH || op->code == XMP_AS_PUTH) &&
 	    cmp_segs(x, c))
 		return;
-	cmp_touched(x, c);
+	if (cmp_touched(x, c))
+		return;
+	if (op->code == XMP_XMEMDMA || op->code == XMP_XMEMDMA64)
+		cmp_flushed(x, c);
 }
 
 int hx_sweep(struct hx_exec *x, struct hx_ctx *c)
