@@ -247,8 +247,32 @@ static int cmp_desc(struct hx_exec *x, struct hx_ctx *c, int slot)
 	return 1;
 }
 
+/*
+ * as_att attached a free region but its return names another (free) one,
+ * which the model took as the region chosen: the bitmaps differ in exactly
+ * those two bits. The return value is what is wrong, not the address space
+ * (one field per bug: docs/WORLD.md, "One bug, one signature").
+ */
+static int att_elsewhere(struct hx_exec *x, struct hx_ctx *c, int64_t ret,
+			 uint32_t want, uint32_t got)
+{
+	const struct xmp_op *op = &c->p->op[c->opi];
+	uint32_t said = 0x80000000u >> (ret >> 28 & 15);
+	uint32_t other = (want ^ got) & ~said;
+	if (op->code != XMP_AS_ATT || !(want & said) || (got & said) ||
+	    !other || (other & (other - 1)) || !(got & other))
+		return 0;
+	char e[HX_TEXT], o[HX_TEXT];
+	snprintf(e, sizeof e, "an address in the region attached (%d)",
+		 31 - __builtin_ctz(other));
+	snprintf(o, sizeof o, "0x%08x (region %u)", (uint32_t)ret,
+		 (uint32_t)(ret >> 28 & 15));
+	hx_diverge(x, c, "return", HX_F_RET, e, o);
+	return 1;
+}
+
 /* getadsp: the allocation bitmap and the registers of user regions. */
-static int cmp_adspace(struct hx_exec *x, struct hx_ctx *c)
+static int cmp_adspace(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 {
 	struct hx_impl *im = &x->impl[c->ii];
 	const xmc_adspace *w = mdl_adspace(im->m);
@@ -258,6 +282,8 @@ static int cmp_adspace(struct hx_exec *x, struct hx_ctx *c)
 		return hx_diverge(x, c, "adspace", HX_F_ADSPACE, "an address space",
 				  "NULL"),
 		       1;
+	if (w->alloc != g->alloc && att_elsewhere(x, c, ret, w->alloc, g->alloc))
+		return 1;
 	if (w->alloc != g->alloc)
 		r = 16;
 	for (int i = 3; i < 16 && r < 0; i++)
@@ -540,7 +566,7 @@ void hx_check(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 	if ((op->code == XMP_XMEMIN || op->code == XMP_XMEMOUT) &&
 	    check_move(x, c))
 		return;
-	if (op->code >= XMP_AS_ATT && cmp_adspace(x, c))
+	if (op->code >= XMP_AS_ATT && cmp_adspace(x, c, ret))
 		return;
 	if ((op->code == XMP_AS_GETH || op->code == XMP_AS_PUTH) &&
 	    cmp_segs(x, c))
