@@ -131,6 +131,13 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libxmcheck.a
 $(BUILD)/tests/buggy.so: $(BUILD)/tests/buggy.o $(call obj,$(SIM_SRC))
 	$(CC) $(CFLAGS) -shared -o $@ $^
 
+# ---- blame: one bug, one signature (tests/blame.sh) ---- begin ----
+BLAME_MUTANTS := xmattach-proc2-no-sid2 hide-no-flush partial-copy-success \
+                 no-access-read-ok hide-stays-valid
+$(BUILD)/tests/twobugs.so: $(BUILD)/tests/twobugs.o $(call obj,$(SIM_SRC))
+	$(CC) $(CFLAGS) -shared -o $@ $^
+# ---- blame ---- end ----
+
 $(BUILD)/tests/flaky.so: $(BUILD)/tests/flaky.o $(call obj,$(SIM_SRC))
 	$(CC) $(CFLAGS) -shared -o $@ $^
 
@@ -164,7 +171,8 @@ READING_VARIANTS := addr-offset-both key0-ro-bypass powerpc-hide-sets-mod \
 test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so \
           $(READING_VARIANTS:%=$(BUILD)/variants/%.so) $(FAULTY_SO) \
           $(BUILD)/mutants/acc-none-ok.so $(BUILD)/tests/flaky.so \
-          $(BUILD)/tests/fakecrash.so \
+          $(BUILD)/tests/fakecrash.so $(BUILD)/tests/twobugs.so \
+          $(BLAME_MUTANTS:%=$(BUILD)/mutants/%.so) \
           $(if $(filter 1,$(LINUX)),$(BUILD)/mutants/linux-munlock-early.so)
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	$(XMCHECK) corpus corpus $(IMPLS)
@@ -180,6 +188,7 @@ test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so \
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/shard.sh  # fuzz (issue 9)
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/isolate.sh
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/badinput.sh
+	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/blame.sh  # blame (issue 8)
 	MODE=$(MODE) BUILD=$(BUILD) sh tests/install.sh
 
 deps:
