@@ -8,7 +8,8 @@
 
 #include "exec_int.h"
 
-/* Fields each effect (mdl_effect_names order) changes. */
+/* Fields each effect (mdl_effect_names order) changes; an effect added to
+ * the model and not listed here changes none as far as blame can tell. */
 static const unsigned effect_fields[] = {
 	HX_F_DESC, HX_F_DESC, HX_F_INMEM | HX_F_MOD, HX_F_BYTES, HX_F_BYTES,
 	HX_F_MOD, HX_F_HIDE, HX_F_HIDE, HX_F_BYTES, HX_F_VALID, HX_F_VALID,
@@ -20,7 +21,8 @@ static unsigned clause_fields(const struct mdl_clause *c)
 {
 	unsigned m = 0;
 	for (int e = 0; e < c->neffects; e++)
-		m |= effect_fields[c->effects[e]];
+		if (c->effects[e] < sizeof effect_fields / sizeof *effect_fields)
+			m |= effect_fields[c->effects[e]];
 	return m;
 }
 
