@@ -133,7 +133,7 @@ $(BUILD)/tests/buggy.so: $(BUILD)/tests/buggy.o $(call obj,$(SIM_SRC))
 
 # ---- blame: one bug, one signature (tests/blame.sh) ---- begin ----
 BLAME_MUTANTS := xmattach-proc2-no-sid2 hide-no-flush partial-copy-success \
-                 no-access-read-ok hide-stays-valid
+                 no-access-read-ok hide-stays-valid count-off-by-one
 $(BUILD)/tests/twobugs.so: $(BUILD)/tests/twobugs.o $(call obj,$(SIM_SRC))
 	$(CC) $(CFLAGS) -shared -o $@ $^
 # ---- blame ---- end ----

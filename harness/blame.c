@@ -357,7 +357,8 @@ static int64_t moved_prefix(struct hx_exec *x, struct hx_ctx *c,
 
 /*
  * A move the model fails (a byte of the range fails a page check) that the
- * implementation reports done. When, replayed with a canary, it moved a
+ * implementation reports done (or one both did, fired NULL, whose pages
+ * differ after it). When, replayed with a canary, it moved a
  * prefix of the range and left the rest as it was, and the model holds the
  * move of that prefix good, it did not skip the failure clause: it stopped
  * short and said it had finished, the bug of a short copy in a move that
@@ -374,7 +375,9 @@ int hx_short_copy(struct hx_exec *x, struct hx_ctx *c, int64_t ret,
 	v.u = v.in ? op->a[0] : op->a[1];
 	v.kb = (int)(k / XMC_KBUF_SIZE);
 	v.koff = (uint32_t)(k % XMC_KBUF_SIZE);
-	if ((!v.in && op->code != XMP_XMEMOUT) || c->ev->kind != MDL_EV_FAIL ||
+	int done = c->ev->kind == MDL_EV_OK; /* the model moved it all */
+	if ((!v.in && op->code != XMP_XMEMOUT) ||
+	    c->ev->kind != (done ? MDL_EV_OK : MDL_EV_FAIL) ||
 	    ret != XMEM_SUCC || op->a[2] <= 0 ||
 	    v.koff + op->a[2] > XMC_KBUF_SIZE)
 		return 0;
@@ -389,7 +392,9 @@ int hx_short_copy(struct hx_exec *x, struct hx_ctx *c, int64_t ret,
 		if (hx_call(im, op) == XMEM_SUCC)
 			moved = moved_prefix(x, c, &v);
 	}
-	if (moved >= 0) {
+	if (moved >= 0 && done) {
+		ok = 1;
+	} else if (moved >= 0) {
 		part.a[2] = moved;
 		mdl_eval(im->m, &part, &ev);
 		ok = ev.kind == MDL_EV_OK;
@@ -398,7 +403,8 @@ int hx_short_copy(struct hx_exec *x, struct hx_ctx *c, int64_t ret,
 	if (!ok)
 		return 0;
 	char e[HX_TEXT], o[HX_TEXT];
-	snprintf(e, sizeof e, "%.150s, or all %u bytes moved", fired, v.count);
+	snprintf(e, sizeof e, "%.150s%sall %u bytes moved", fired ? fired : "",
+		 fired ? ", or " : "", v.count);
 	snprintf(o, sizeof o,
 		 "XMEM_SUCC after moving %u of %u bytes (the rest as before)",
 		 (unsigned)moved, v.count);

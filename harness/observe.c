@@ -125,8 +125,16 @@ static int cmp_segs(struct hx_exec *x, struct hx_ctx *c)
 }
 
 /* Compare one page's DMA state; 1 on divergence. */
-static int cmp_page(struct hx_exec *x, struct hx_ctx *c, int seg,
-		    uint32_t page)
+/* What differs in one page's state, before it is reported. */
+struct pdiff {
+	const char *f; /* the first field that differs */
+	unsigned mask; /* every field that does */
+	char e[HX_TEXT], o[HX_TEXT]; /* the model's state, the impl's */
+};
+
+/* One page's DMA state against the model's; 1 and *d when they differ. */
+static int page_diff(struct hx_exec *x, struct hx_ctx *c, int seg,
+		     uint32_t page, struct pdiff *d)
 {
 	struct hx_impl *im = &x->impl[c->ii];
 	struct xmc_page_state want, got;
@@ -167,13 +175,24 @@ static int cmp_page(struct hx_exec *x, struct hx_ctx *c, int seg,
 #undef FIELD
 	if (!mask)
 		return 0;
-	char e[HX_TEXT], o[HX_TEXT];
-	snprintf(e, 24, "seg %d page %u: ", seg, page);
-	size_t n = strlen(e);
-	fmt_state(&want, e + n, sizeof e - n);
-	memcpy(o, e, n);
-	fmt_state(&got, o + n, sizeof o - n);
-	hx_diverge(x, c, f, mask, e, o);
+	d->f = f;
+	d->mask = mask;
+	snprintf(d->e, 24, "seg %d page %u: ", seg, page);
+	size_t n = strlen(d->e);
+	fmt_state(&want, d->e + n, sizeof d->e - n);
+	memcpy(d->o, d->e, n);
+	fmt_state(&got, d->o + n, sizeof d->o - n);
+	return 1;
+}
+
+/* Compare one page's DMA state; 1 on divergence. */
+static int cmp_page(struct hx_exec *x, struct hx_ctx *c, int seg,
+		    uint32_t page)
+{
+	struct pdiff d;
+	if (!page_diff(x, c, seg, page, &d))
+		return 0;
+	hx_diverge(x, c, d.f, d.mask, d.e, d.o);
 	return 1;
 }
 
@@ -301,14 +320,29 @@ static int cmp_adspace(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 	return 1;
 }
 
-static int cmp_touched(struct hx_exec *x, struct hx_ctx *c)
+/*
+ * The pages the op touched. A move that succeeded on both sides and left a
+ * page in another state (its modified bit, say) is first asked, by a canary
+ * replay (blame.c), whether it moved every byte: a short copy whose missing
+ * bytes happened to hold the value already there is the copy's signature,
+ * not the modified bit's (one bug, one field).
+ */
+static int cmp_touched(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 {
+	const struct xmp_op *op = &c->p->op[c->opi];
+	int move = (op->code == XMP_XMEMIN || op->code == XMP_XMEMOUT) &&
+		   c->ev->kind == MDL_EV_OK;
 	char st[HX_TEXT];
 	for (int i = 0; i < c->ev->ntouched; i++) {
 		const struct mdl_page_ref *r = &c->ev->touched[i];
 		struct xmc_page_state s;
-		if (cmp_page(x, c, r->seg, r->page))
+		struct pdiff d;
+		if (page_diff(x, c, r->seg, r->page, &d)) {
+			/* The replay resets the pair: report either way. */
+			if (!move || !hx_short_copy(x, c, ret, NULL))
+				hx_diverge(x, c, d.f, d.mask, d.e, d.o);
 			return 1;
+		}
 		if (x->trace && x->verbose &&
 		    !mdl_page_state(x->impl[c->ii].m, r->seg, r->page, &s)) {
 			fmt_state(&s, st, sizeof st);
@@ -385,7 +419,7 @@ static void check_step(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 				   ret == 0 ? res[0] : ret == 1 ? res[1]
 						     : "cannot tell");
 		else
-			cmp_touched(x, c);
+			cmp_touched(x, c, ret);
 		return;
 	}
 	if (ret != 0) {
@@ -398,7 +432,7 @@ static void check_step(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 	if ((op->code == XMP_DMA_READ || op->code == XMP_DMA_WRITE) &&
 	    cmp_device(x, c))
 		return;
-	cmp_touched(x, c);
+	cmp_touched(x, c, ret);
 }
 
 /*
@@ -571,7 +605,7 @@ void hx_check(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 	if ((op->code == XMP_AS_GETH || op->code == XMP_AS_PUTH) &&
 	    cmp_segs(x, c))
 		return;
-	if (cmp_touched(x, c))
+	if (cmp_touched(x, c, ret))
 		return;
 	if (op->code == XMP_XMEMDMA || op->code == XMP_XMEMDMA64)
 		cmp_flushed(x, c);
