@@ -33,7 +33,7 @@ BUILD     := build/$(MODE)
 ifeq ($(MODE),sanitize)
   MODEFLAGS := -O1 -g $(SAN)
 else ifeq ($(MODE),coverage)
-  MODEFLAGS := -O0 -g --coverage
+  MODEFLAGS := -O0 -g --coverage -DLNX_GCOV  # LNX_GCOV: impl/linux/chan.c
 else
   MODEFLAGS := $(OPT) -g
 endif
@@ -57,7 +57,9 @@ CLI_SRC   := harness/cli.c harness/plugin.c harness/summary.c harness/run.c \
              harness/outfile.c \
              harness/corpus.c harness/repro.c \
              harness/conform.c harness/cf_yaml.c harness/cf_write.c \
-             harness/cf_html.c harness/replay_show.c harness/merge.c
+             harness/cf_html.c harness/cf_sent.c harness/cf_files.c \
+             harness/replay_show.c \
+             harness/merge.c
 SIM_SRC   := $(filter-out impl/sim/so.c,$(wildcard impl/sim/*.c))
 LNX_SRC   := $(filter-out impl/linux/so.c impl/linux/bench_%.c,\
                $(wildcard impl/linux/*.c))
@@ -76,7 +78,7 @@ XMCHECK   := $(BUILD)/xmcheck
 PLUGINS   := $(BUILD)/plugins/sim.so $(BUILD)/plugins/template.so
 TESTS     := $(BUILD)/tests/test_spec $(BUILD)/tests/test_sim \
              $(BUILD)/tests/test_clauses \
-             $(BUILD)/tests/test_model
+             $(BUILD)/tests/test_model $(BUILD)/tests/test_world
 ifeq ($(LINUX),1)
   PLUGINS += $(BUILD)/plugins/linux.so
   TESTS   += $(BUILD)/tests/test_linux
@@ -181,6 +183,7 @@ test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so \
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) REPRO_CFLAGS="$(MODEFLAGS)" \
 	  sh tests/findings.sh
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/conform.sh
+	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/sentences.sh  # report11
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/report_dom.sh
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/programs.sh
 	$(if $(filter 1,$(LINUX)),XMCHECK=$(XMCHECK) BUILD=$(BUILD) \

@@ -9,6 +9,12 @@
 #include "exec_int.h"
 #include "iso.h"
 
+/* A hook appended after the first ABI: NULL in an older, shorter struct. */
+#define TAIL(pl, f)                                                          \
+	((pl)->struct_size >= offsetof(struct xmc_plugin, f) + sizeof(pl)->f \
+		 ? (const void *)(pl)->f                                     \
+		 : NULL)
+
 /* Hooks each op needs; DESC_SET needs none (the harness owns descriptors). */
 static const void *hook(const struct xmc_plugin *pl, int code)
 {
@@ -33,16 +39,14 @@ static const void *hook(const struct xmc_plugin *pl, int code)
 	case XMP_CLEAR_MOD: return (const void *)pl->clear_mod;
 	case XMP_PROBE: return (const void *)pl->probe;
 	case XMP_DESC_SET: return (const void *)pl;
+	case XMP_IMAGE: return TAIL(pl, image);
+	case XMP_KSEG_NEW: return TAIL(pl, kseg_new);
 	case XMP_XMATTACH: return (const void *)pl->xmattach;
 	case XMP_XMDETACH: return (const void *)pl->xmdetach;
 	case XMP_XMEMIN: return (const void *)pl->xmemin;
 	case XMP_XMEMOUT: return (const void *)pl->xmemout;
 	case XMP_XMEMDMA: return (const void *)pl->xmemdma;
-	case XMP_XMEMDMA64:
-		return pl->struct_size >= offsetof(struct xmc_plugin, xmemdma64) +
-						  sizeof pl->xmemdma64
-			       ? (const void *)pl->xmemdma64
-			       : NULL;
+	case XMP_XMEMDMA64: return TAIL(pl, xmemdma64);
 	case XMP_AS_ATT: return (const void *)pl->as_att;
 	case XMP_AS_DET: return (const void *)pl->as_det;
 	case XMP_GETADSP: return (const void *)pl->getadsp;
@@ -130,6 +134,7 @@ int hx_impl_open(struct hx_impl *im, const struct xmc_plugin *pl,
 		return hx_impl_close(im), snprintf(err, errlen, "out of memory"),
 		       -1;
 	im->caps = effective_caps(im);
+	mdl_set_caps(im->m, im->caps); /* KERNEL_SPACE in the spec */
 	return 0;
 }
 
@@ -207,6 +212,8 @@ static int64_t call_step(struct hx_impl *im, const struct xmp_op *op)
 	case XMP_DMA_READ:
 		return pl->dma_read(w, sid, pg, im->scratch, (uint32_t)a[2]);
 	case XMP_PROBE: return pl->probe(w, (int)a[0], (uint32_t)a[1]);
+	case XMP_IMAGE: return pl->image(w, (int)a[0], (int)a[1]);
+	case XMP_KSEG_NEW: return pl->kseg_new(w, (int)a[0], (int)a[1]);
 	}
 	xmp_fill((uint32_t)a[3], im->scratch, (uint32_t)a[2]);
 	if (op->code == XMP_POKE)

@@ -420,6 +420,7 @@ static void uncovered(const struct hx_cf_report *r, FILE *f)
 		E(c->text);
 		fprintf(f, " The call is reported, never compared.</td></tr>\n");
 	}
+	hx_cf_sent_html_uncovered(r, f);
 	for (int k = 0; k < r->spec->nclauses; k++) {
 		if (!hx_cf_undirected(r, k))
 			continue;
@@ -500,7 +501,7 @@ int hx_cf_write_html(const struct hx_cf_report *r, FILE *f)
 	fprintf(f, " against the AIX cross-memory and address-space "
 		   "services</p></main></div>\n<main>\n<nav><a href=\"#run\">"
 		   "run</a><a href=\"#charts\">charts</a><a href=\"#clauses\">"
-		   "clauses</a><a href=\"#findings\">findings</a><a href=\""
+		   "clauses</a><a href=\"#sentences\">sentences</a><a href=\"#findings\">findings</a><a href=\""
 		   "#uncovered\">not covered</a><a href=\"#oracle\">oracle"
 		   "</a><a href=\"#coverage\">coverage</a></nav>\n");
 	totals(r, f);
@@ -509,6 +510,7 @@ int hx_cf_write_html(const struct hx_cf_report *r, FILE *f)
 	header(r, f);
 	charts(r, f);
 	clauses(r, f);
+	hx_cf_sent_html(r, f);
 	readings(r, f);
 	findings(r, f);
 	waivers(r, f);

@@ -274,6 +274,18 @@ static void json_uncovered(const struct hx_cf_report *r, FILE *f)
 		hx_cf_json_str(f, c->text);
 		fputc('}', f);
 	}
+	for (int i = 0; i < r->sent->n; i++) {
+		const struct hx_cf_sentence *st = &r->sent->s[i];
+		if (!*st->reason)
+			continue;
+		fprintf(f, ",\n    {\"what\": ");
+		hx_cf_json_str(f, st->text);
+		fprintf(f, ", \"sentence\": ");
+		hx_cf_json_str(f, st->id);
+		fprintf(f, ", \"why\": ");
+		hx_cf_json_str(f, st->reason);
+		fputc('}', f);
+	}
 	for (int k = 0; k < r->spec->nclauses; k++) {
 		if (!hx_cf_undirected(r, k))
 			continue;
@@ -361,6 +373,7 @@ int hx_cf_write_json(const struct hx_cf_report *r, FILE *f)
 		json_finding(r, &r->find[i], f);
 	}
 	fprintf(f, "],\n  \"more_findings\": %" PRIu64 ",\n", r->more_findings);
+	hx_cf_sent_json(r, f);
 	json_uncovered(r, f);
 	fprintf(f, "  \"end\": true\n}\n");
 	return ferror(f) ? -1 : 0;
@@ -458,7 +471,7 @@ static int unattributed(const struct hx_cf_report *r, int p)
 
 int hx_cf_write_junit(const struct hx_cf_report *r, FILE *f)
 {
-	int tot[HX_CF_NOUTCOMES] = {0}, n[HX_CF_NOUTCOMES];
+	int tot[HX_CF_NOUTCOMES] = {0}, n[HX_CF_NOUTCOMES], sn[4];
 	for (int p = 1; p < HX_CF_PROFILES; p++)
 		if (r->prof[p].ran) {
 			hx_cf_count(r, p, n);
@@ -466,6 +479,12 @@ int hx_cf_write_junit(const struct hx_cf_report *r, FILE *f)
 			for (int o = 0; o < HX_CF_NOUTCOMES; o++)
 				tot[o] += n[o];
 		}
+	/* the sentences suite: tests, failures, errors, skipped */
+	hx_cf_sent_counts(r, sn);
+	tot[HX_CF_PASS] += sn[0] - sn[1] - sn[2] - sn[3];
+	tot[HX_CF_FAIL] += sn[1];
+	tot[HX_CF_CRASH] += sn[2];
+	tot[HX_CF_UNTESTED] += sn[3];
 #define JU_COUNTS(n)                                                           \
 	n[HX_CF_CRASH] + n[HX_CF_TIMEOUT] + n[HX_CF_FAIL] + n[HX_CF_FLAKY] +   \
 		n[HX_CF_WAIVED] + n[HX_CF_UNSUPPORTED] + n[HX_CF_PASS] +       \
@@ -501,6 +520,7 @@ int hx_cf_write_junit(const struct hx_cf_report *r, FILE *f)
 		fprintf(f, "  </testsuite>\n");
 	}
 #undef JU_COUNTS
+	hx_cf_sent_junit(r, f);
 	fprintf(f, "</testsuites>\n");
 	return ferror(f) ? -1 : 0;
 }
@@ -584,6 +604,7 @@ int hx_cf_write_md(const struct hx_cf_report *r, FILE *f)
 			fputc(*s == '`' ? '\'' : *s, f);
 		fprintf(f, "```\n</details>\n");
 	}
+	hx_cf_sent_md(r, f);
 	if (r->have_baseline) {
 		fprintf(f, "\n### Fixed since the baseline\n\n");
 		for (int i = 0; i < r->nfixed; i++)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "conform.h"
@@ -237,4 +238,78 @@ void hx_cf_read_oracle(const char *dir, struct hx_cf_oracle *o)
 		}
 		yaml_document_delete(&d);
 	}
+}
+
+static struct hx_cf_sentence *sent_find(struct hx_cf_sents *s, const char *id)
+{
+	for (int i = 0; i < s->n; i++)
+		if (!strcmp(s->s[i].id, id))
+			return &s->s[i];
+	return NULL;
+}
+
+/* One entry {sentence, reason, detail?}; 0 or -1 with err. */
+static int not_covered_one(const char *path, yaml_document_t *d,
+			   yaml_node_t *n, struct hx_cf_sents *s, char *err,
+			   size_t errlen)
+{
+	size_t line = n->start_mark.line + 1, col = n->start_mark.column + 1;
+	if (n->type != YAML_MAPPING_NODE)
+		return snprintf(err, errlen, "%s:%zu:%zu: an entry is a mapping "
+			"with sentence, reason and an optional detail", path,
+			line, col), -1;
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+	     p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(d, p->key);
+		const char *ks = scalar(k);
+		if (!ks || (strcmp(ks, "sentence") && strcmp(ks, "reason") &&
+			    strcmp(ks, "detail")))
+			return snprintf(err, errlen, "%s:%zu:%zu: unknown key "
+				"'%s' (sentence, reason, detail)", path,
+				k->start_mark.line + 1, k->start_mark.column + 1,
+				ks ? ks : "?"), -1;
+	}
+	const char *id = scalar(get(d, n, "sentence"));
+	const char *why = scalar(get(d, n, "reason"));
+	const char *more = scalar(get(d, n, "detail"));
+	if (!id || !*id || !why || !*why)
+		return snprintf(err, errlen, "%s:%zu:%zu: an entry needs "
+			"'sentence' and 'reason'", path, line, col), -1;
+	struct hx_cf_sentence *st = sent_find(s, id);
+	if (!st)
+		return snprintf(err, errlen, "%s:%zu:%zu: unknown sentence "
+			"'%s' (no {#%s} in %s)", path, line, col, id, id,
+			s->path), -1;
+	if (*st->reason)
+		return snprintf(err, errlen, "%s:%zu:%zu: sentence '%s' is "
+			"listed twice", path, line, col, id), -1;
+	snprintf(st->reason, sizeof st->reason, "%s%s%s", why,
+		 more ? ": " : "", more ? more : "");
+	return 0;
+}
+
+int hx_cf_read_not_covered(const char *path, struct hx_cf_sents *s,
+			   char *err, size_t errlen)
+{
+	yaml_document_t d;
+	if (access(path, F_OK))
+		return 1;
+	if (load(path, &d, err, errlen))
+		return -1;
+	yaml_node_t *root = yaml_document_get_root_node(&d);
+	yaml_node_t *l = get(&d, root, "not_covered");
+	int rc = 0;
+	if (!l || l->type != YAML_SEQUENCE_NODE) {
+		snprintf(err, errlen, "%s:1:1: expected a mapping with a "
+			 "'not_covered' list", path);
+		rc = -1;
+	} else
+		FOR_ITEMS(&d, l, it) {
+			if (!rc)
+				rc = not_covered_one(path, &d,
+					yaml_document_get_node(&d, *it), s,
+					err, errlen);
+		}
+	yaml_document_delete(&d);
+	return rc;
 }

@@ -114,6 +114,21 @@ int hx_cmd_merge(int argc, char **argv);
 int hx_run_jobs(struct hx_opts *o, int (*one)(struct hx_opts *o));
 /* ---- fuzz ---- end ---- */
 
+/*
+ * corpus.c: a hand-written program's expectations, its `expect` lines and
+ * its "# expect: fires|misses" header lines (on the last op); 0, or -1 with
+ * "file:line:col: message" in err. hx_expects_known: 0, or -1 after a
+ * printed "file:line:col: unknown clause" line. hx_expect_check: 0 when e
+ * holds after its op for implementation impl, else 1 and what differs.
+ */
+int hx_expects_read(const char *path, const char *text, int nops,
+		    struct xmp_expects *ex, char *err, size_t errlen);
+int hx_expects_known(const char *path, const struct mdl_spec *spec,
+		     const struct xmp_expects *ex);
+int hx_expect_check(const struct hx_exec *x, int impl,
+		    const struct mdl_eval *ev, const struct xmp_expect *e,
+		    char *why, size_t len);
+
 /* Status of a clause for an implementation: pass, fail, unsupported, ... */
 const char *hx_clause_status(const struct hx_exec *x, int impl, int clause);
 

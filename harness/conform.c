@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,6 +19,7 @@
 
 struct cf_opts {
 	const char *impl, *spec, *waivers, *baseline, *out; /* options */
+	const char *sentences; /* --sentences, or NULL: docs/SERVICES.md */
 	const char *corpus, *oracle; /* corpus and measurement dirs */
 	int profile; /* 0 = every profile claimed */
 	uint64_t seed, runs; /* --seed, --runs */
@@ -40,6 +40,9 @@ struct cf {
 	struct mdl_eval last_ev; /* its verdict */
 	double t0, shown; /* progress clock (display only) */
 	int tty; /* stderr is a terminal and not --quiet */
+	const struct xmp_expects *ex; /* the directed file's, or NULL */
+	uint64_t reached; /* ops the model judged (a bit each) */
+	char unmet[240]; /* the first expectation not met, or "" */
 };
 
 static void on_div(void *ctx, const struct xmp_prog *p, const struct hx_div *d)
@@ -54,9 +57,24 @@ static void on_div(void *ctx, const struct xmp_prog *p, const struct hx_div *d)
 static void on_op(void *ctx, int impl, int op, const struct mdl_eval *ev)
 {
 	struct cf *c = ctx;
-	(void)impl;
+	char why[160], line[200];
 	c->last_op = op;
 	c->last_ev = *ev;
+	c->reached |= 1ull << op;
+	for (int i = 0; c->ex && i < c->ex->n && !*c->unmet; i++) {
+		const struct xmp_expect *e = &c->ex->e[i];
+		/* an isolated implementation's model world lives in its worker:
+		 * the page and descriptor words the model holds are checked by
+		 * the in-process runs (make check), ret and clauses here */
+		int remote = c->x.impl[impl].iso &&
+			     (e->kind == XMP_X_PAGE || e->kind == XMP_X_ASPACE);
+		if (e->op != op || remote ||
+		    !hx_expect_check(&c->x, impl, ev, e, why, sizeof why))
+			continue;
+		xmp_print_expect(e, line, sizeof line);
+		snprintf(c->unmet, sizeof c->unmet, "line %d: '%.100s' not "
+			 "met: %.100s", e->line, line, why);
+	}
 }
 
 static double now(void)
@@ -195,15 +213,52 @@ static void divergence(struct cf *c, const struct xmp_prog *p,
 	tally(pr, cl, kind, f->flaky);
 }
 
-static void run_prog(struct cf *c, const struct xmp_prog *p,
-		     const char *origin)
+static int run_prog(struct cf *c, const struct xmp_prog *p,
+		    const char *origin)
 {
 	int out[HX_MAX_IMPLS];
 	c->diverged = 0;
 	c->last_op = -1;
+	c->reached = 0;
+	*c->unmet = 0;
 	hx_run(&c->x, p, out);
 	if (c->diverged)
 		divergence(c, p, origin);
+	return out[0];
+}
+
+/* How a directed file that names page sentences ran (conform.h). */
+static void note_sentences(struct cf *c, const char *sub, const char *nm,
+			   const struct xmp_expects *ex, int outcome)
+{
+	char name[300];
+	snprintf(name, sizeof name, "%s/%s", sub, nm);
+	struct hx_cf_dfile *f = hx_cf_sent_file(c->r->sent, name);
+	if (!f)
+		return;
+	f->clause = -1;
+	if (c->diverged) {
+		f->run = HX_CF_R_DIVERGED;
+		f->kind = (uint8_t)sig_kind(c->div.signature);
+		f->clause = c->div.clause;
+		snprintf(f->why, sizeof f->why, "%s", c->div.signature);
+	} else if (outcome == HX_UNSUPPORTED) {
+		f->run = HX_CF_R_UNSUPPORTED;
+	} else if (*c->unmet) {
+		f->run = HX_CF_R_UNMET;
+		snprintf(f->why, sizeof f->why, "%s", c->unmet);
+	} else {
+		f->run = HX_CF_R_PASS;
+		for (int k = 0; k < ex->n; k++)
+			if (!((c->reached >> ex->e[k].op) & 1)) {
+				f->run = HX_CF_R_UNMET;
+				snprintf(f->why, sizeof f->why, "line %d: op %d "
+					 "never judged (the program stopped "
+					 "before it)", ex->e[k].line,
+					 ex->e[k].op + 1);
+				break;
+			}
+	}
 }
 
 /* The "# expect: fires|misses CLAUSE" lines of a directed file. */
@@ -265,12 +320,62 @@ static void restore_readings(struct cf *c, const int8_t *keep)
 		mdl_set_reading(c->x.impl[0].m, r, keep[r]);
 }
 
-static int run_dir(struct cf *c, const char *dir, uint64_t *count,
-		   int directed)
+/* Run one file of CORPUS/sub on this profile; 1 after an input error. */
+static int run_file(struct cf *c, const char *sub, const char *nm,
+		    const char *path, const char *text, uint64_t *count)
 {
 	static struct xmp_prog p;
+	static struct xmp_expects ex;
+	char err[512], prof[32] = "power";
+	int hand = strcmp(sub, "regressions") != 0;
+	hx_header_get(text, "profile", prof, sizeof prof);
+	int pid = hx_parse_profile(prof);
+	if (pid < 0)
+		return fprintf(stderr, "%s:%d:1: unknown profile '%s' (power, "
+			       "powerpc)\n", path,
+			       xmp_header_line(text, "profile"), prof), 1;
+	memset(&ex, 0, sizeof ex);
+	if (xmp_parse(path, text, &p, err, sizeof err) ||
+	    (hand && hx_expects_read(path, text, p.n, &ex, err, sizeof err)))
+		return fprintf(stderr, "%s\n", err), 1;
+	for (int i = 0; i < ex.n; i++)
+		if ((ex.e[i].kind == XMP_X_FIRES ||
+		     ex.e[i].kind == XMP_X_MISSES) &&
+		    mdl_spec_find(c->r->spec, ex.e[i].clause) < 0)
+			return fprintf(stderr, "%s:%d:%d: unknown clause '%s'\n",
+				       path, ex.e[i].line, ex.e[i].col,
+				       ex.e[i].clause), 1;
+	if (pid != c->profile)
+		return 0;
+	if (for_other_reading(c, text)) {
+		char name[300];
+		snprintf(name, sizeof name, "%s/%s", sub, nm);
+		struct hx_cf_dfile *f = hx_cf_sent_file(c->r->sent, name);
+		if (f)
+			f->run = HX_CF_R_READING;
+		return 0;
+	}
+	int8_t keep[MDL_NREADINGS];
+	file_readings(c, text, keep);
+	c->ex = hand ? &ex : NULL;
+	int out = run_prog(c, &p, path);
+	c->ex = NULL;
+	restore_readings(c, keep);
+	if (!strcmp(sub, "seeds"))
+		note_directed(c, nm, text, p.n);
+	if (hand)
+		note_sentences(c, sub, nm, &ex, out);
+	(*count)++;
+	return 0;
+}
+
+static int run_dir(struct cf *c, const char *corpus, const char *sub,
+		   uint64_t *count)
+{
 	struct dirent **ents;
-	char path[1024], err[512], prof[32];
+	char path[1400], dir[1100];
+	int directed = !strcmp(sub, "seeds");
+	snprintf(dir, sizeof dir, "%s/%s", corpus, sub);
 	int n = scandir(dir, &ents, NULL, alphasort), r = 0;
 	if (n < 0 && directed) /* a report without its directed suite misleads */
 		return fprintf(stderr, "xmcheck conform: %s: %s (give --corpus "
@@ -286,26 +391,7 @@ static int run_dir(struct cf *c, const char *dir, uint64_t *count,
 			free(ents[i]);
 			continue;
 		}
-		snprintf(prof, sizeof prof, "power");
-		hx_header_get(text, "profile", prof, sizeof prof);
-		int pid = hx_parse_profile(prof);
-		if (pid < 0 || xmp_parse(path, text, &p, err, sizeof err)) {
-			if (pid < 0)
-				fprintf(stderr, "%s:%d:1: unknown profile '%s' "
-					"(power, powerpc)\n", path,
-					xmp_header_line(text, "profile"), prof);
-			else
-				fprintf(stderr, "%s\n", err);
-			r = 1;
-		} else if (pid == c->profile && !for_other_reading(c, text)) {
-			int8_t keep[MDL_NREADINGS];
-			file_readings(c, text, keep);
-			run_prog(c, &p, path);
-			restore_readings(c, keep);
-			if (directed)
-				note_directed(c, nm, text, p.n);
-			(*count)++;
-		}
+		r = run_file(c, sub, nm, path, text, count);
 		free(text);
 		free(ents[i]);
 	}
@@ -362,12 +448,43 @@ static void gen_loop(struct cf *c)
 	progress(c, c->o->runs, 1);
 }
 
+static const char *cap_name(uint32_t cap)
+{
+	int b = __builtin_ctz(cap);
+	return b < mdl_ncaps ? mdl_cap_names[b] : "?";
+}
+
+/* What the clauses change that this run does not observe, from the one
+ * table the executor and the run summary use (hx_unobserved, observe.c). */
+static void unobserved(struct cf *c, struct hx_cf_profile *pr)
+{
+	const struct mdl_spec *sp = c->r->spec;
+	for (int k = 0; k < sp->nclauses; k++) {
+		const struct mdl_clause *cl = &sp->clauses[k];
+		struct hx_cf_clause *o = &pr->cl[k];
+		size_t n = 0, cap = sizeof o->not_observed;
+		int blind = 0;
+		for (int e = 0; e < cl->neffects; e++) {
+			const char *why = hx_unobserved(&c->x, 0, cl->effects[e]);
+			if (!why)
+				continue;
+			blind++;
+			if (strstr(o->not_observed, why))
+				continue; /* two effects, one reason */
+			n += (size_t)snprintf(o->not_observed + n,
+					      n < cap ? cap - n : 0, "%s%s",
+					      n ? "; " : "", why);
+		}
+		o->blind = cl->neffects && blind == cl->neffects;
+	}
+}
+
 /* Run one profile; 0, or 2 after a message. */
 static int run_profile(struct hx_cf_report *r, const struct cf_opts *o,
 		       const struct xmc_plugin *pl, int profile)
 {
 	static struct cf c;
-	char err[512], dir[1024];
+	char err[512];
 	memset(&c, 0, sizeof c);
 	c.r = r;
 	c.o = o;
@@ -392,16 +509,14 @@ static int run_profile(struct hx_cf_report *r, const struct cf_opts *o,
 	c.x.ctx = &c;
 	c.t0 = c.shown = now();
 	int bad = 0;
-	snprintf(dir, sizeof dir, "%s/seeds", o->corpus);
-	bad |= run_dir(&c, dir, &pr->directed, 1);
-	snprintf(dir, sizeof dir, "%s/directed", o->corpus);
-	bad |= run_dir(&c, dir, &pr->directed, 0);
-	snprintf(dir, sizeof dir, "%s/regressions", o->corpus);
-	bad |= run_dir(&c, dir, &pr->regressions, 0);
+	bad |= run_dir(&c, o->corpus, "seeds", &pr->directed);
+	bad |= run_dir(&c, o->corpus, "directed", &pr->directed);
+	bad |= run_dir(&c, o->corpus, "regressions", &pr->regressions);
 	if (!bad)
 		gen_loop(&c);
 	for (int k = 0; k < r->spec->nclauses; k++)
 		pr->cl[k].hits = c.x.hits[k];
+	unobserved(&c, pr);
 	pr->generated = bad ? 0 : o->runs;
 	pr->ops = c.x.ops;
 	pr->stopped_undefined = c.x.undefined;
@@ -423,58 +538,6 @@ static int run_profile(struct hx_cf_report *r, const struct cf_opts *o,
 	return bad ? 2 : 0;
 }
 
-/* Effects a plug-in without a capability cannot show (exec.c compares). */
-static const struct {
-	const char *effect; /* mdl_effect_names entry */
-	uint32_t cap; /* capability that makes it observable */
-	const char *what; /* what goes unseen */
-} unseen[] = {
-	{"flush", XMC_CAP_DMA_DEVICE, "flush"},
-	{"mark_modified_range", XMC_CAP_MODIFIED, "modified bit"},
-	{"set_modified", XMC_CAP_MODIFIED, "modified bit"},
-	{"ready_waiters", XMC_CAP_WAITERS, "readied waiters"},
-};
-
-static const char *cap_name(uint32_t cap)
-{
-	int b = __builtin_ctz(cap);
-	return b < mdl_ncaps ? mdl_cap_names[b] : "?";
-}
-
-/* Fill not_observed; 1 when none of the clause's effects can be seen. */
-static int not_observed(const struct hx_cf_report *r,
-			const struct mdl_clause *c, struct hx_cf_clause *cl)
-{
-	int blind = 0;
-	size_t o = 0;
-	for (int e = 0; e < c->neffects; e++) {
-		const char *nm = mdl_effect_names[c->effects[e]];
-		for (size_t u = 0; u < sizeof unseen / sizeof unseen[0]; u++) {
-			if (strcmp(nm, unseen[u].effect) ||
-			    (r->caps & unseen[u].cap))
-				continue;
-			const char *why =
-				r->cap_reason[__builtin_ctz(unseen[u].cap)];
-			o += (size_t)snprintf(
-				cl->not_observed + o,
-				o < sizeof cl->not_observed
-					? sizeof cl->not_observed - o
-					: 0,
-				"%s%s not observed: no %s capability%s%s",
-				o ? "; " : "", unseen[u].what,
-				cap_name(unseen[u].cap), *why ? " (" : "",
-				*why ? why : "");
-			if (*why && o < sizeof cl->not_observed)
-				o += (size_t)snprintf(cl->not_observed + o,
-						      sizeof cl->not_observed -
-							      o,
-						      ")");
-			blind++;
-		}
-	}
-	return c->neffects && blind == c->neffects;
-}
-
 static int find_waiver(const struct hx_cf_report *r, const char *id)
 {
 	for (int i = 0; i < r->nwaivers; i++)
@@ -489,7 +552,7 @@ static void judge(struct hx_cf_report *r, int p, int k)
 	const struct mdl_clause *c = &r->spec->clauses[k];
 	struct hx_cf_clause *cl = &r->prof[p].cl[k];
 	cl->waiver = find_waiver(r, c->id);
-	int blind = not_observed(r, c, cl);
+	int blind = cl->blind;
 	if (c->profiles && !(c->profiles & (1u << p)))
 		cl->outcome = HX_CF_NA;
 	else if (cl->crashes)
@@ -508,7 +571,7 @@ static void judge(struct hx_cf_report *r, int p, int k)
 				 *why ? why : "not declared by the "
 					      "implementation");
 		} else {
-			snprintf(cl->reason, sizeof cl->reason, "%s",
+			snprintf(cl->reason, sizeof cl->reason, "%.319s",
 				 cl->not_observed);
 		}
 	} else
@@ -574,6 +637,13 @@ static void conclude(struct hx_cf_report *r, char (*base)[180], int nbase)
 		if (f->clause >= 0)
 			f->base = r->prof[f->profile].cl[f->clause].base;
 	}
+	/* a directed program whose expectation about the model is not met:
+	 * the spec no longer says what the page sentence says */
+	hx_cf_sent_judge(r);
+	if (r->sent->unmet && !bad)
+		snprintf(first, sizeof first, "sentence %s",
+			 r->sent->first_unmet);
+	bad += r->sent->unmet;
 	r->conformant = ran && !bad;
 	if (!ran)
 		snprintf(r->verdict, sizeof r->verdict,
@@ -616,95 +686,6 @@ static int set_date(struct hx_cf_report *r)
 	return 0;
 }
 
-/* The command line, each word quoted for a POSIX shell when it needs it. */
-static void set_cmdline(struct hx_cf_report *r, int argc, char **argv)
-{
-	size_t cap = sizeof r->cmdline;
-	size_t o = (size_t)snprintf(r->cmdline, cap, "xmcheck ");
-	for (int i = 0; i < argc && o < cap; i++) {
-		const char *a = argv[i];
-		int plain = *a != 0;
-		for (const char *s = a; *s; s++)
-			plain &= !!strchr("abcdefghijklmnopqrstuvwxyz"
-					  "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-					  "0123456789_./=:,+-@%", *s);
-		o += (size_t)snprintf(r->cmdline + o, cap - o, "%s%s",
-				      i ? " " : "", plain ? a : "'");
-		for (const char *s = a; !plain && *s && o < cap; s++)
-			o += (size_t)snprintf(r->cmdline + o, cap - o, "%s",
-					      *s == '\'' ? "'\\''"
-							 : (char[2]){*s, 0});
-		if (!plain && o < cap)
-			o += (size_t)snprintf(r->cmdline + o, cap - o, "'");
-	}
-}
-
-/* Coverage written beside the report by `make coverage`, if any. */
-static void read_coverage(struct hx_cf_report *r, const char *out)
-{
-	char path[1024];
-	snprintf(path, sizeof path, "%s/coverage/summary.txt", out);
-	FILE *f = fopen(path, "r");
-	if (f) {
-		size_t n = fread(r->coverage, 1, sizeof r->coverage - 1, f);
-		r->coverage[n] = 0;
-		fclose(f);
-	}
-	snprintf(path, sizeof path, "%s/coverage/index.html", out);
-	r->have_coverage_html = access(path, R_OK) == 0;
-}
-
-static int write_one(const char *dir, const char *name,
-		     const struct hx_cf_report *r,
-		     int (*fn)(const struct hx_cf_report *, FILE *))
-{
-	char path[1024], tmp[1040];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
-	if (!f || fn(r, f) || fclose(f) || rename(tmp, path)) {
-		fprintf(stderr, "xmcheck conform: %s: %s\n", path,
-			strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static int write_summary(const struct hx_cf_report *r, FILE *f)
-{
-	fprintf(f, "%s\n", r->verdict);
-	return ferror(f) ? -1 : 0;
-}
-
-/* mkdir -p: the report directory and any parent it needs. */
-static int mkdir_p(const char *dir)
-{
-	char p[1024];
-	snprintf(p, sizeof p, "%s", dir);
-	for (char *s = p + 1; *s; s++)
-		if (*s == '/') {
-			*s = 0;
-			if (mkdir(p, 0777) && errno != EEXIST)
-				return -1;
-			*s = '/';
-		}
-	return mkdir(p, 0777) && errno != EEXIST ? -1 : 0;
-}
-
-static int write_all(const struct hx_cf_report *r, const char *dir)
-{
-	if (mkdir_p(dir)) {
-		fprintf(stderr, "xmcheck conform: %s: %s\n", dir,
-			strerror(errno));
-		return -1;
-	}
-	return write_one(dir, "report.json", r, hx_cf_write_json) ||
-	       write_one(dir, "report.md", r, hx_cf_write_md) ||
-	       write_one(dir, "junit.xml", r, hx_cf_write_junit) ||
-	       write_one(dir, "index.html", r, hx_cf_write_html) ||
-	       write_one(dir, "summary.txt", r, write_summary);
-}
-
 static const char conform_help[] =
 	"Usage: xmcheck conform --impl NAME|PATH.so --out DIR [options]\n"
 	"Run the directed suite (CORPUS/seeds), the regression corpus\n"
@@ -722,6 +703,8 @@ static const char conform_help[] =
 	"  --corpus DIR      where seeds/ and regressions/ are (default corpus)\n"
 	"  --oracle DIR      where mutants.json, variants.json are (reports)\n"
 	"  --spec PATH       spec file or directory (default: built-in)\n"
+	"  --sentences FILE  the page file whose {#id} sentences the report\n"
+	"                    lists (default docs/SERVICES.md, when present)\n"
 	"  --quiet           no progress line on standard error\n"
 	"  --isolate         run a built-in implementation in a sandboxed worker\n"
 	"                    too (a plug-in .so always is)\n"
@@ -731,7 +714,7 @@ static const char conform_help[] =
 
 enum { C_IMPL = 300, C_PROFILE, C_SEED, C_RUNS, C_MAXOPS, C_WAIVERS,
        C_BASELINE, C_OUT, C_CORPUS, C_ORACLE, C_SPEC, C_QUIET, C_ISOLATE,
-       C_NOISOLATE };
+       C_NOISOLATE, C_SENTENCES };
 
 static const struct option conform_opts[] = {
 	{"impl", required_argument, 0, C_IMPL},
@@ -748,6 +731,7 @@ static const struct option conform_opts[] = {
 	{"quiet", no_argument, 0, C_QUIET},
 	{"isolate", no_argument, 0, C_ISOLATE},
 	{"no-isolate", no_argument, 0, C_NOISOLATE},
+	{"sentences", required_argument, 0, C_SENTENCES},
 	{"help", no_argument, 0, 'h'},
 	{0, 0, 0, 0},
 };
@@ -795,6 +779,7 @@ static int parse_opts(int argc, char **argv, struct cf_opts *o)
 		case C_CORPUS: o->corpus = optarg; break;
 		case C_ORACLE: o->oracle = optarg; break;
 		case C_SPEC: o->spec = optarg; break;
+		case C_SENTENCES: o->sentences = optarg; break;
 		case C_QUIET: o->quiet = 1; break;
 		/* a plug-in .so runs in a sandboxed worker unless told (iso.h) */
 		case C_ISOLATE: hx_iso_opts.isolate = 1; break;
@@ -829,7 +814,7 @@ static int read_inputs(struct hx_cf_report *r, const struct cf_opts *o,
 		r->have_baseline = 1;
 	}
 	hx_cf_read_oracle(o->oracle, &r->oracle);
-	read_coverage(r, o->out);
+	hx_cf_read_coverage(r, o->out);
 	return set_date(r) ? 2 : 0;
 }
 
@@ -839,6 +824,7 @@ static void free_report(struct hx_cf_report *r)
 		free(r->prof[p].cl);
 	for (int i = 0; i < r->nfind; i++)
 		free(r->find[i].program);
+	free(r->sent);
 }
 
 /* Profiles to run, then the report; returns the exit status. */
@@ -859,7 +845,7 @@ static int conform(struct hx_cf_report *r, const struct cf_opts *o,
 	if (rc)
 		return rc;
 	conclude(r, base, nbase);
-	if (write_all(r, o->out))
+	if (hx_cf_write_all(r, o->out))
 		return 2;
 	printf("%s\nreport: %s/index.html\n", r->verdict, o->out);
 	return r->conformant ? 0 : 1;
@@ -881,7 +867,7 @@ int hx_cmd_conform(int argc, char **argv)
 	r.seed = o.seed;
 	r.runs = o.runs;
 	r.max_ops = o.max_ops;
-	set_cmdline(&r, argc, argv); /* argv[0] is "conform" */
+	hx_cf_set_cmdline(&r, argc, argv); /* argv[0] is "conform" */
 	if ((rc = read_inputs(&r, &o, &base, &nbase)))
 		return free(base), rc;
 	struct mdl_spec *spec = NULL;
@@ -891,17 +877,29 @@ int hx_cmd_conform(int argc, char **argv)
 		return free(base), 2;
 	}
 	r.spec = spec;
+	if (!(r.sent = calloc(1, sizeof *r.sent)) ||
+	    hx_cf_sent_load(r.sent, o.sentences ? o.sentences
+						 : "docs/SERVICES.md",
+			    o.sentences != NULL, o.corpus, spec, err,
+			    sizeof err)) {
+		fprintf(stderr, "%s\n", r.sent ? err : "out of memory");
+		free_report(&r);
+		mdl_spec_free(spec);
+		return free(base), 2;
+	}
 	for (int i = 0; i < r.nwaivers; i++)
 		if (mdl_spec_find(spec, r.waivers[i].clause) < 0) {
 			fprintf(stderr, "%s:%d:1: unknown clause '%s'\n",
 				o.waivers, r.waivers[i].line,
 				r.waivers[i].clause);
+			free(r.sent);
 			mdl_spec_free(spec);
 			return free(base), 2;
 		}
 	const struct xmc_plugin *pl = hx_plugin_open(o.impl, err, sizeof err);
 	if (!pl) {
 		fprintf(stderr, "xmcheck conform: %s\n", err);
+		free(r.sent);
 		mdl_spec_free(spec);
 		return free(base), 2;
 	}

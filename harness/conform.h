@@ -10,6 +10,8 @@
  * junit.xml, summary.txt; cf_html.c: index.html) read only that struct, so
  * two runs with the same seed and SOURCE_DATE_EPOCH write the same bytes:
  * nothing in it comes from the clock except the day waivers are judged on.
+ * cf_sent.c maps the page sentences of docs/SERVICES.md to the directed
+ * programs and writes their sections; cf_files.c puts the set on disk.
  * cf_yaml.c reads the waivers file, the --baseline report and the oracle
  * measurements (reports/mutants.json, reports/variants.json) with libyaml
  * (JSON is read as YAML flow style).
@@ -65,7 +67,8 @@ struct hx_cf_clause {
 	uint8_t base; /* enum hx_cf_base */
 	int waiver; /* index in report->waivers, or -1 */
 	char reason[320]; /* why unsupported / waived, "" otherwise */
-	char not_observed[200]; /* effects not observed and why, or "" */
+	char not_observed[400]; /* effects not observed and why, or "" */
+	uint8_t blind; /* none of its effects is observed (hx_unobserved) */
 	int ndirected; /* directed files naming it (fires or misses) */
 	char directed[HX_CF_MAX_DIRECTED][96]; /* their names */
 	uint8_t directed_ok[HX_CF_MAX_DIRECTED]; /* it behaved as stated */
@@ -134,6 +137,61 @@ struct hx_cf_oracle {
 	int have_mutants, have_variants; /* the files were there */
 };
 
+/*
+ * Page sentences (cf_sent.c). docs/SERVICES.md ends each sentence with its
+ * id, `{#xmattach.s8}`; a directed program (CORPUS/seeds, CORPUS/directed)
+ * names the sentences it tests with "# sentence: ID[, ID]"; the ones no
+ * program can state are in CORPUS/not-covered.yaml with the reason. Each
+ * sentence is tested or listed, never both, never neither.
+ */
+#define HX_CF_MAX_SENTENCES 160 /* sentences of the page file */
+#define HX_CF_MAX_DFILES 512 /* directed files that name a sentence */
+#define HX_CF_MAX_SFILES 24 /* files listed per sentence */
+
+/* How one directed file ran (conform.c fills it). */
+enum hx_cf_run {
+	HX_CF_R_NOTRUN, /* not its profile, or the run stopped before it */
+	HX_CF_R_PASS, /* no divergence, every expectation met */
+	HX_CF_R_DIVERGED, /* the implementation diverged: see the clause */
+	HX_CF_R_UNMET, /* an expectation about the model was not met */
+	HX_CF_R_UNSUPPORTED, /* stopped at a step it declares it cannot do */
+	HX_CF_R_READING, /* written for a reading it does not take */
+};
+
+/* A directed file that names page sentences. */
+struct hx_cf_dfile {
+	char name[96]; /* "seeds/NAME.prog" or "directed/NAME.prog" */
+	int profile; /* the profile it is written for */
+	uint8_t run; /* enum hx_cf_run */
+	uint8_t kind; /* enum hx_cf_kind of a divergence */
+	int clause; /* clause a divergence was laid to, or -1 */
+	char why[240]; /* unmet expectation or divergence, one line */
+};
+
+/* One sentence of the page file. */
+struct hx_cf_sentence {
+	char id[40]; /* "xmattach.s8" */
+	char page[64]; /* its section title: "xmattach Kernel Service" */
+	int line; /* line of its id in the page file */
+	char text[800]; /* the sentence, one line */
+	char reason[640]; /* not covered: why; "" when tested */
+	int nfiles; /* files naming it (indexes into dfile) */
+	int16_t file[HX_CF_MAX_SFILES]; /* them */
+	uint8_t outcome; /* enum hx_cf_outcome (HX_CF_NA: not covered) */
+};
+
+struct hx_cf_sents {
+	char path[256]; /* the page file read, or "" */
+	char note[256]; /* why there are no sentences, or "" */
+	int n; /* sentences */
+	struct hx_cf_sentence s[HX_CF_MAX_SENTENCES]; /* in page order */
+	int ndfile; /* directed files naming a sentence */
+	struct hx_cf_dfile dfile[HX_CF_MAX_DFILES]; /* them */
+	int unmet; /* sentences failing where no clause fails: an unmet
+		    * expectation, or a divergence laid to no clause */
+	char first_unmet[40]; /* the first one's id */
+};
+
 struct hx_cf_report {
 	const struct mdl_spec *spec; /* the spec judged against */
 	char impl[64], impl_version[64]; /* implementation */
@@ -156,6 +214,7 @@ struct hx_cf_report {
 	struct hx_cf_oracle oracle; /* mutants and variants */
 	char coverage[1024]; /* coverage summary lines, or "" */
 	int have_coverage_html; /* coverage/index.html beside the report */
+	struct hx_cf_sents *sent; /* page sentences (owned), never NULL */
 	int conformant; /* the verdict */
 	char verdict[400]; /* one line */
 };
@@ -168,6 +227,38 @@ int hx_cf_read_baseline(const char *path, char (**fails)[180], int *n,
 			char *err, size_t errlen);
 /* Mutant and variant counts; a missing file leaves have_* at 0. */
 void hx_cf_read_oracle(const char *dir, struct hx_cf_oracle *o);
+
+/* cf_sent.c. Read the page file, the corpus's "# sentence:" lines and
+ * CORPUS/not-covered.yaml, and check that each sentence is tested or
+ * listed; 0, or -1 with "file:line:col: message" in err. A page file that
+ * is not there leaves s->note set and is an error only when required. */
+int hx_cf_sent_load(struct hx_cf_sents *s, const char *page, int required,
+		    const char *corpus, const struct mdl_spec *spec, char *err,
+		    size_t errlen);
+/* The entry of a directed file ("seeds/x.prog"), or NULL. */
+struct hx_cf_dfile *hx_cf_sent_file(struct hx_cf_sents *s, const char *name);
+/* Each sentence's outcome from its files' runs and the clause outcomes. */
+void hx_cf_sent_judge(struct hx_cf_report *r);
+/* The sentence sections of each format. */
+void hx_cf_sent_json(const struct hx_cf_report *r, FILE *f);
+void hx_cf_sent_md(const struct hx_cf_report *r, FILE *f);
+void hx_cf_sent_html(const struct hx_cf_report *r, FILE *f);
+void hx_cf_sent_html_uncovered(const struct hx_cf_report *r, FILE *f);
+void hx_cf_sent_junit(const struct hx_cf_report *r, FILE *f);
+/* Sentences per JUnit class: tests, failures, errors, skipped. */
+void hx_cf_sent_counts(const struct hx_cf_report *r, int *n);
+/* cf_yaml.c: CORPUS/not-covered.yaml into s (reasons by id); 0, 1 when
+ * the file is not there, or -1 with "file:line:col: message" in err. */
+int hx_cf_read_not_covered(const char *path, struct hx_cf_sents *s,
+			   char *err, size_t errlen);
+
+/* cf_files.c. The command line, each word shell-quoted when it needs it
+ * (argv[0] is "conform"); the coverage summary in OUT/coverage/, if any;
+ * the five files into DIR (made with its parents): 0, or -1 after a
+ * message. */
+void hx_cf_set_cmdline(struct hx_cf_report *r, int argc, char **argv);
+void hx_cf_read_coverage(struct hx_cf_report *r, const char *out);
+int hx_cf_write_all(const struct hx_cf_report *r, const char *dir);
 
 /* cf_write.c: each writes DIR/<name>; 0 or -1 (errno set). */
 int hx_cf_write_json(const struct hx_cf_report *r, FILE *f);

@@ -84,10 +84,11 @@ static int64_t page_field(const struct xmc_page_state *st, int f)
 }
 
 /* Check one expectation after its op; writes what differs to why. */
-static int check_one(const struct seen *s, int impl, const struct mdl_eval *ev,
-		     const struct xmp_expect *e, char *why, size_t len)
+int hx_expect_check(const struct hx_exec *x, int impl,
+		    const struct mdl_eval *ev, const struct xmp_expect *e,
+		    char *why, size_t len)
 {
-	const struct mdl_world *m = s->x->impl[impl].m;
+	const struct mdl_world *m = x->impl[impl].m;
 	struct xmc_page_state st;
 	switch (e->kind) {
 	case XMP_X_RET:
@@ -103,7 +104,7 @@ static int check_one(const struct seen *s, int impl, const struct mdl_eval *ev,
 		return 1;
 	case XMP_X_FIRES:
 	case XMP_X_MISSES:
-		if (fired(s->x, ev, e->clause) == (e->kind == XMP_X_FIRES))
+		if (fired(x, ev, e->clause) == (e->kind == XMP_X_FIRES))
 			return 0;
 		snprintf(why, len, "%s %s", e->clause,
 			 e->kind == XMP_X_FIRES ? "does not fire" : "fires");
@@ -138,7 +139,13 @@ static void on_op(void *ctx, int impl, int op, const struct mdl_eval *ev)
 	s->reached[impl] |= 1ull << op;
 	for (int i = 0; i < s->ex->n && !(s->skip >> impl & 1); i++) {
 		const struct xmp_expect *e = &s->ex->e[i];
-		if (e->op != op || !check_one(s, impl, ev, e, why, sizeof why))
+		/* an isolated implementation's model world lives in its
+		 * worker: its page and descriptor words are checked where the
+		 * model runs in process (the built-in implementations) */
+		int remote = s->x->impl[impl].iso &&
+			     (e->kind == XMP_X_PAGE || e->kind == XMP_X_ASPACE);
+		if (e->op != op || remote ||
+		    !hx_expect_check(s->x, impl, ev, e, why, sizeof why))
 			continue;
 		xmp_print_expect(e, line, sizeof line);
 		printf("%s:%d:%d: %s: '%s' not met: %s\n", s->path, e->line,
@@ -182,6 +189,9 @@ static const char *const illegal_why[XMP_FIRST_SVC] = {
 	[XMP_CLEAR_MOD] = "the page must be in memory",
 	[XMP_PROBE] = "the process does not exist",
 	[XMP_DESC_SET] = "dp must be 0..3",
+	[XMP_IMAGE] = "the process must exist, have no image yet, and have run "
+		      "no service while current",
+	[XMP_KSEG_NEW] = "the kernel segment must not exist yet",
 };
 
 /* Steps the model skipped as illegal; 1 (and a message) when any. */
@@ -203,26 +213,20 @@ static int illegal_steps(const struct seen *s, const struct xmp_prog *p,
 	return bad;
 }
 
-/* "# expect: ..." header lines; fires/misses apply to the last op. */
-static int parse_expect(const char *path, const char *text, int nops,
-			struct expect *e)
+int hx_expects_read(const char *path, const char *text, int nops,
+		    struct xmp_expects *ex, char *err, size_t errlen)
 {
-	char err[512];
-	memset(e, 0, sizeof *e);
-	e->finding = strstr(text, "# signature:") != NULL;
-	if (xmp_parse_expects(path, text, &e->ex, err, sizeof err))
-		return printf("%s\n", err), -1;
+	if (xmp_parse_expects(path, text, ex, err, errlen))
+		return -1;
 	for (const char *l = strstr(text, "# expect:"); l;
 	     l = strstr(l + 1, "# expect:")) {
 		char kind[16] = "", arg[160] = "";
 		if (sscanf(l, "# expect: %15s %159s", kind, arg) < 1)
 			continue;
 		int f = !strcmp(kind, "fires"), m = !strcmp(kind, "misses");
-		if (!strcmp(kind, "diverged"))
-			snprintf(e->diverged, sizeof e->diverged, "%s", arg);
-		if ((!f && !m) || !nops || e->ex.n == XMP_MAX_EXPECT)
+		if ((!f && !m) || !nops || ex->n == XMP_MAX_EXPECT)
 			continue;
-		struct xmp_expect *x = &e->ex.e[e->ex.n++];
+		struct xmp_expect *x = &ex->e[ex->n++];
 		memset(x, 0, sizeof *x);
 		x->op = nops - 1;
 		x->kind = f ? XMP_X_FIRES : XMP_X_MISSES;
@@ -235,9 +239,26 @@ static int parse_expect(const char *path, const char *text, int nops,
 	return 0;
 }
 
+/* "# expect: ..." header lines; fires/misses apply to the last op. */
+static int parse_expect(const char *path, const char *text, int nops,
+			struct expect *e)
+{
+	char err[512], kind[16], arg[160];
+	memset(e, 0, sizeof *e);
+	e->finding = strstr(text, "# signature:") != NULL;
+	if (hx_expects_read(path, text, nops, &e->ex, err, sizeof err))
+		return printf("%s\n", err), -1;
+	for (const char *l = strstr(text, "# expect:"); l;
+	     l = strstr(l + 1, "# expect:"))
+		if (sscanf(l, "# expect: %15s %159s", kind, arg) == 2 &&
+		    !strcmp(kind, "diverged"))
+			snprintf(e->diverged, sizeof e->diverged, "%s", arg);
+	return 0;
+}
+
 /* Every clause an expectation names must be in the spec. */
-static int known_clauses(const char *path, const struct mdl_spec *spec,
-			 const struct xmp_expects *ex)
+int hx_expects_known(const char *path, const struct mdl_spec *spec,
+		     const struct xmp_expects *ex)
 {
 	for (int i = 0; i < ex->n; i++) {
 		const struct xmp_expect *e = &ex->e[i];
@@ -319,7 +340,7 @@ static int replay_file(struct corpus *c, const struct hx_opts *o,
 		return -1;
 	}
 	if (parse_expect(path, text, p.n, &e) ||
-	    known_clauses(path, c->spec, &e.ex)) {
+	    hx_expects_known(path, c->spec, &e.ex)) {
 		free(text);
 		return -2; /* a malformed test is an input error */
 	}

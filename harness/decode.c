@@ -14,9 +14,13 @@
 
 struct shadow {
 	int nprocs, cur, nsegs, interrupt; /* as in the world */
-	uint8_t npages[XMC_MAX_SEGS]; /* defined pages of each segment */
-	uint8_t high[XMC_MAX_SEGS]; /* segment ends its region */
-	uint8_t gone[XMC_MAX_SEGS]; /* a seg_delete was issued for it */
+	uint8_t npages[XMC_NSEGS]; /* defined pages of each segment */
+	uint8_t high[XMC_NSEGS]; /* segment ends its region */
+	uint8_t gone[XMC_NSEGS]; /* a seg_delete was issued for it */
+	uint8_t img; /* processes given their image (bit pid) */
+	uint8_t ran; /* processes that ran a service while current (bit) */
+	uint8_t kseg; /* kernel segments made (bit j) */
+	uint8_t dkern[XMC_MAX_DESCS]; /* slot holds a kernel range (W13) */
 	int8_t map[XMC_MAX_PROCS][16]; /* segment mapped in a region, or -1 */
 	uint8_t key[XMC_MAX_PROCS][16]; /* key bit of that mapping */
 	uint32_t daddr[XMC_MAX_DESCS]; /* last xmattach address of a slot */
@@ -44,7 +48,7 @@ static const uint8_t weight[XMP_NCODES] = {
 	[XMP_IO_ERROR] = 3, [XMP_PAGER_IO] = 3, [XMP_WAIT] = 3,
 	[XMP_SET_ENV] = 3, [XMP_POKE] = 4, [XMP_DMA_READ] = 3,
 	[XMP_DMA_WRITE] = 3, [XMP_CLEAR_MOD] = 2, [XMP_DESC_SET] = 2,
-	[XMP_PROBE] = 5,
+	[XMP_PROBE] = 5, [XMP_IMAGE] = 1, [XMP_KSEG_NEW] = 2,
 	[XMP_XMATTACH] = 14, [XMP_XMDETACH] = 4, [XMP_XMEMIN] = 10,
 	[XMP_XMEMOUT] = 10, [XMP_XMEMDMA] = 13,
 	[XMP_XMEMDMA64] = 5, [XMP_AS_ATT] = 4,
@@ -117,8 +121,32 @@ static void shadow_pin(struct shadow *sh, int seg, uint32_t page, int delta)
 		sh->pin[i].n--;
 }
 
-/* A segment, mostly the newest; mostly one not deleted. */
-static int pick_seg(struct xmp_src *s, const struct shadow *sh)
+/* Image and kernel segments made so far (WORLD.md W12, W13). */
+static int extra_segs(const struct shadow *sh, int *ks)
+{
+	int n = 0;
+	for (int pid = 0; pid < XMC_MAX_PROCS; pid++)
+		if (sh->img >> pid & 1) {
+			ks[n++] = XMC_SEG_TEXT(pid);
+			ks[n++] = XMC_SEG_DATA(pid);
+		}
+	for (int j = 0; j < XMC_KSEGS; j++)
+		if (sh->kseg >> j & 1)
+			ks[n++] = XMC_SEG_KERN(j);
+	return n;
+}
+
+/* The kernel segment at kernel address a, or -1. */
+static int kseg_at(const struct shadow *sh, uint32_t a)
+{
+	for (int j = 0; j < XMC_KSEGS; j++)
+		if ((sh->kseg >> j & 1) && XMC_REGION(a) == XMC_KREGION(j))
+			return XMC_SEG_KERN(j);
+	return -1;
+}
+
+/* A user segment, mostly the newest; mostly one not deleted. */
+static int pick_useg(struct xmp_src *s, const struct shadow *sh)
 {
 	uint8_t b = xmp_byte(s);
 	if (sh->nsegs == 0)
@@ -127,6 +155,15 @@ static int pick_seg(struct xmp_src *s, const struct shadow *sh)
 	for (int i = 0; i < sh->nsegs && sh->gone[k] && (b & 0x70); i++)
 		k = (k + 1) % sh->nsegs;
 	return k;
+}
+
+/* Any segment: sometimes an image or kernel one. */
+static int pick_seg(struct xmp_src *s, const struct shadow *sh)
+{
+	int ks[2 * XMC_MAX_PROCS + XMC_KSEGS], n = extra_segs(sh, ks);
+	if (n && (sh->nsegs == 0 || xmp_byte(s) < 48))
+		return ks[xmp_byte(s) % n];
+	return pick_useg(s, sh);
 }
 
 /* A page of segment k: mostly defined, sometimes just outside. */
@@ -211,7 +248,8 @@ static void pick_seg_page(struct xmp_src *s, const struct shadow *sh,
 	if (b < 180 && sh->dcount[slot] > 0) {
 		uint32_t a = sh->daddr[slot] +
 			     (uint32_t)(xmp_byte(s) * 4096u) % (uint32_t)sh->dcount[slot];
-		int k = sh->map[sh->cur][XMC_REGION(a)];
+		int k = sh->dkern[slot] ? kseg_at(sh, a)
+					: sh->map[sh->cur][XMC_REGION(a)];
 		if (k >= 0) {
 			*seg = k;
 			*page = XMC_OFFSET(a) / XMC_PAGE_SIZE;
@@ -260,7 +298,7 @@ static void gen_map(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
 				free[n++] = r;
 		region = n ? free[xmp_byte(s) % n] : 3 + xmp_byte(s) % 13;
 	}
-	int k = xmp_byte(s) < 160 ? sh->nsegs - 1 : pick_seg(s, sh);
+	int k = xmp_byte(s) < 160 ? sh->nsegs - 1 : pick_useg(s, sh);
 	op->a[0] = pid;
 	op->a[1] = region;
 	op->a[2] = k;
@@ -311,10 +349,24 @@ static void gen_desc_set(struct xmp_src *s, struct shadow *sh,
 				      5,	  -4,	      0x7fffffff,
 				      XMEM_INVAL, XMEM_GLOBAL};
 	uint8_t b = xmp_byte(s);
-	op->a[0] = pick_slot(s, sh, xmp_byte(s) < 160);
+	int slot = pick_slot(s, sh, xmp_byte(s) < 160);
+	op->a[0] = slot;
 	op->a[1] = ids[b % 8 == 7 && (b < 128 || xmp_byte(s) >= 64) ? 0 : b % 8];
+	sh->dkern[slot] = 0;
 	if (op->a[1] == XMEM_INVAL)
-		sh->dcount[op->a[0]] = 0;
+		sh->dcount[slot] = 0;
+	/* With kernel space, mostly the kernel's descriptor, aimed at it. */
+	int ks[2 * XMC_MAX_PROCS + XMC_KSEGS], n = extra_segs(sh, ks);
+	if (sh->kseg && b < 160) {
+		int k = ks[n - 1 - xmp_byte(s) % (1 + (sh->kseg == 3))];
+		op->a[1] = XMEM_GLOBAL;
+		sh->dkern[slot] = 1;
+		sh->daddr[slot] = (uint32_t)XMC_KREGION(k - XMC_SEG_KERN(0))
+				  << XMC_SEGSHIFT;
+		sh->dcount[slot] = sh->npages[k] * (int32_t)XMC_PAGE_SIZE;
+		sh->dseg[slot][0] = (int8_t)k;
+		sh->dseg[slot][1] = -1;
+	}
 }
 
 /*
@@ -345,6 +397,27 @@ static void gen_probe(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
 	}
 }
 
+/* W12: process pid's text and data, mapped in regions 1 and 2. */
+static void gen_image(struct xmp_src *s, struct shadow *sh, struct xmp_op *op,
+		      int pid)
+{
+	uint8_t b = xmp_byte(s);
+	memset(op, 0, sizeof *op);
+	op->code = XMP_IMAGE;
+	op->a[0] = pid;
+	op->a[1] = 1 + b % (b < 200 ? 4 : (int)XMC_OBJ_PAGES);
+	if ((sh->img | sh->ran) >> pid & 1)
+		return; /* not legal: the model skips it */
+	sh->img |= (uint8_t)(1u << pid);
+	sh->npages[XMC_SEG_TEXT(pid)] = sh->npages[XMC_SEG_DATA(pid)] =
+		(uint8_t)op->a[1];
+	sh->map[pid][1] = (int8_t)XMC_SEG_TEXT(pid);
+	sh->map[pid][2] = (int8_t)XMC_SEG_DATA(pid);
+	sh->key[pid][1] = sh->key[pid][2] = 1;
+	for (uint32_t pg = 0; pg < (uint32_t)op->a[1] && pg < 8; pg++)
+		shadow_prot(sh, XMC_SEG_TEXT(pid), pg, XMC_PROT_RO);
+}
+
 static void gen_step(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
 {
 	uint8_t b;
@@ -358,7 +431,7 @@ static void gen_step(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
 		return;
 	case XMP_SEG_NEW: gen_seg_new(s, sh, op); return;
 	case XMP_SEG_DELETE:
-		op->a[0] = pick_seg(s, sh);
+		op->a[0] = pick_useg(s, sh);
 		sh->gone[op->a[0]] = 1;
 		return;
 	case XMP_MAP: gen_map(s, sh, op); return;
@@ -371,11 +444,22 @@ static void gen_step(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
 	case XMP_DMA_WRITE: gen_bytes_step(s, sh, op); return;
 	case XMP_DESC_SET: gen_desc_set(s, sh, op); return;
 	case XMP_PROBE: gen_probe(s, sh, op); return;
+	case XMP_IMAGE: gen_image(s, sh, op, xmp_byte(s) % sh->nprocs); return;
+	case XMP_KSEG_NEW:
+		b = xmp_byte(s);
+		op->a[0] = (sh->kseg & 1) ? 1 : (b & 3) == 3;
+		op->a[1] = 1 + (b >> 1) % (b < 128 ? 4 : (int)XMC_OBJ_PAGES);
+		if (!(sh->kseg >> op->a[0] & 1)) {
+			sh->kseg |= (uint8_t)(1u << op->a[0]);
+			sh->npages[XMC_SEG_KERN(op->a[0])] = (uint8_t)op->a[1];
+		}
+		return;
 	}
 	int h = op->code == XMP_WAIT ? pick_hidden(s, sh) : -1;
 	if (h >= 0) {
 		uint32_t a = sh->dma[h].addr;
-		int k = sh->map[sh->cur][XMC_REGION(a)];
+		int k = sh->dkern[sh->dma[h].slot] ? kseg_at(sh, a)
+						   : sh->map[sh->cur][XMC_REGION(a)];
 		op->a[0] = k >= 0 ? k : 0;
 		op->a[1] = XMC_OFFSET(a) / XMC_PAGE_SIZE;
 		return;
@@ -394,12 +478,39 @@ static void gen_step(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
 		op->a[2] = b < 190;
 }
 
+/* W13: xmattach(SYS_ADSPACE) of a range in a kernel segment. */
+static void gen_attach_sys(struct xmp_src *s, struct shadow *sh,
+			   struct xmp_op *op, int slot)
+{
+	int j = (sh->kseg == 3 ? xmp_byte(s) & 1 : sh->kseg == 2);
+	int k = XMC_SEG_KERN(j);
+	uint32_t pg = pick_page(s, sh, k), in = pick_inpage(s);
+	uint32_t end = sh->npages[k] * XMC_PAGE_SIZE, off = pg * XMC_PAGE_SIZE + in;
+	int32_t count = pick_count(s, end > off ? (int32_t)(end - off) : 1);
+	op->a[0] = ((uint32_t)XMC_KREGION(j) << XMC_SEGSHIFT) + (off & 0x0fffffffu);
+	op->a[1] = count;
+	op->a[2] = slot;
+	op->a[3] = SYS_ADSPACE;
+	if (count > 0 && sh->dcount[slot] == 0) {
+		sh->dkern[slot] = 1;
+		sh->daddr[slot] = (uint32_t)op->a[0];
+		sh->dcount[slot] = count > (int32_t)XMC_KBUF_SIZE ? (int32_t)XMC_KBUF_SIZE
+								 : count;
+		sh->dseg[slot][0] = (int8_t)k;
+		sh->dseg[slot][1] = -1;
+	}
+}
+
 static void gen_attach(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
 {
 	uint8_t mode = xmp_byte(s);
 	int r = pick_mapped(s, sh), slot = pick_slot(s, sh, 0);
 	uint32_t addr;
 	int32_t count, room_used = 0;
+	if (sh->kseg && mode >= 150 && mode < 200) {
+		gen_attach_sys(s, sh, op, slot);
+		return;
+	}
 	if (mode < 190 && r >= 0) {
 		int k = sh->map[sh->cur][r];
 		uint32_t pg = pick_page(s, sh, k), in = pick_inpage(s);
@@ -426,6 +537,10 @@ static void gen_attach(struct xmp_src *s, struct shadow *sh, struct xmp_op *op)
 	op->a[3] = f < 236 ? USER_ADSPACE
 		   : f < 255 || (f = xmp_byte(s)) >= 64 ? USERI_ADSPACE
 		   : f < 32 ? SYS_ADSPACE : 3 + f % 8;
+	/* Text is what USERI_ADSPACE names: often, there. */
+	if (XMC_REGION(addr) == 1 && op->a[3] == USER_ADSPACE && f < 100)
+		op->a[3] = USERI_ADSPACE;
+	sh->dkern[slot] = 0;
 	/* The shadow errs toward "attached": a wrong guess then costs a
 	 * failure (desc-invalid), never a caller error. */
 	r = XMC_REGION(addr);
@@ -479,7 +594,7 @@ static int hide_works(const struct shadow *sh, int slot, uint32_t x, int flag)
 	int seg;
 	uint32_t page, r0 = XMC_REGION(sh->daddr[slot]);
 	if (sh->dcount[slot] <= 0 ||
-	    (XMC_REGION(x) != r0 && XMC_REGION(x) != r0 + 1) ||
+	    (!sh->dkern[slot] && XMC_REGION(x) != r0 && XMC_REGION(x) != r0 + 1) ||
 	    shadow_page(sh, slot, x, &seg, &page))
 		return 0;
 	int prot = shadow_prot_of(sh, seg, page);
@@ -632,10 +747,13 @@ static int fix_code(struct xmp_src *s, struct shadow *sh, int code)
 	int mapped = 0;
 	for (int r = 0; r < 16; r++)
 		mapped |= sh->map[sh->cur][r] >= 0;
-	if (sh->nsegs == 0 && (code != XMP_PROC_NEW && code != XMP_SET_ENV))
+	if (sh->nsegs == 0 && !sh->img && !sh->kseg &&
+	    (code != XMP_PROC_NEW && code != XMP_SET_ENV))
 		return XMP_SEG_NEW;
 	if (!mapped && needs_mapping(code))
-		return XMP_MAP;
+		code = XMP_MAP;
+	if ((code == XMP_MAP || code == XMP_SEG_DELETE) && sh->nsegs == 0)
+		return XMP_SEG_NEW; /* only user segments are mapped, deleted */
 	if (sh->interrupt && process_only(code) && xmp_byte(s) < 254)
 		return XMP_SET_ENV;
 	if (code == XMP_AS_PUTH && !sh->nheld && xmp_byte(s) < 254)
@@ -662,7 +780,9 @@ static int shadow_page(const struct shadow *sh, int slot, uint32_t a,
 		       int *seg, uint32_t *page)
 {
 	int k = sh->map[sh->cur][XMC_REGION(a)];
-	if (sh->dcount[slot] > 0) {
+	if (sh->dkern[slot])
+		k = kseg_at(sh, a);
+	else if (sh->dcount[slot] > 0) {
 		uint32_t r0 = XMC_REGION(sh->daddr[slot]);
 		k = sh->dseg[slot][XMC_REGION(a) == r0 + 1];
 	}
@@ -701,6 +821,10 @@ static void prepare(struct xmp_src *s, struct shadow *sh, struct xmp_prog *p,
 		op->a[1] = page;
 		shadow_pin(sh, seg, page, 1);
 	}
+	/* Every process has its text and data (W12): give them at birth. */
+	if (op->code == XMP_PROC_NEW && (sh->caps & XMC_CAP_IMAGE) &&
+	    p->n < maxops && xmp_byte(s) < 200)
+		gen_image(s, sh, &p->op[p->n++], (int)op->a[0]);
 	if (op->code == XMP_AS_ATT && xmp_byte(s) < 20)
 		while (p->n < maxops) {
 			p->op[p->n] = *op;
@@ -720,15 +844,22 @@ void xmp_decode(struct xmp_src *s, int maxops, uint32_t caps, int profile,
 	if (maxops > XMP_MAX_OPS)
 		maxops = XMP_MAX_OPS;
 	p->n = 0;
+	if ((caps & XMC_CAP_IMAGE) && maxops > 0 &&
+	    (!s->buf || s->pos < s->len) && xmp_byte(s) < 192) {
+		gen_image(s, &sh, &p->op[p->n++], 0);
+	}
 	while (p->n < maxops && (!s->buf || s->pos < s->len)) {
 		struct xmp_op *op = &p->op[p->n++];
 		memset(op, 0, sizeof *op);
 		op->code = (uint8_t)fix_code(s, &sh, pick_code(s, &sh));
+		if (XMP_IS_SVC(op->code))
+			sh.ran |= (uint8_t)(1u << sh.cur);
 		switch (op->code) {
 		case XMP_XMATTACH: gen_attach(s, &sh, op); break;
 		case XMP_XMDETACH:
 			op->a[0] = pick_slot(s, &sh, 1);
 			sh.dcount[op->a[0]] = 0;
+			sh.dkern[op->a[0]] = 0;
 			break;
 		case XMP_XMEMIN:
 		case XMP_XMEMOUT: gen_move(s, &sh, op); break;

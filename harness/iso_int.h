@@ -26,7 +26,8 @@ enum { ISO_WANT_TRACE = 1, ISO_WANT_VERBOSE = 2, ISO_WANT_OPS = 4 };
 	X(pager_io) X(wait) X(set_env) X(poke) X(dma_read) X(dma_write)       \
 	X(clear_mod) X(xmattach) X(xmdetach) X(xmemin) X(xmemout) X(xmemdma)  \
 	X(as_att) X(as_det) X(getadsp) X(as_geth) X(as_puth) X(as_getsrval)   \
-	X(page_state) X(peek) X(probe) X(seg_state) X(xmemdma64)
+	X(page_state) X(peek) X(probe) X(seg_state) X(xmemdma64)      \
+	X(image) X(kseg_new)
 #define ISO_HOOK_ENUM(h) ISO_H_##h,
 enum iso_hook { ISO_H_none, ISO_HOOKS(ISO_HOOK_ENUM) ISO_H_load, ISO_NHOOKS };
 extern const char *const iso_hook_names[ISO_NHOOKS];

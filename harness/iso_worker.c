@@ -105,6 +105,8 @@ TAP(peek, int, (W * w, U s, U o, void *b, U n), (w, s, o, b, n))
 TAP(probe, int, (W * w, int p, U a), (w, p, a))
 TAP(seg_state, int, (W * w, U s, int *st, int *h), (w, s, st, h))
 TAP(xmemdma64, uint64_t, (W * w, struct xmc_xmem *d, U a, int f), (w, d, a, f))
+TAP(image, int, (W * w, int p, int n), (w, p, n))
+TAP(kseg_new, int, (W * w, int j, int n), (w, j, n))
 
 /* The tapped plug-in: a hook the plug-in lacks stays NULL. */
 static void make_tap(struct xmc_plugin *t)

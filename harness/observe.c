@@ -256,6 +256,7 @@ static int cmp_peek(struct hx_exec *x, struct hx_ctx *c, int seg, uint32_t off,
 static int cmp_desc(struct hx_exec *x, struct hx_ctx *c, int slot)
 {
 	struct hx_impl *im = &x->impl[c->ii];
+	mdl_settle_desc(im->m, slot, im->desc[slot].aspace_id);
 	const struct xmc_xmem *w = mdl_desc(im->m, slot), *g = &im->desc[slot];
 	if (w->aspace_id == g->aspace_id)
 		return 0;
@@ -305,7 +306,9 @@ static int cmp_adspace(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 		return 1;
 	if (w->alloc != g->alloc)
 		r = 16;
-	for (int i = 3; i < 16 && r < 0; i++)
+	/* Regions 1 and 2 compare once the process has its image (W12). */
+	int img = mdl_has_image(im->m, mdl_cur_pid(im->m));
+	for (int i = img ? 1 : 3; i < 16 && r < 0; i++)
 		if (i != 14 && (w->alloc & (0x80000000u >> i)) &&
 		    w->srval[i] != g->srval[i])
 			r = i;

@@ -11,7 +11,7 @@
 #include "xmcheck.h"
 #include "prog.h"
 
-#define SEG {"seg", XMP_A_SMALL, 0, XMC_MAX_SEGS - 1}
+#define SEG {"seg", XMP_A_SMALL, 0, XMC_NSEGS - 1}
 #define PAGE {"page", XMP_A_SMALL, 0, 0xffff}
 #define PID {"pid", XMP_A_SMALL, 0, XMC_MAX_PROCS - 1}
 #define ON {"on", XMP_A_SMALL, 0, 1}
@@ -54,6 +54,11 @@ const struct xmp_opdef xmp_ops[XMP_NCODES] = {
 	[XMP_CLEAR_MOD] = {"clear_mod", 2, XMC_CAP_MODIFIED, {SEG, PAGE}},
 	[XMP_PROBE] = {"probe", 2, XMC_CAP_PROBE, {PID, ADDR("addr")}},
 	[XMP_DESC_SET] = {"desc_set", 2, 0, {SLOT("dp"), INT("aspace_id")}},
+	[XMP_IMAGE] = {"image", 2, XMC_CAP_IMAGE,
+		       {PID, {"npages", XMP_A_SMALL, 1, XMC_OBJ_PAGES}}},
+	[XMP_KSEG_NEW] = {"kseg_new", 2, XMC_CAP_KERNEL,
+			  {{"j", XMP_A_SMALL, 0, XMC_KSEGS - 1},
+			   {"npages", XMP_A_SMALL, 1, XMC_OBJ_PAGES}}},
 	[XMP_XMATTACH] = {"xmattach", 4, 0,
 			  {ADDR("addr"), INT("count"), SLOT("dp"),
 			   INT("segflag")}},

@@ -46,6 +46,8 @@ enum xmp_code {
 	XMP_CLEAR_MOD, /* seg page */
 	XMP_PROBE, /* pid addr: observation, result compared */
 	XMP_DESC_SET, /* slot aspace_id subspace_id subspace_id2 uaddr */
+	XMP_IMAGE, /* pid npages: process text and data (W12) */
+	XMP_KSEG_NEW, /* j npages: kernel segment (W13) */
 	/* services, in enum mdl_svc order */
 	XMP_XMATTACH, /* addr count dp segflag */
 	XMP_XMDETACH, /* dp */

@@ -178,8 +178,9 @@ static const char prologue[] =
 	"\tconst xmc_adspace *a = pl->getadsp(w);\n"
 	"\tif (!a || a->alloc != want[0])\n\t\tfail(op, \"adspace alloc\", a ? "
 	"(long)a->alloc : -1, want[0]);\n"
-	"\tfor (int r = 3; r < 16; r++)\n\t\tif (r != 14 && (want[0] & "
-	"(0x80000000u >> r)) &&\n\t\t    a->srval[r] != want[1 + r])\n"
+	"\tfor (int r = 1; r < 16; r++) /* 1, 2: when named (an image) */\n"
+	"\t\tif (r != 14 && (r > 2 || (want[1 + r] & 0xffffffu) >= 0x1000u) &&\n"
+	"\t\t    (want[0] & (0x80000000u >> r)) &&\n\t\t    a->srval[r] != want[1 + r])\n"
 	"\t\t\tfail(op, \"adspace srval\", a->srval[r], want[1 + r]);\n}\n\n";
 
 static void emit_load(FILE *f, int profile, const char *src, const char *sig)
@@ -238,6 +239,11 @@ static void emit_call(FILE *f, const struct xmp_op *op)
 	case XMP_PROBE:
 		fprintf(f, "\tr = pl->probe(w, %d, 0x%xu);\n", (int)a[0],
 			(unsigned)a[1]);
+		return;
+	case XMP_IMAGE:
+	case XMP_KSEG_NEW:
+		fprintf(f, "\tr = pl->%s(w, %d, %d);\n", xmp_ops[op->code].name,
+			(int)a[0], (int)a[1]);
 		return;
 	case XMP_DESC_SET:
 		fprintf(f, "\tdp[%d].aspace_id = %d;\n\tr = 0;\n", (int)a[0],

@@ -70,6 +70,16 @@ extern "C" {
 #define XMC_KBUFS 2 /* kernel buffers the harness owns */
 #define XMC_KBUF_SIZE (2 * XMC_OBJ_PAGES * XMC_PAGE_SIZE) /* bytes per kbuf */
 #define XMC_SID(k) (0x1000u + (uint32_t)(k)) /* segment id of object k */
+/*
+ * Segment indexes past the user segments (docs/WORLD.md, "Process text and
+ * data", "Kernel space"): every index k names sid XMC_SID(k).
+ */
+#define XMC_SEG_TEXT(pid) (16 + (pid)) /* text segment of process pid */
+#define XMC_SEG_DATA(pid) (20 + (pid)) /* private data segment of pid */
+#define XMC_KSEGS 2 /* kernel segments */
+#define XMC_SEG_KERN(j) (24 + (j)) /* kernel segment j, 0..XMC_KSEGS-1 */
+#define XMC_NSEGS 26 /* every segment index: user, text, data, kernel */
+#define XMC_KREGION(j) ((j) ? 14 : 0) /* kernel region of kernel segment j */
 #define XMC_SRVAL(sid, key) ((((uint32_t)(key)&1u) << 30) | ((sid)&0xffffffu))
 #define XMC_SRVAL_SID(v) ((v)&0xffffffu) /* segment id of a handle */
 #define XMC_REGION(a) ((uint32_t)(a) >> XMC_SEGSHIFT) /* region of an address */
@@ -106,8 +116,10 @@ enum xmc_cap {
 	XMC_CAP_DMA_DEVICE = 1u << 9, /* dma_read / dma_write */
 	XMC_CAP_MODIFIED = 1u << 10, /* modified bit observable, clear_mod */
 	XMC_CAP_PROBE = 1u << 11, /* probe: a processor load, as it would go */
+	XMC_CAP_IMAGE = 1u << 12, /* image: process text and private data */
+	XMC_CAP_KERNEL = 1u << 13, /* kseg_new: kernel segments, XMEM_GLOBAL */
 };
-#define XMC_CAP_ALL 0xfffu
+#define XMC_CAP_ALL 0x3fffu
 /*
  * Not a world capability: set in caps when the plug-in creates processes
  * (fork, clone), which the harness's sandbox otherwise refuses (the Linux
@@ -253,6 +265,25 @@ struct xmc_plugin {
 	 */
 	uint64_t (*xmemdma64)(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr,
 			      int flag);
+
+	/*
+	 * World step (docs/WORLD.md, "Process text and data"): give process
+	 * pid its text segment XMC_SID(XMC_SEG_TEXT(pid)), loaded in region 1,
+	 * and its private data segment XMC_SID(XMC_SEG_DATA(pid)), loaded in
+	 * region 2, each with npages (1..16) defined pages from page 0 and
+	 * register XMC_SRVAL(sid, 1); every text page is XMC_PROT_RO, every
+	 * data page XMC_PROT_RW. NULL = no process image (XMC_CAP_IMAGE off).
+	 */
+	int (*image)(xmc_world *w, int pid, int npages);
+	/*
+	 * World step (docs/WORLD.md, "Kernel space"): create kernel segment
+	 * j, sid XMC_SID(XMC_SEG_KERN(j)), in the kernel's own address space
+	 * at region XMC_KREGION(j), with npages (1..16) defined pages from
+	 * page 0. Kernel addresses (SYS_ADSPACE attaches, XMEM_GLOBAL
+	 * descriptors) resolve through that address space. NULL = no kernel
+	 * space (XMC_CAP_KERNEL off).
+	 */
+	int (*kseg_new)(xmc_world *w, int j, int npages);
 };
 
 /* A segment's life (seg_state hook). */

@@ -79,8 +79,60 @@ static struct mdl_page *dma_page(struct mdl_world *m, const struct xmp_op *op)
 	return mdlw_page(m, k, page);
 }
 
+/*
+ * W13: a SYS_ADSPACE attach. Under `proc` the descriptor works like a user
+ * one whose segment is the kernel segment (key 0); under `global` it names
+ * the kernel's space; while the reading is open it is kept as `proc` and
+ * settled from the implementation's aspace_id (mdl_settle_desc).
+ */
+static void attach_sys(struct mdl_world *m, const struct xmp_op *op)
+{
+	int slot = (int)op->a[2], k;
+	uint32_t page;
+	struct xmc_xmem *d = &m->desc[slot];
+	mdlw_kresolve(m, op->a[0], &k, &page);
+	int rd = m->rd[MDL_RD_SYS_ASPACE];
+	d->aspace_id = rd == 1 ? XMEM_GLOBAL : XMEM_PROC;
+	d->subspace_id = XMC_SRVAL(XMC_SID(k), 0);
+	d->subspace_id2 = 0;
+	d->uaddr = (uint32_t)op->a[0];
+	m->dpid[slot] = -1; /* in no process's address space: never remapped */
+	m->dsys[slot] = 1;
+	m->dopen[slot] = rd < 0;
+}
+
+void mdl_settle_desc(struct mdl_world *m, int slot, int32_t got)
+{
+	if (!m->dopen[slot])
+		return;
+	m->dopen[slot] = 0;
+	if (got != XMEM_PROC && got != XMEM_GLOBAL)
+		return; /* neither reading: the comparison says so */
+	m->rd[MDL_RD_SYS_ASPACE] = (int8_t)(got == XMEM_GLOBAL);
+	m->desc[slot].aspace_id = got;
+}
+
+void mdl_set_caps(struct mdl_world *m, uint32_t caps)
+{
+	m->caps = caps;
+}
+
+int mdl_cur_pid(const struct mdl_world *m)
+{
+	return m->cur;
+}
+
+int mdl_has_image(const struct mdl_world *m, int pid)
+{
+	return pid >= 0 && pid < XMC_MAX_PROCS && m->proc[pid].image;
+}
+
 static void attach(struct mdl_world *m, const struct xmp_op *op)
 {
+	if (op->a[3] == SYS_ADSPACE) {
+		attach_sys(m, op);
+		return;
+	}
 	uint32_t addr = (uint32_t)op->a[0];
 	uint32_t last = (uint32_t)(op->a[0] + op->a[1] - 1);
 	struct xmc_xmem *d = &m->desc[op->a[2]];
@@ -257,6 +309,7 @@ void mdlw_effect(struct mdl_world *m, int effect, const struct xmp_op *op,
 	case E_DETACH:
 		m->desc[op->a[0]].aspace_id = XMEM_INVAL;
 		m->dpid[op->a[0]] = -1;
+		m->dsys[op->a[0]] = m->dopen[op->a[0]] = 0;
 		return;
 	case E_PAGE_IN_RANGE:
 	case E_MARK_MODIFIED_RANGE: range_pages(m, op, effect); return;
@@ -343,7 +396,7 @@ const xmc_adspace *mdl_adspace(const struct mdl_world *m)
 
 int mdl_seg_state(const struct mdl_world *m, int seg, int *state, int *holds)
 {
-	if (seg < 0 || seg >= m->nsegs)
+	if (!mdlw_seg_made(m, seg))
 		return -1;
 	const struct mdl_seg *s = &m->seg[seg];
 	*state = s->deleted ? XMC_SEG_DELETED
@@ -355,13 +408,13 @@ int mdl_seg_state(const struct mdl_world *m, int seg, int *state, int *holds)
 
 int mdl_nsegs(const struct mdl_world *m)
 {
-	return m->nsegs;
+	return m->xsegs ? XMC_NSEGS : m->nsegs; /* callers skip unmade ones */
 }
 
 int mdl_seg_live(const struct mdl_world *m, int seg, uint32_t *first,
 		 uint32_t *npages)
 {
-	if (seg < 0 || seg >= m->nsegs || m->seg[seg].deleted)
+	if (!mdlw_seg_made(m, seg) || m->seg[seg].deleted)
 		return 0;
 	*first = m->seg[seg].base;
 	*npages = m->seg[seg].npages;

@@ -16,7 +16,8 @@ enum {
 	F_IN_MEMORY, F_PIN_COUNT, F_HIDE_COUNT, F_PROT, F_PAGER_IO, F_WAITERS,
 	F_ALLOCATED, F_FREE_REGIONS, F_SEG_EXISTS, F_USER_REGION, F_SRVAL,
 	F_HELD, F_DELETE_PENDING, F_PAGE_DELETED, F_DESC_REMAPPED, F_RO_REFUSED,
-	F_READING,
+	F_READING, F_KERNEL_SPACE, F_KDEFINED, F_ANY_TEXT, F_ALL_TEXT,
+	F_DESC_SYS,
 };
 
 static int slot_ok(int64_t slot)
@@ -70,8 +71,8 @@ static int64_t region_fn(struct mdl_world *m, int fn, int64_t r)
 	int alloc = !!(as->alloc & (0x80000000u >> r));
 	switch (fn) {
 	case F_ALLOCATED: return alloc;
-	case F_USER_REGION:
-		return alloc && r != 14 && r > 2 &&
+	case F_USER_REGION: /* regions 1 and 2 once the image is there */
+		return alloc && r != 14 && r != 0 &&
 		       mdlw_sid_seg(m, as->srval[r]) >= 0;
 	}
 	return 0;
@@ -100,6 +101,15 @@ static int64_t call(struct mdl_world *m, int fn, const int64_t *a)
 	case F_READING:
 		return a[0] >= 0 && a[0] < MDL_NREADINGS ? mdlw_rd(m, (int)a[0])
 							 : 0;
+	case F_KERNEL_SPACE: return !!(m->caps & XMC_CAP_KERNEL);
+	case F_KDEFINED: return mdlw_kdefined(m, a[0], a[1]);
+	case F_ANY_TEXT: return mdlw_text_pages(m, a[0], a[1]) > 0;
+	case F_ALL_TEXT: {
+		int64_t n = mdlw_text_pages(m, a[0], a[1]);
+		return n > 0 && n == (a[0] + a[1] - 1) / XMC_PAGE_SIZE -
+					     a[0] / XMC_PAGE_SIZE + 1;
+	}
+	case F_DESC_SYS: return slot_ok(a[0]) && m->dsys[a[0]];
 	case F_ALLOCATED:
 	case F_USER_REGION: return region_fn(m, fn, a[0]);
 	case F_SRVAL:
@@ -427,8 +437,9 @@ static int check_realaddr(struct mdl_world *m, const struct xmp_op *op,
 		return snprintf(why, len, "frame 0x%llx changed to 0x%llx while "
 					  "pinned", (unsigned long long)p->frame,
 				(unsigned long long)frame), 1;
-	for (int s = 0; s < m->nsegs; s++)
-		for (int i = 0; i < m->seg[s].npages; i++) {
+	for (int s = 0; s < mdl_nsegs(m); s++)
+		for (int i = 0; mdlw_seg_made(m, s) && i < m->seg[s].npages;
+		     i++) {
 			const struct mdl_page *q = &m->seg[s].pg[i];
 			if (q != p && q->pin && q->frame == frame)
 				return snprintf(why, len, "frame 0x%llx shared "
@@ -534,6 +545,8 @@ int mdl_commit(struct mdl_world *m, const struct xmp_op *op,
 	m->op = op;
 	if (ev->kind == MDL_EV_STEP)
 		mdlw_step_apply(m, op);
+	else if (XMP_IS_SVC(op->code))
+		m->proc[m->cur].ran = 1; /* its image can no longer be given */
 	if (ev->kind != MDL_EV_OK && ev->kind != MDL_EV_FAIL)
 		return 0;
 	int bad = ev->nalt ? choose(m, op, ev, ret, why, whylen)

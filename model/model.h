@@ -40,6 +40,9 @@ enum mdl_reading {
 	MDL_RD_KEY0_RO, /* key-0 handle on a read-only key: refused | allowed */
 	MDL_RD_DETACH_DELETED, /* xmdetach after the delete: succeeds | fails */
 	MDL_RD_PPC_MODIFIED, /* powerpc xmemdma modified bit: untouched | set */
+	MDL_RD_USER_TEXT, /* USER_ADSPACE on text (W12): allowed | refused */
+	MDL_RD_USERI_DATA, /* USERI_ADSPACE off text (W12): allowed | refused */
+	MDL_RD_SYS_ASPACE, /* SYS_ADSPACE attach's aspace_id: proc | global */
 	MDL_NREADINGS
 };
 
@@ -135,6 +138,18 @@ int mdl_print_readings(const struct mdl_world *m, char *buf, size_t len);
  * model's bit. Call before comparing the page; no-op for other pages.
  */
 void mdl_settle_page(struct mdl_world *m, int seg, uint32_t page, int got_mod);
+/*
+ * A descriptor a SYS_ADSPACE attach filled while the reading sys_aspace was
+ * open: given the implementation's aspace_id, fix the reading and the
+ * model's descriptor. Call before comparing it; no-op otherwise.
+ */
+void mdl_settle_desc(struct mdl_world *m, int slot, int32_t got);
+/* The implementation's capabilities (enum xmc_cap): KERNEL_SPACE. */
+void mdl_set_caps(struct mdl_world *m, uint32_t caps);
+/* 1 when process pid has its image (regions 1 and 2 compare). */
+int mdl_has_image(const struct mdl_world *m, int pid);
+/* The current process. */
+int mdl_cur_pid(const struct mdl_world *m);
 
 /*
  * After a failed xmemin/xmemout (docs/WORLD.md W6): may the byte at index i

@@ -27,6 +27,18 @@ const struct mdl_reading_def mdl_readings[MDL_NREADINGS] = {
 				 "xmemdma64 Kernel Service: \"If "
 				 "cache-consistent, then the modified bit is "
 				 "set\"; the xmemdma page says nothing"},
+	[MDL_RD_USER_TEXT] = {"user_text", {"allowed", "refused"},
+			      "xmattach Kernel Service names USER_ADSPACE "
+			      "and USERI_ADSPACE, not what separates them "
+			      "(WORLD.md W12)"},
+	[MDL_RD_USERI_DATA] = {"useri_data", {"allowed", "refused"},
+			       "xmattach Kernel Service names USERI_ADSPACE "
+			       "(user instruction space), not whether it "
+			       "reaches data (WORLD.md W12)"},
+	[MDL_RD_SYS_ASPACE] = {"sys_aspace", {"proc", "global"},
+			       "no page says whether xmattach with "
+			       "SYS_ADSPACE yields XMEM_PROC or XMEM_GLOBAL "
+			       "(WORLD.md W13)"},
 };
 
 int mdl_reading(const struct mdl_world *m, int r)

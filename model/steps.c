@@ -15,10 +15,17 @@ static void touch(struct mdl_eval *ev, int64_t seg, int64_t page)
 	}
 }
 
+/* Segment k exists and is not deleted (user, image or kernel). */
+static int seg_alive(const struct mdl_world *m, int64_t k)
+{
+	return k >= 0 && k < XMC_NSEGS && mdlw_seg_made(m, (int)k) &&
+	       !m->seg[k].deleted;
+}
+
 static struct mdl_page *step_page(struct mdl_world *m, const struct xmp_op *op)
 {
 	int64_t k = op->a[0], pg = op->a[1];
-	if (k < 0 || k >= m->nsegs || m->seg[k].deleted || pg < 0 ||
+	if (!seg_alive(m, k) || pg < 0 ||
 	    pg > 0xffff)
 		return NULL;
 	return mdlw_page(m, (int)k, (uint32_t)pg);
@@ -28,7 +35,7 @@ static struct mdl_page *step_page(struct mdl_world *m, const struct xmp_op *op)
 static int seg_range_ok(struct mdl_world *m, int64_t k, int64_t off,
 			int64_t len, int need_valid)
 {
-	if (k < 0 || k >= m->nsegs || m->seg[k].deleted || off < 0 || len < 1)
+	if (!seg_alive(m, k) || off < 0 || len < 1)
 		return 0;
 	for (int64_t pg = off / XMC_PAGE_SIZE;
 	     pg <= (off + len - 1) / XMC_PAGE_SIZE; pg++) {
@@ -126,6 +133,13 @@ int mdlw_step_legal(struct mdl_world *m, const struct xmp_op *op,
 		return map_ok(m, op);
 	case XMP_SET_ENV:
 		return a[0] == 0 || a[0] == 1;
+	case XMP_IMAGE: /* W12: once, before the process has run a service */
+		return a[0] >= 0 && a[0] < m->nprocs && !m->proc[a[0]].image &&
+		       !m->proc[a[0]].ran && a[1] >= 1 && a[1] <= XMC_OBJ_PAGES;
+	case XMP_KSEG_NEW: /* W13 */
+		return a[0] >= 0 && a[0] < XMC_KSEGS &&
+		       !mdlw_seg_made(m, XMC_SEG_KERN((int)a[0])) && a[1] >= 1 &&
+		       a[1] <= XMC_OBJ_PAGES;
 	case XMP_DESC_SET:
 		/* Only aspace_id is the caller's: XMEM_INVAL, XMEM_GLOBAL or
 		 * a value no header defines; the other words are the
@@ -169,20 +183,41 @@ int mdlw_step_legal(struct mdl_world *m, const struct xmp_op *op,
 	return 1;
 }
 
-static void seg_new(struct mdl_world *m, const struct xmp_op *op)
+/* A new segment k of npages pages with protection prot (WORLD.md). */
+static void seg_make(struct mdl_world *m, int k, int npages, int high,
+		     int prot)
 {
-	struct mdl_seg *s = &m->seg[m->nsegs++];
+	struct mdl_seg *s = &m->seg[k];
 	s->deleted = s->pending = 0;
 	s->holds = 0;
-	s->high = (uint8_t)op->a[2];
-	s->npages = (uint16_t)op->a[1];
+	s->high = (uint8_t)high;
+	s->npages = (uint16_t)npages;
 	s->base = s->high ? XMC_SEG_PAGES - s->npages : 0;
 	for (int i = 0; i < s->npages; i++) {
 		struct mdl_page *p = &s->pg[i];
 		memset(p, 0, sizeof *p);
 		p->in_mem = p->valid = p->zero = 1;
+		p->prot = (uint8_t)prot;
 		p->frame = MDL_FRAME_NONE;
 	}
+	if (k >= XMC_MAX_SEGS)
+		m->xsegs |= (uint16_t)(1u << (k - XMC_MAX_SEGS));
+}
+
+static void seg_new(struct mdl_world *m, const struct xmp_op *op)
+{
+	seg_make(m, m->nsegs++, (int)op->a[1], (int)op->a[2], XMC_PROT_RW);
+}
+
+/* W12: text in region 1 (read-only key), private data in region 2. */
+static void image(struct mdl_world *m, int pid, int npages)
+{
+	struct mdl_proc *pr = &m->proc[pid];
+	seg_make(m, XMC_SEG_TEXT(pid), npages, 0, XMC_PROT_RO);
+	seg_make(m, XMC_SEG_DATA(pid), npages, 0, XMC_PROT_RW);
+	pr->as.srval[1] = XMC_SRVAL(XMC_SID(XMC_SEG_TEXT(pid)), 1);
+	pr->as.srval[2] = XMC_SRVAL(XMC_SID(XMC_SEG_DATA(pid)), 1);
+	pr->image = 1;
 }
 
 static void write_bytes(struct mdl_world *m, int k, int64_t off,
@@ -236,6 +271,10 @@ void mdlw_step_apply(struct mdl_world *m, const struct xmp_op *op)
 		return;
 	case XMP_PROC_SWITCH: m->cur = (int)a[0]; return;
 	case XMP_SEG_NEW: seg_new(m, op); return;
+	case XMP_IMAGE: image(m, (int)a[0], (int)a[1]); return;
+	case XMP_KSEG_NEW:
+		seg_make(m, XMC_SEG_KERN((int)a[0]), (int)a[1], 0, XMC_PROT_RW);
+		return;
 	case XMP_SEG_DELETE:
 		if (m->seg[a[0]].holds)
 			m->seg[a[0]].pending = 1;
@@ -250,6 +289,7 @@ void mdlw_step_apply(struct mdl_world *m, const struct xmp_op *op)
 	case XMP_DESC_SET:
 		m->desc[a[0]].aspace_id = (int32_t)a[1];
 		m->dpid[a[0]] = -1;
+		m->dsys[a[0]] = m->dopen[a[0]] = 0; /* hand-made from now on */
 		return;
 	case XMP_POKE:
 		xmp_fill((uint32_t)a[3], buf, (uint32_t)a[2]);

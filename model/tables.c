@@ -39,6 +39,11 @@ const struct mdl_builtin mdl_builtins[] = {
 	{"desc_remapped", 1, {D}, B},
 	{"ro_refused", 3, {D, I, I}, B},
 	{"reading", 1, {I}, I},
+	{"KERNEL_SPACE", 0, {0}, B},
+	{"kdefined", 2, {I, I}, B},
+	{"any_text", 2, {I, I}, B},
+	{"all_text", 2, {I, I}, B},
+	{"desc_sys", 1, {D}, B},
 };
 const int mdl_nbuiltins = sizeof mdl_builtins / sizeof mdl_builtins[0];
 
@@ -67,6 +72,9 @@ const struct mdl_const mdl_consts[] = {
 	{"RD_KEY0_RO", MDL_RD_KEY0_RO},
 	{"RD_DETACH_DELETED", MDL_RD_DETACH_DELETED},
 	{"RD_PPC_MODIFIED", MDL_RD_PPC_MODIFIED},
+	{"RD_USER_TEXT", MDL_RD_USER_TEXT},
+	{"RD_USERI_DATA", MDL_RD_USERI_DATA},
+	{"RD_SYS_ASPACE", MDL_RD_SYS_ASPACE},
 };
 const int mdl_nconsts = sizeof mdl_consts / sizeof mdl_consts[0];
 
@@ -100,5 +108,6 @@ const char *const mdl_cap_names[] = {
 	"procs",   "seg_delete", "protect",   "pin",
 	"pageout", "io_error",	 "pager_io",  "waiters",
 	"interrupt", "dma_device", "modified", "probe",
+	"image",     "kernel",
 };
 const int mdl_ncaps = sizeof mdl_cap_names / sizeof mdl_cap_names[0];

@@ -36,7 +36,7 @@ struct mdl_world *mdl_new(const struct mdl_spec *spec, int profile)
 		return NULL;
 	m->spec = spec;
 	m->profile = profile;
-	for (int k = 0; k < XMC_MAX_SEGS; k++) {
+	for (int k = 0; k < XMC_NSEGS; k++) {
 		m->seg[k].mem = calloc(XMC_OBJ_PAGES, XMC_PAGE_SIZE);
 		if (!m->seg[k].mem)
 			goto oom;
@@ -58,7 +58,7 @@ void mdl_free(struct mdl_world *m)
 {
 	if (!m)
 		return;
-	for (int k = 0; k < XMC_MAX_SEGS; k++)
+	for (int k = 0; k < XMC_NSEGS; k++)
 		free(m->seg[k].mem);
 	for (int b = 0; b < XMC_KBUFS; b++)
 		free(m->kbuf[b]);
@@ -72,7 +72,10 @@ void mdl_reset(struct mdl_world *m)
 	m->cur = 0;
 	m->nprocs = 1;
 	m->nsegs = 0;
+	m->xsegs = 0;
 	m->interrupt = 0;
+	memset(m->dsys, 0, sizeof m->dsys);
+	memset(m->dopen, 0, sizeof m->dopen);
 	memset(m->proc, 0, sizeof m->proc);
 	mdlw_proc_init(&m->proc[0], 0);
 	for (int d = 0; d < XMC_MAX_DESCS; d++) {
@@ -132,18 +135,37 @@ void mdl_kbuf_touch(struct mdl_world *m, int kb, uint32_t off, uint32_t len)
 		}
 }
 
-/* Segment number of a register value, or -1 when it names no user segment. */
-int mdlw_sid_seg(const struct mdl_world *m, uint32_t srval)
+/* Segment k was created (user, image or kernel). */
+int mdlw_seg_made(const struct mdl_world *m, int k)
+{
+	if (k < XMC_MAX_SEGS)
+		return k >= 0 && k < m->nsegs;
+	return k < XMC_NSEGS && (m->xsegs >> (k - XMC_MAX_SEGS) & 1);
+}
+
+/* Segment number of a register value naming any created segment, or -1. */
+int mdlw_sid_any(const struct mdl_world *m, uint32_t srval)
 {
 	uint32_t sid = XMC_SRVAL_SID(srval);
-	if (sid < XMC_SID(0) || sid >= XMC_SID(m->nsegs))
+	if (sid < XMC_SID(0) || sid >= XMC_SID(XMC_NSEGS))
 		return -1;
-	return (int)(sid - XMC_SID(0));
+	int k = (int)(sid - XMC_SID(0));
+	return mdlw_seg_made(m, k) ? k : -1;
+}
+
+/*
+ * Segment number of a register value, or -1 when it names no segment a
+ * process can hold (user and image segments; never a kernel one, W1).
+ */
+int mdlw_sid_seg(const struct mdl_world *m, uint32_t srval)
+{
+	int k = mdlw_sid_any(m, srval);
+	return k >= XMC_SEG_KERN(0) ? -1 : k;
 }
 
 struct mdl_page *mdlw_page(struct mdl_world *m, int seg, uint32_t page)
 {
-	if (seg < 0 || seg >= m->nsegs)
+	if (!mdlw_seg_made(m, seg))
 		return NULL;
 	struct mdl_seg *s = &m->seg[seg];
 	if (page < s->base || page - s->base >= s->npages)
@@ -186,9 +208,13 @@ int mdlw_resolve_key(struct mdl_world *m, int slot, int64_t u, int *seg,
 		     uint32_t *page, int *key)
 {
 	const struct xmc_xmem *d = &m->desc[slot];
-	if (d->aspace_id != XMEM_PROC && d->aspace_id != XMEM_PROC2)
-		return -1;
 	if (u < 0 || u > 0xffffffffll)
+		return -1;
+	if (d->aspace_id == XMEM_GLOBAL) { /* a kernel address (W13) */
+		*key = 0;
+		return mdlw_kresolve(m, u, seg, page);
+	}
+	if (d->aspace_id != XMEM_PROC && d->aspace_id != XMEM_PROC2)
 		return -1;
 	uint32_t r0 = XMC_REGION(d->uaddr), r = XMC_REGION((uint32_t)u);
 	if (d->aspace_id == XMEM_PROC && r != r0 &&
@@ -201,7 +227,7 @@ int mdlw_resolve_key(struct mdl_world *m, int slot, int64_t u, int *seg,
 		sv = d->subspace_id2;
 	else
 		return -1;
-	int k = mdlw_sid_seg(m, sv);
+	int k = mdlw_sid_any(m, sv); /* a SYS attach holds a kernel handle */
 	if (k < 0)
 		return -1;
 	uint32_t pg = XMC_OFFSET((uint32_t)u) / XMC_PAGE_SIZE;
@@ -216,9 +242,11 @@ int mdlw_resolve_key(struct mdl_world *m, int slot, int64_t u, int *seg,
 int mdlw_desc_known(const struct mdl_world *m, int slot)
 {
 	const struct xmc_xmem *d = &m->desc[slot];
-	if (mdlw_sid_seg(m, d->subspace_id) < 0)
+	if (d->aspace_id == XMEM_GLOBAL) /* the kernel's space is always there */
+		return 1;
+	if (mdlw_sid_any(m, d->subspace_id) < 0)
 		return 0;
-	if (d->aspace_id == XMEM_PROC2 && mdlw_sid_seg(m, d->subspace_id2) < 0)
+	if (d->aspace_id == XMEM_PROC2 && mdlw_sid_any(m, d->subspace_id2) < 0)
 		return 0;
 	return 1;
 }
@@ -279,6 +307,57 @@ int mdlw_defined(const struct mdl_world *m, int64_t addr, int64_t count)
 			return 0;
 	}
 	return 1;
+}
+
+/* W13: (seg, page) of kernel address a, or -1. */
+int mdlw_kresolve(const struct mdl_world *m, int64_t a, int *seg,
+		  uint32_t *page)
+{
+	if (a < 0 || a > 0xffffffffll)
+		return -1;
+	uint32_t r = XMC_REGION((uint32_t)a);
+	int j = r == XMC_KREGION(0) ? 0 : r == XMC_KREGION(1) ? 1 : -1;
+	if (j < 0 || !mdlw_seg_made(m, XMC_SEG_KERN(j)))
+		return -1;
+	uint32_t pg = XMC_OFFSET((uint32_t)a) / XMC_PAGE_SIZE;
+	if (!cpage(m, XMC_SEG_KERN(j), pg))
+		return -1;
+	*seg = XMC_SEG_KERN(j);
+	*page = pg;
+	return 0;
+}
+
+/* W13: every page of [addr, addr+count) is a kernel page. */
+int mdlw_kdefined(const struct mdl_world *m, int64_t addr, int64_t count)
+{
+	if (count <= 0 || addr < 0 || addr + count > 0x100000000ll)
+		return 0;
+	for (int64_t pg = addr / XMC_PAGE_SIZE;
+	     pg <= (addr + count - 1) / XMC_PAGE_SIZE; pg++) {
+		int k;
+		uint32_t page;
+		if (mdlw_kresolve(m, pg * XMC_PAGE_SIZE, &k, &page))
+			return 0;
+	}
+	return 1;
+}
+
+/* W12: pages of a range in the current process that lie on a text segment. */
+int mdlw_text_pages(const struct mdl_world *m, int64_t addr, int64_t count)
+{
+	if (count <= 0 || addr < 0 || addr + count > 0x100000000ll)
+		return 0;
+	const xmc_adspace *as = &m->proc[m->cur].as;
+	int n = 0;
+	for (int64_t pg = addr / XMC_PAGE_SIZE;
+	     pg <= (addr + count - 1) / XMC_PAGE_SIZE; pg++) {
+		uint32_t r = XMC_REGION((uint32_t)(pg * XMC_PAGE_SIZE));
+		int k = (as->alloc & (0x80000000u >> r))
+				? mdlw_sid_seg(m, as->srval[r])
+				: -1;
+		n += k >= XMC_SEG_TEXT(0) && k < XMC_SEG_DATA(0);
+	}
+	return n;
 }
 
 /* Resolve a range through a descriptor once per op (all builtins share it). */

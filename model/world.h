@@ -38,6 +38,8 @@ struct mdl_seg {
 
 struct mdl_proc {
 	uint8_t exists; /* created */
+	uint8_t image; /* has its text and data segments (W12) */
+	uint8_t ran; /* a service ran while it was current (image illegal) */
 	xmc_adspace as; /* its address space */
 };
 
@@ -62,12 +64,16 @@ struct mdl_world {
 	int nsegs; /* segments created */
 	int interrupt; /* 1 at interrupt level */
 	struct mdl_proc proc[XMC_MAX_PROCS]; /* processes */
-	struct mdl_seg seg[XMC_MAX_SEGS]; /* segments */
+	struct mdl_seg seg[XMC_NSEGS]; /* segments, by index (xmcheck.h) */
+	uint16_t xsegs; /* image and kernel segments made: bit k - 16 */
+	uint32_t caps; /* the implementation's caps (KERNEL_SPACE) */
 	struct xmc_xmem desc[XMC_MAX_DESCS]; /* descriptor slots */
 	uint8_t *kbuf[XMC_KBUFS]; /* kernel buffers */
 	uint32_t kseed; /* pattern seed of the kernel buffers (the program) */
 	uint64_t kmade[XMC_KBUFS][MDL_KWORDS]; /* chunks materialised */
 	int8_t dpid[XMC_MAX_DESCS]; /* process that attached each descriptor */
+	uint8_t dsys[XMC_MAX_DESCS]; /* attached with SYS_ADSPACE (W13) */
+	uint8_t dopen[XMC_MAX_DESCS]; /* its aspace_id awaits sys_aspace */
 	int8_t rd[MDL_NREADINGS]; /* fixed option of each reading, -1 open */
 	int8_t rd_try[MDL_NREADINGS]; /* option assumed while evaluating */
 	uint32_t rd_sens; /* open readings the evaluation depended on */
@@ -78,7 +84,13 @@ struct mdl_world {
 };
 
 /* world.c */
+int mdlw_seg_made(const struct mdl_world *m, int k);
 int mdlw_sid_seg(const struct mdl_world *m, uint32_t srval);
+int mdlw_sid_any(const struct mdl_world *m, uint32_t srval);
+int mdlw_kresolve(const struct mdl_world *m, int64_t a, int *seg,
+		  uint32_t *page);
+int mdlw_kdefined(const struct mdl_world *m, int64_t addr, int64_t count);
+int mdlw_text_pages(const struct mdl_world *m, int64_t addr, int64_t count);
 struct mdl_page *mdlw_page(struct mdl_world *m, int seg, uint32_t page);
 int mdlw_resolve(struct mdl_world *m, int slot, int64_t u, int *seg,
 		 uint32_t *page);

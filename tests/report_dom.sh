@@ -1,8 +1,9 @@
 #!/bin/sh
 # tests/report_dom.sh - index.html as a browser sees it: headless Chromium
 # loads a conform report of a planted bug (MUTANT) and dumps the DOM; the
-# verdict, one row per clause of report.json (n/a ones left out) and the
-# failing clause's row must be there. Needs chromium (tools/deps.sh).
+# verdict, one row per clause of report.json (n/a ones left out), the
+# failing clause's row, one row per page sentence and the not-covered ones
+# must be there. Needs chromium (tools/deps.sh).
 set -u
 . "$(dirname "$0")/lib.sh"
 MUTANT=${MUTANT:-$B/mutants/acc-none-ok.so}
@@ -26,6 +27,15 @@ got=$(grep -o '<tr class="clause" data-clause="[^"]*" data-outcome="[^"]*"' \
 	bad "DOM: $got clause rows, report.json has $want"
 grep -q "<tr class=\"clause\" data-clause=\"$CLAUSE\" data-outcome=\"fail\"" \
 	"$T/dom" && ok || bad "DOM: no failing row for $CLAUSE"
+want=$(jq '.sentences.items | length' "$T/r/report.json")
+got=$(grep -o '<tr class="sentence" data-sentence="[^"]*" data-outcome="[^"]*"' \
+	"$T/dom" | wc -l)
+[ "$want" -gt 0 ] && [ "$got" = "$want" ] && ok ||
+	bad "DOM: $got page-sentence rows, report.json has $want"
+grep -q '<tr class="sentence" data-sentence="xmemdma.s8" data-outcome="fail"' \
+	"$T/dom" && ok || bad "DOM: the broken sentence xmemdma.s8 is not fail"
+grep -q '<tr class="uncovered-sentence" data-sentence="xmattach.s6"' \
+	"$T/dom" && ok || bad "DOM: xmattach.s6 not under not covered"
 grep -q '<svg' "$T/dom" && ok || bad "DOM: no chart"
 grep -q '<script' "$T/dom" && bad "DOM: a script in the report" || ok
 done_tests report_dom

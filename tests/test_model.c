@@ -30,11 +30,17 @@ static struct mdl_spec *builtin(void)
 	return s;
 }
 
-static void gen(uint64_t seed, int maxops, struct xmp_prog *p)
+static void gen_caps(uint64_t seed, int maxops, uint32_t caps,
+		     struct xmp_prog *p)
 {
 	struct xmp_src src;
 	xmp_src_rng(&src, seed);
-	xmp_decode(&src, maxops, XMC_CAP_ALL, XMC_PROFILE_POWER, p);
+	xmp_decode(&src, maxops, caps, XMC_PROFILE_POWER, p);
+}
+
+static void gen(uint64_t seed, int maxops, struct xmp_prog *p)
+{
+	gen_caps(seed, maxops, XMC_CAP_ALL, p);
 }
 
 static void assert_same(const struct xmp_prog *a, const struct xmp_prog *b)
@@ -343,14 +349,30 @@ START_TEST(older_struct_runs)
 			   sizeof err));
 	for (int r = 0; r < MDL_NREADINGS; r++)
 		ck_assert_int_eq(mdl_reading(x.impl[0].m, r), -1);
+	/* Hooks past the short struct (image, kseg_new) are unsupported. */
+	ck_assert_int_eq(x.impl[0].caps & (XMC_CAP_IMAGE | XMC_CAP_KERNEL), 0);
 	for (uint64_t i = 0; i < 500; i++) {
 		struct xmp_prog p;
-		gen(i, 40, &p);
+		gen_caps(i, 40, x.impl[0].caps, &p);
 		hx_run(&x, &p, &out);
 		ck_assert_int_ne(out, HX_DIVERGED);
 	}
 	/* learned, not declared: the simulator's own options */
 	ck_assert_int_eq(mdl_reading(x.impl[0].m, MDL_RD_DETACH_DELETED), 0);
+	hx_fini(&x);
+	/* Built before the image and kernel hooks: loads, runs a program
+	 * that asks for an image (unsupported, never a divergence). */
+	old.struct_size = (uint32_t)offsetof(struct xmc_plugin, image);
+	ck_assert(!hx_init(&x, s, XMC_PROFILE_POWER, pls, 1, 1, err,
+			   sizeof err));
+	ck_assert_int_eq(x.impl[0].caps & (XMC_CAP_IMAGE | XMC_CAP_KERNEL), 0);
+	struct xmp_prog q;
+	char perr[256];
+	ck_assert(!xmp_parse("old", "image pid=0 npages=1\nkseg_new j=0 "
+				    "npages=1\ngetadsp\n",
+			     &q, perr, sizeof perr));
+	hx_run(&x, &q, &out);
+	ck_assert_int_ne(out, HX_DIVERGED);
 	hx_fini(&x);
 	mdl_spec_free(s);
 }

@@ -60,7 +60,7 @@ START_TEST(t_load_dir)
 	ck_assert_msg(mdl_spec_load(spec_dir(), &s, err, sizeof err) == 0,
 		      "%s", err);
 	ck_assert_str_eq(s->origin, spec_dir());
-	ck_assert_int_eq(s->nclauses, 98);
+	ck_assert_int_eq(s->nclauses, 105);
 	ck_assert_int_eq(s->nprofiles, 2);
 	ck_assert_uint_ne(s->hash, 0xcbf29ce484222325ull);
 	for (int v = 0, at = 0; v < MDL_NSVC; v++) {
@@ -76,7 +76,7 @@ START_TEST(t_load_dir)
 		}
 		at += sv->count;
 	}
-	ck_assert_int_eq(s->svc[MDL_XMATTACH].count, 8);
+	ck_assert_int_eq(s->svc[MDL_XMATTACH].count, 13);
 	ck_assert_uint_eq(s->svc[MDL_XMATTACH].env, 1);
 	ck_assert_uint_eq(s->svc[MDL_XMDETACH].env, 3);
 	ck_assert_str_eq(s->svc[MDL_XMATTACH].params[2].name, "dp");
@@ -102,7 +102,7 @@ START_TEST(t_clause_fields)
 	ck_assert_str_eq(c->rets[0].src, "XMEM_FAIL");
 	ck_assert_str_eq(c->when.src, "count <= 0");
 	ck_assert_ptr_nonnull(strstr(c->file, "xmem.yaml"));
-	ck_assert_int_eq(c->line, 39);
+	ck_assert_int_eq(c->line, 40);
 	ck_assert_int_eq(c->col, 9);
 	ck_assert_uint_eq(c->profiles, 0);
 	ck_assert_uint_eq(c->needs, 0);
@@ -629,7 +629,7 @@ START_TEST(t_single_file)
 	snprintf(path, sizeof path, "%s/xmem.yaml", spec_dir());
 	ck_assert_msg(mdl_spec_load(path, &s, err, sizeof err) == 0, "%s",
 		      err);
-	ck_assert_int_eq(s->nclauses, 77);
+	ck_assert_int_eq(s->nclauses, 84);
 	mdl_spec_free(s);
 	/* with a profiles: list, an undeclared one is refused */
 	static const char *const names[] = {"p.yaml", "x.yaml"};
