@@ -79,6 +79,9 @@ PLUGINS   := $(BUILD)/plugins/sim.so $(BUILD)/plugins/template.so
 TESTS     := $(BUILD)/tests/test_spec $(BUILD)/tests/test_sim \
              $(BUILD)/tests/test_clauses \
              $(BUILD)/tests/test_model $(BUILD)/tests/test_world
+# ---- sim8: the simulator's image and kernel space (W12, W13) ---- begin ----
+TESTS     += $(BUILD)/tests/test_sim_world
+# ---- sim8 ---- end ----
 ifeq ($(LINUX),1)
   PLUGINS += $(BUILD)/plugins/linux.so
   TESTS   += $(BUILD)/tests/test_linux

@@ -298,9 +298,12 @@ static int is_prog(const char *n)
  * take is not its test (docs/WORLD.md, "Readings"). */
 static int for_other_reading(const struct cf *c, const char *text)
 {
-	char rd[256] = "";
+	char rd[256] = "", wo[128] = "";
 	hx_header_get(text, "readings", rd, sizeof rd);
-	return hx_readings_conflict(rd, hx_plugin_readings(c->x.impl[0].pl));
+	hx_header_get(text, "without", wo, sizeof wo);
+	/* ... or for an implementation without a capability it has. */
+	return hx_readings_conflict(rd, hx_plugin_readings(c->x.impl[0].pl)) ||
+	       (mdl_cap_mask(wo) & c->x.impl[0].caps);
 }
 
 /* The file's own readings hold for it alone; keep what the run had. */

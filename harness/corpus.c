@@ -28,6 +28,7 @@
 struct expect {
 	char diverged[160]; /* signature expected, or "" */
 	char readings[256]; /* "# readings:" the file is written for */
+	uint32_t without; /* "# without:" caps it is written to lack */
 	int finding; /* a kept finding (# signature:): skipped steps allowed */
 	struct xmp_expects ex; /* expect lines, and "# expect: fires|misses" */
 };
@@ -282,6 +283,8 @@ static int judge(const char *path, const struct hx_exec *x, int i,
 		return 0; /* a step it declares it cannot do: not judged */
 	if (hx_readings_conflict(e->readings, hx_plugin_readings(x->impl[i].pl)))
 		return 0; /* written for a reading it declares it does not take */
+	if (e->without & x->impl[i].caps)
+		return 0; /* written for an implementation without a cap */
 	size_t nl = strlen(name);
 	int mine = e->diverged[0] && !strncmp(e->diverged, name, nl) &&
 		   e->diverged[nl] == '/';
@@ -345,6 +348,9 @@ static int replay_file(struct corpus *c, const struct hx_opts *o,
 		return -2; /* a malformed test is an input error */
 	}
 	snprintf(e.readings, sizeof e.readings, "%s", rd);
+	char wo[128] = "";
+	hx_header_get(text, "without", wo, sizeof wo);
+	e.without = mdl_cap_mask(wo);
 	free(text);
 	struct hx_exec *x = &c->x[fo.profile];
 	if (!c->ready[fo.profile]) {
@@ -373,7 +379,8 @@ static int replay_file(struct corpus *c, const struct hx_opts *o,
 	 * not its test (docs/WORLD.md, "Readings"). */
 	for (int i = 0; i < x->nimpl; i++)
 		if (hx_readings_conflict(e.readings,
-					 hx_plugin_readings(x->impl[i].pl)))
+					 hx_plugin_readings(x->impl[i].pl)) ||
+		    (e.without & x->impl[i].caps))
 			s.skip |= 1u << i;
 	s.x = x;
 	s.ex = &e.ex;

@@ -203,6 +203,12 @@ extern const char *const mdl_effect_names[];
 extern const int mdl_neffects;
 extern const char *const mdl_cap_names[]; /* index = bit number */
 extern const int mdl_ncaps;
+/*
+ * The capability bits of a list of cap names ("kernel, image"), as a
+ * program's "# without:" header names them: the file is written for an
+ * implementation that lacks them. Unknown names are ignored.
+ */
+uint32_t mdl_cap_mask(const char *list);
 
 /*
  * Load a spec from a file or a directory of *.yaml files. Returns 0 and sets

@@ -4,6 +4,8 @@
  * evaluator (model.c) implements each builtin and effect by its index, so the
  * order here is the order of the enums in model.h.
  */
+#include <string.h>
+
 #include "model.h"
 #include "spec.h"
 #include "xmcheck.h"
@@ -111,3 +113,18 @@ const char *const mdl_cap_names[] = {
 	"image",     "kernel",
 };
 const int mdl_ncaps = sizeof mdl_cap_names / sizeof mdl_cap_names[0];
+
+uint32_t mdl_cap_mask(const char *s)
+{
+	uint32_t m = 0;
+	while (s && *s) {
+		size_t n = strcspn(s, ", ");
+		for (int b = 0; b < mdl_ncaps; b++)
+			if (n && strlen(mdl_cap_names[b]) == n &&
+			    !strncmp(s, mdl_cap_names[b], n))
+				m |= 1u << b;
+		s += n;
+		s += strspn(s, ", ");
+	}
+	return m;
+}

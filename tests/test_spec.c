@@ -102,7 +102,7 @@ START_TEST(t_clause_fields)
 	ck_assert_str_eq(c->rets[0].src, "XMEM_FAIL");
 	ck_assert_str_eq(c->when.src, "count <= 0");
 	ck_assert_ptr_nonnull(strstr(c->file, "xmem.yaml"));
-	ck_assert_int_eq(c->line, 40);
+	ck_assert_int_eq(c->line, 39);
 	ck_assert_int_eq(c->col, 9);
 	ck_assert_uint_eq(c->profiles, 0);
 	ck_assert_uint_eq(c->needs, 0);

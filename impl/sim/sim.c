@@ -45,6 +45,7 @@ static xmc_world *sim_create(const struct xmc_config *cfg, char *err,
 	w->profile = cfg->profile;
 	/* the seed only rotates the free list, so frame numbers vary (W8) */
 	w->rot = (uint32_t)(cfg->seed % SIM_NFRAMES);
+	sim_mem_init(w);
 	sim_reset(w);
 	return w;
 }
@@ -99,7 +100,25 @@ static const char *sim_cap_reason(xmc_world *w, uint32_t cap)
 #else
 #define SIM_PPC "ppc_modified=untouched"
 #endif
-#define SIM_READINGS SIM_XADDR SIM_UADDR SIM_KEY0 SIM_DETACH SIM_PPC
+/* W12, W13: what USER_ADSPACE, USERI_ADSPACE and SYS_ADSPACE attach */
+#if SIM_VARIANT == 27
+#define SIM_UTEXT ",user_text=refused"
+#else
+#define SIM_UTEXT ",user_text=allowed"
+#endif
+#if SIM_VARIANT == 28
+#define SIM_UIDATA ",useri_data=refused"
+#else
+#define SIM_UIDATA ",useri_data=allowed"
+#endif
+#if SIM_VARIANT == 26
+#define SIM_SYSAS ",sys_aspace=proc"
+#else
+#define SIM_SYSAS ",sys_aspace=global"
+#endif
+#define SIM_READINGS_W13 SIM_UTEXT SIM_UIDATA SIM_SYSAS
+#define SIM_READINGS \
+	SIM_XADDR SIM_UADDR SIM_KEY0 SIM_DETACH SIM_PPC SIM_READINGS_W13
 
 const struct xmc_plugin sim_plugin = {
 	.abi_version = XMC_ABI_VERSION,
@@ -148,4 +167,6 @@ const struct xmc_plugin sim_plugin = {
 	.readings = SIM_READINGS,
 	.seg_state = sim_seg_state,
 	.xmemdma64 = sim_xmemdma64,
+	.image = sim_image,
+	.kseg_new = sim_kseg_new,
 };

@@ -52,7 +52,7 @@ static void sync_back(const xmc_adspace *as, xmc_adspace *adsp, int foreign)
 		memcpy(adsp, as, sizeof(*as));
 }
 
-/* Does the handle name a segment (kernel or created user segment)? */
+/* Does the handle name a segment (a fixed region's, or a created one)? */
 static int sid_known(xmc_world *w, uint32_t sid)
 {
 	if (sim_seg(w, sid))
@@ -65,6 +65,7 @@ static int sid_known(xmc_world *w, uint32_t sid)
 
 xmc_adspace *sim_getadsp(xmc_world *w)
 {
+	sim_served(w);
 	return sim_as_cur(w);
 }
 
@@ -74,7 +75,10 @@ xmc_caddr sim_as_att(xmc_world *w, xmc_adspace *adsp, xmc_vmhandle h,
 	xmc_adspace *as;
 	int r, foreign;
 
-	if (!w || !adsp || w->intr || !sid_known(w, XMC_SRVAL_SID(h)))
+	if (!w)
+		return 0;
+	sim_served(w);
+	if (!adsp || w->intr || !sid_known(w, XMC_SRVAL_SID(h)))
 		return 0;
 	as = as_of(w, adsp, &foreign);
 #if SIM_MUTANT == 30 /* as-att-no-region-15: eligible 3..13 only */
@@ -109,7 +113,10 @@ int sim_as_det(xmc_world *w, xmc_adspace *adsp, xmc_caddr eaddr)
 	xmc_adspace *as;
 	int foreign;
 
-	if (!w || !adsp || w->intr)
+	if (!w)
+		return XMC_EINVAL;
+	sim_served(w);
+	if (!adsp || w->intr)
 		return XMC_EINVAL;
 	as = as_of(w, adsp, &foreign);
 #if SIM_MUTANT == 33 /* as-det-allows-14: kernel extension region freed */
@@ -134,10 +141,25 @@ xmc_vmhandle sim_as_getsrval(xmc_world *w, xmc_adspace *adsp, xmc_caddr addr)
 	xmc_adspace *as;
 	int foreign;
 
-	if (!w || !adsp)
+	if (!w)
+		return XMC_NULLSEGVAL;
+	sim_served(w);
+	if (!adsp)
 		return XMC_NULLSEGVAL;
 	as = as_of(w, adsp, &foreign);
 	return (as->alloc & BIT(r)) ? as->srval[r] : XMC_NULLSEGVAL;
+}
+
+/*
+ * The segment a handle names that as_geth holds: any but a kernel segment
+ * (holds defer a user segment's deletion, W9; a process's text and data
+ * are held like any other, W12).
+ */
+static struct sim_seg *held_seg(xmc_world *w, xmc_vmhandle h)
+{
+	struct sim_seg *s = sim_seg(w, XMC_SRVAL_SID(h));
+
+	return s && !SIM_IS_KERN(s - w->seg) ? s : NULL;
 }
 
 /* A hold keeps a live user segment from being deleted (W9). */
@@ -146,10 +168,13 @@ xmc_vmhandle sim_as_geth(xmc_world *w, xmc_adspace *adsp, xmc_caddr addr)
 	xmc_vmhandle h;
 	struct sim_seg *s;
 
-	if (!w || w->intr)
+	if (!w)
+		return XMC_NULLSEGVAL;
+	sim_served(w);
+	if (w->intr)
 		return XMC_NULLSEGVAL;
 	h = sim_as_getsrval(w, adsp, addr);
-	s = h == XMC_NULLSEGVAL ? NULL : sim_seg(w, XMC_SRVAL_SID(h));
+	s = h == XMC_NULLSEGVAL ? NULL : held_seg(w, h);
 #if SIM_MUTANT != 35 /* as-geth-no-hold */
 	if (sim_seg_live(s) && s->holds < UINT16_MAX)
 		s->holds++;
@@ -164,9 +189,12 @@ void sim_as_puth(xmc_world *w, xmc_adspace *adsp, xmc_vmhandle h)
 	struct sim_seg *s;
 
 	(void)adsp;
-	if (!w || w->intr)
+	if (!w)
 		return;
-	s = sim_seg(w, XMC_SRVAL_SID(h));
+	sim_served(w);
+	if (w->intr)
+		return;
+	s = held_seg(w, h);
 	if (!sim_seg_live(s) || s->holds == 0)
 		return;
 #if SIM_MUTANT == 36 /* as-puth-no-delete: the deferred delete is lost */

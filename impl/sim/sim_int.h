@@ -7,6 +7,11 @@
  * (storage key, change bit, pin and hide counts), a processor data cache in
  * front of real memory on the `power` profile, and per-process address
  * spaces of 16 segment registers.
+ *
+ * The segment table holds every index of docs/WORLD.md: user segments
+ * (0..15), each process's text and private data (W12) and the kernel's own
+ * segments (W13), which live in a separate kernel address space: region
+ * XMC_KREGION(j) of it holds kernel segment j once created.
  */
 #ifndef SIM_INT_H
 #define SIM_INT_H
@@ -36,7 +41,7 @@
 #define SIM_VARIANT 0
 #endif
 
-#define SIM_NPAGES (XMC_MAX_SEGS * XMC_OBJ_PAGES) /* all user pages */
+#define SIM_NPAGES (XMC_NSEGS * XMC_OBJ_PAGES) /* every segment's pages */
 #define SIM_NFRAMES SIM_NPAGES /* enough for every page to be resident */
 #define SIM_NOFRAME 0xffffu /* vpage.frame of a page on paging space */
 #define SIM_FRAME_BASE 0x100u /* real frame number of frame index 0 */
@@ -54,6 +59,10 @@
 #define SIM_KSID_TEXT(p) (0x010u + (uint32_t)(p)) /* region 1 of pid p */
 #define SIM_KSID_PRIV(p) (0x020u + (uint32_t)(p)) /* region 2 of pid p */
 
+/* Kinds of segment index (docs/WORLD.md, "Objects"). */
+#define SIM_IS_TEXT(k) ((k) >= XMC_SEG_TEXT(0) && (k) < XMC_SEG_DATA(0))
+#define SIM_IS_KERN(k) ((k) >= XMC_SEG_KERN(0))
+
 enum sim_seg_state {
 	SIM_SEG_FREE = 0, /* never created */
 	SIM_SEG_LIVE, /* created, usable */
@@ -69,6 +78,7 @@ struct sim_frame {
 	uint8_t key; /* storage key, enum xmc_prot */
 	uint8_t mod; /* change bit, set by processor stores */
 	uint8_t valid; /* 0 while hidden: no virtual address reaches it */
+	uint8_t ncached; /* cache lines holding it: 0 lets peek skip the cache */
 #if SIM_VARIANT == 10 || SIM_VARIANT == 22
 	uint16_t ppc_hide; /* powerpc-hide-count: hides counted on powerpc */
 #endif
@@ -121,14 +131,18 @@ struct xmc_world {
 	int nproc; /* processes 0..nproc-1 exist */
 	int cur; /* current process */
 	int intr; /* 1 at interrupt level */
-	int nseg; /* segments created so far */
+	int nseg; /* user segments created so far */
+	uint8_t imaged; /* bit pid: the process has its text and data (W12) */
+	uint8_t served; /* bit pid: a service ran while pid was current */
 	int nfree; /* frames on the free list */
 	uint16_t freelist[SIM_NFRAMES]; /* stack of free frame indices */
+	uint16_t free0[SIM_NFRAMES]; /* the free list after a reset */
 	struct sim_frame fr[SIM_NFRAMES]; /* frame table */
-	struct sim_seg seg[XMC_MAX_SEGS]; /* segment k has sid XMC_SID(k) */
+	struct sim_seg seg[XMC_NSEGS]; /* segment k has sid XMC_SID(k) */
 	xmc_adspace as[XMC_MAX_PROCS]; /* address space of each process */
 	struct sim_set cache[SIM_SETS]; /* data cache tags (power only) */
 	uint8_t cdata[SIM_SETS][SIM_WAYS][SIM_LINE]; /* cache line data */
+	uint8_t fdirty[SIM_NFRAMES]; /* frame written since last zeroed */
 	uint8_t mem[SIM_NFRAMES][XMC_PAGE_SIZE]; /* real memory */
 	uint8_t ps[SIM_NPAGES][XMC_PAGE_SIZE]; /* paging space, one per page */
 #if SIM_VARIANT == 17
@@ -151,10 +165,12 @@ struct sim_span {
 struct sim_seg *sim_seg(xmc_world *w, uint32_t sid);
 int sim_seg_live(const struct sim_seg *s);
 struct sim_vpage *sim_vpage(struct sim_seg *s, uint32_t page);
-int sim_seg_create(xmc_world *w, int npages, int high);
+int sim_seg_create(xmc_world *w, int k, int npages, int high, int prot);
+struct sim_seg *sim_kseg_at(xmc_world *w, uint32_t region);
 void sim_seg_destroy(xmc_world *w, struct sim_seg *s);
 int sim_page_in(xmc_world *w, struct sim_seg *s, struct sim_vpage *vp);
 void sim_page_out(xmc_world *w, struct sim_seg *s, struct sim_vpage *vp);
+void sim_mem_init(xmc_world *w);
 void sim_mem_reset(xmc_world *w);
 int sim_seg_span(struct sim_seg *s, uint32_t off, uint32_t len,
 		 struct sim_span *sp, int max);
@@ -166,6 +182,18 @@ void sim_cache_flush(xmc_world *w, uint16_t frame, int writeback);
 #if SIM_VARIANT == 13
 void sim_frame_move(xmc_world *w, struct sim_vpage *vp);
 #endif
+
+/* Note that a service runs while the current process is current (W12). */
+static inline void sim_served(xmc_world *w)
+{
+	w->served |= (uint8_t)(1u << w->cur);
+}
+
+/* Is s a process's text segment (W12)? */
+static inline int sim_is_text(const xmc_world *w, const struct sim_seg *s)
+{
+	return s && SIM_IS_TEXT(s - w->seg);
+}
 
 /* sim_as.c: address spaces */
 void sim_as_init(xmc_world *w, int pid);
@@ -199,8 +227,10 @@ int sim_peek(xmc_world *w, uint32_t sid, uint32_t off, void *buf,
 	     uint32_t len);
 int sim_probe(xmc_world *w, int pid, xmc_caddr addr);
 int sim_seg_state(xmc_world *w, uint32_t sid, int *state, int *holds);
-uint64_t sim_xmemdma64(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr,
-		       int flag);
+
+/* hooks (sim_kern.c): process images and kernel segments (W12, W13) */
+int sim_image(xmc_world *w, int pid, int npages);
+int sim_kseg_new(xmc_world *w, int j, int npages);
 
 /* hooks (sim_xmem.c): cross-memory services */
 int sim_xmattach(xmc_world *w, xmc_caddr addr, int count,
@@ -211,6 +241,8 @@ int sim_xmemin(xmc_world *w, xmc_caddr uaddr, void *kaddr, int count,
 int sim_xmemout(xmc_world *w, void *kaddr, xmc_caddr uaddr, int count,
 		struct xmc_xmem *dp);
 int sim_xmemdma(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr, int flag);
+uint64_t sim_xmemdma64(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr,
+		       int flag);
 
 /* hooks (sim_as.c): address-space services */
 xmc_adspace *sim_getadsp(xmc_world *w);

@@ -12,13 +12,25 @@
 
 #include "sim_int.h"
 
+/* Any created segment, user, image or kernel (deleted ones included). */
 struct sim_seg *sim_seg(xmc_world *w, uint32_t sid)
 {
-	uint32_t k = sid - XMC_SID(0);
+	uint32_t k = sid - XMC_SID(0); /* wraps above XMC_NSEGS below 0 */
 
-	if (sid < XMC_SID(0) || k >= (uint32_t)w->nseg)
+	if (k >= XMC_NSEGS || w->seg[k].state == SIM_SEG_FREE)
 		return NULL;
 	return &w->seg[k];
+}
+
+/* The kernel segment region r of the kernel's address space holds (W13). */
+struct sim_seg *sim_kseg_at(xmc_world *w, uint32_t r)
+{
+	int j;
+
+	for (j = 0; j < XMC_KSEGS; j++)
+		if (r == (uint32_t)XMC_KREGION(j))
+			return sim_seg(w, XMC_SID(XMC_SEG_KERN(j)));
+	return NULL;
 }
 
 int sim_seg_live(const struct sim_seg *s)
@@ -69,9 +81,10 @@ static void frame_free(xmc_world *w, uint16_t fi)
 	w->freelist[w->nfree++] = fi;
 }
 
-int sim_seg_create(xmc_world *w, int npages, int high)
+/* Create segment index k: npages zeroed, resident pages under key prot. */
+int sim_seg_create(xmc_world *w, int k, int npages, int high, int prot)
 {
-	struct sim_seg *s = &w->seg[w->nseg];
+	struct sim_seg *s = &w->seg[k];
 	int i, fi;
 
 	if (w->nfree < npages)
@@ -81,14 +94,15 @@ int sim_seg_create(xmc_world *w, int npages, int high)
 	s->holds = 0;
 	s->first = high ? XMC_SEG_PAGES - (uint32_t)npages : 0;
 	for (i = 0; i < npages; i++) {
-		fi = frame_alloc(w, XMC_PROT_RW);
-		memset(w->mem[fi], 0, XMC_PAGE_SIZE);
+		fi = frame_alloc(w, (uint8_t)prot);
+		if (w->fdirty[fi]) /* most frames come back unwritten */
+			memset(w->mem[fi], 0, XMC_PAGE_SIZE);
+		w->fdirty[fi] = 0;
 		s->pg[i].frame = (uint16_t)fi;
-		s->pg[i].prot = XMC_PROT_RW;
+		s->pg[i].prot = (uint8_t)prot;
 		s->pg[i].pager_io = 0;
 		s->pg[i].io_error = 0;
 	}
-	w->nseg++;
 	return 0;
 }
 
@@ -120,6 +134,7 @@ int sim_page_in(xmc_world *w, struct sim_seg *s, struct sim_vpage *vp)
 	if (fi < 0)
 		return -1;
 	memcpy(w->mem[fi], ps_slot(w, s, vp), XMC_PAGE_SIZE);
+	w->fdirty[fi] = 1;
 	vp->frame = (uint16_t)fi;
 	return 0;
 }
@@ -142,6 +157,7 @@ void sim_frame_move(xmc_world *w, struct sim_vpage *vp)
 		return; /* no free frame: the page stays where it is */
 	sim_cache_flush(w, old, 1);
 	memcpy(w->mem[fi], w->mem[old], XMC_PAGE_SIZE);
+	w->fdirty[fi] = 1;
 	w->fr[fi] = w->fr[old];
 	vp->frame = (uint16_t)fi;
 	frame_free(w, old);
@@ -161,19 +177,29 @@ void sim_page_out(xmc_world *w, struct sim_seg *s, struct sim_vpage *vp)
 	vp->frame = SIM_NOFRAME;
 }
 
+/* The free list every reset starts from: the stack pops rot, rot + 1, ... */
+void sim_mem_init(xmc_world *w)
+{
+	uint32_t i, f = (w->rot + SIM_NFRAMES - 1) % SIM_NFRAMES;
+
+	for (i = 0; i < SIM_NFRAMES; i++) {
+		w->free0[i] = (uint16_t)f;
+		f = f ? f - 1 : SIM_NFRAMES - 1;
+	}
+}
+
 void sim_mem_reset(xmc_world *w)
 {
 	uint32_t i;
 
 	w->nfree = SIM_NFRAMES;
-	for (i = 0; i < SIM_NFRAMES; i++)
-		w->freelist[i] =
-		    (uint16_t)((w->rot + SIM_NFRAMES - 1 - i) % SIM_NFRAMES);
-	for (i = 0; i < SIM_SETS; i++)
-		memset(&w->cache[i], 0, sizeof(w->cache[i]));
-	for (i = 0; i < XMC_MAX_SEGS; i++)
+	memcpy(w->freelist, w->free0, sizeof(w->freelist));
+	memset(w->cache, 0, sizeof(w->cache));
+	for (i = 0; i < XMC_NSEGS; i++)
 		w->seg[i].state = SIM_SEG_FREE;
 	w->nseg = 0;
+	w->imaged = 0;
+	w->served = 0;
 #if SIM_VARIANT == 17 /* desc-table: no attachment survives a reset */
 	memset(w->att, 0, sizeof(w->att));
 #endif
@@ -245,7 +271,10 @@ static int cache_fill(xmc_world *w, uint32_t set, uint16_t fi)
 	if (l->valid && l->dirty)
 		memcpy(w->mem[l->frame] + set * SIM_LINE, w->cdata[set][v],
 		       SIM_LINE);
+	if (l->valid)
+		w->fr[l->frame].ncached--;
 	memcpy(w->cdata[set][v], w->mem[fi] + set * SIM_LINE, SIM_LINE);
+	w->fr[fi].ncached++;
 	l->frame = fi;
 	l->valid = 1;
 	l->dirty = 0;
@@ -289,6 +318,7 @@ void sim_cpu_read(xmc_world *w, const struct sim_span *sp, uint8_t *buf)
 
 void sim_cpu_write(xmc_world *w, const struct sim_span *sp, const uint8_t *buf)
 {
+	w->fdirty[sp->vp->frame] = 1;
 	if (cache_on(w))
 		cpu_access(w, sp, NULL, buf);
 	else
@@ -304,6 +334,10 @@ void sim_cpu_peek(xmc_world *w, const struct sim_span *sp, uint8_t *buf)
 
 	if (fi == SIM_NOFRAME) {
 		memcpy(buf, ps_slot(w, sp->s, sp->vp) + sp->off, sp->len);
+		return;
+	}
+	if (w->fr[fi].ncached == 0) { /* the end-of-program compare's case */
+		memcpy(buf, w->mem[fi] + sp->off, sp->len);
 		return;
 	}
 	while (a < end) {
@@ -323,7 +357,7 @@ void sim_cache_flush(xmc_world *w, uint16_t fi, int writeback)
 {
 	uint32_t set, v;
 
-	if (!cache_on(w))
+	if (!cache_on(w) || w->fr[fi].ncached == 0)
 		return;
 	for (set = 0; set < SIM_SETS; set++) {
 		for (v = 0; v < SIM_WAYS; v++) {
@@ -336,6 +370,7 @@ void sim_cache_flush(xmc_world *w, uint16_t fi, int writeback)
 				       w->cdata[set][v], SIM_LINE);
 			l->valid = 0;
 			l->dirty = 0;
+			w->fr[fi].ncached--;
 		}
 	}
 }

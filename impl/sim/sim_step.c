@@ -52,7 +52,16 @@ int sim_seg_new(xmc_world *w, uint32_t sid, int npages, int high)
 		return -1;
 	if (npages < 1 || npages > (int)XMC_OBJ_PAGES)
 		return -1;
-	return sim_seg_create(w, npages, high != 0);
+	if (sim_seg_create(w, w->nseg, npages, high != 0, XMC_PROT_RW) < 0)
+		return -1;
+	w->nseg++;
+	return 0;
+}
+
+/* Only user segments (0..15) are deleted or mapped by the harness. */
+static int user_sid(uint32_t sid)
+{
+	return sid - XMC_SID(0) < (uint32_t)XMC_MAX_SEGS;
 }
 
 int sim_seg_delete(xmc_world *w, uint32_t sid)
@@ -60,7 +69,7 @@ int sim_seg_delete(xmc_world *w, uint32_t sid)
 	struct sim_seg *s = sim_seg(w, sid);
 	int i;
 
-	if (!s || s->state != SIM_SEG_LIVE)
+	if (!s || s->state != SIM_SEG_LIVE || !user_sid(sid))
 		return -1;
 	for (i = 0; i < s->npages; i++) {
 		const struct sim_frame *f = frame_of(w, &s->pg[i]);
@@ -85,7 +94,8 @@ int sim_map(xmc_world *w, int pid, int region, uint32_t sid, int key)
 		return -1;
 	as = &w->as[pid];
 	bit = 0x80000000u >> region;
-	if ((as->alloc & bit) || !sim_seg_live(sim_seg(w, sid)))
+	if ((as->alloc & bit) || !user_sid(sid) ||
+	    !sim_seg_live(sim_seg(w, sid)))
 		return -1;
 	as->alloc |= bit;
 	as->srval[region] = XMC_SRVAL(sid, key);
@@ -238,6 +248,7 @@ static uint8_t *dma_target(xmc_world *w, uint32_t sid, uint32_t off,
 		return NULL;
 	if (w->profile == XMC_PROFILE_POWER && f->hide == 0)
 		return NULL;
+	w->fdirty[sp.vp->frame] = 1; /* dma_write stores there */
 	return w->mem[sp.vp->frame] + sp.off;
 }
 
@@ -335,8 +346,8 @@ int sim_probe(xmc_world *w, int pid, xmc_caddr addr)
 	if (!(as->alloc & (0x80000000u >> r)))
 		return 0;
 	struct sim_seg *s = sim_seg(w, XMC_SRVAL_SID(as->srval[r]));
-	if (!sim_seg_live(s))
-		return 0;
+	if (!sim_seg_live(s) || SIM_IS_KERN(s - w->seg))
+		return 0; /* a kernel segment is in no process's space (W13) */
 	struct sim_vpage *vp = sim_vpage(s, XMC_OFFSET(addr) / XMC_PAGE_SIZE);
 	if (!vp || vp->frame == SIM_NOFRAME)
 		return 0;

@@ -1,6 +1,6 @@
 /*
  * sim_xmem.c - cross-memory services: xmattach, xmdetach, xmemin, xmemout,
- * xmemdma (WORLD.md W1, W2, W4..W8).
+ * xmemdma (WORLD.md W1, W2, W4..W8, W12, W13).
  */
 #include "sim_int.h"
 
@@ -68,7 +68,10 @@ static int walk(const struct win *wn, uint32_t u, uint32_t count,
 	return n;
 }
 
-/* The live user segment region r of an address space maps, or NULL. */
+/*
+ * The live segment region r of an address space maps, or NULL: a user
+ * segment or the process's text or data, never a kernel segment (W1).
+ */
 static struct sim_seg *region_seg(xmc_world *w, const xmc_adspace *as,
 				  uint32_t r)
 {
@@ -77,7 +80,22 @@ static struct sim_seg *region_seg(xmc_world *w, const xmc_adspace *as,
 	if (r > 15 || !(as->alloc & (0x80000000u >> r)))
 		return NULL;
 	s = sim_seg(w, XMC_SRVAL_SID(as->srval[r]));
-	return sim_seg_live(s) ? s : NULL;
+	return sim_seg_live(s) && !SIM_IS_KERN(s - w->seg) ? s : NULL;
+}
+
+/*
+ * The window of kernel address a in the kernel's own address space (W13):
+ * its region's kernel segment and the next region's (none today: regions
+ * 0 and 14 are not adjacent, so no kernel range spans two segments).
+ */
+static void kern_win(xmc_world *w, uint32_t a, struct win *wn)
+{
+	wn->r0 = XMC_REGION(a);
+	wn->s[0] = sim_kseg_at(w, wn->r0);
+	wn->s[1] = wn->r0 < 15 ? sim_kseg_at(w, wn->r0 + 1) : NULL;
+#if SIM_VARIANT == 15
+	wn->key[0] = wn->key[1] = XMC_VM_PRIV; /* the kernel's own key 0 */
+#endif
 }
 
 #if SIM_VARIANT == 9 || SIM_VARIANT == 24
@@ -222,14 +240,21 @@ static void desc_release(xmc_world *w, const struct xmc_xmem *dp)
 #endif
 
 /*
- * Window of a descriptor (W2). Returns -1 when it is not valid; *deleted
- * tells whether a segment it names is deleted.
+ * Window of a descriptor (W2) for address u. Returns -1 when it is not
+ * valid; *deleted tells whether a segment it names is deleted. An
+ * XMEM_GLOBAL descriptor names the kernel's address space, whatever its
+ * other words (W13), and u is a kernel address.
  */
-static int desc_win(xmc_world *w, const struct xmc_xmem *dp, struct win *wn,
-		    int *deleted)
+static int desc_win(xmc_world *w, const struct xmc_xmem *dp, uint32_t u,
+		    struct win *wn, int *deleted)
 {
 	struct sim_seg *s1, *s2 = NULL;
 
+	if (dp && dp->aspace_id == XMEM_GLOBAL) {
+		kern_win(w, u, wn);
+		*deleted = 0; /* kernel segments are never deleted */
+		return 0;
+	}
 #if SIM_MUTANT == 37 /* desc-valid-any-aspace: any in-use value is PROC */
 	if (!dp || dp->aspace_id == XMEM_INVAL)
 		return -1;
@@ -274,6 +299,61 @@ static int desc_win(xmc_world *w, const struct xmc_xmem *dp, struct win *wn,
 	return 0;
 }
 
+/*
+ * xmattach SYS_ADSPACE (W13): a kernel-defined range. The descriptor names
+ * the kernel's address space (reading sys_aspace=global), or, in the other
+ * reading, the kernel segment as a user descriptor would, through key 0.
+ */
+static int sys_attach(xmc_world *w, uint32_t addr, uint32_t count,
+		      struct xmc_xmem *dp)
+{
+	struct sim_span sp[SIM_MAX_SPANS];
+	struct win wn;
+
+	kern_win(w, addr, &wn);
+#if SIM_MUTANT == 41 /* sys-attach-range-unchecked: any range attaches */
+	(void)sp;
+	(void)count;
+#else
+	if (walk(&wn, addr, count, sp) < 0)
+		return XMEM_FAIL;
+#endif
+#if SIM_VARIANT == 26 /* sys-aspace-proc */
+	dp->aspace_id = XMEM_PROC;
+	dp->subspace_id = XMC_SRVAL(XMC_SID(wn.s[0] - w->seg), XMC_VM_PRIV);
+#else
+	dp->aspace_id = XMEM_GLOBAL;
+	dp->subspace_id = 0; /* the kernel's space needs no segment word */
+#endif
+	dp->subspace_id2 = 0;
+	dp->uaddr = addr;
+	return XMEM_SUCC;
+}
+
+/*
+ * The readings user_text and useri_data (W12): may segflag attach a range
+ * whose pages lie on the segments of wn (the second one when two)?
+ */
+static int flag_allows(const xmc_world *w, const struct win *wn, int two,
+		       int segflag)
+{
+#if SIM_VARIANT == 27 /* user-text-refused: USER_ADSPACE is data only */
+	if (segflag == USER_ADSPACE &&
+	    (sim_is_text(w, wn->s[0]) || (two && sim_is_text(w, wn->s[1]))))
+		return 0;
+#elif SIM_VARIANT == 28 /* useri-data-refused: USERI_ADSPACE is text only */
+	if (segflag == USERI_ADSPACE &&
+	    (!sim_is_text(w, wn->s[0]) || (two && !sim_is_text(w, wn->s[1]))))
+		return 0;
+#else
+	(void)w;
+	(void)wn;
+	(void)two;
+	(void)segflag;
+#endif
+	return 1;
+}
+
 int sim_xmattach(xmc_world *w, xmc_caddr addr, int count, struct xmc_xmem *dp,
 		 int segflag)
 {
@@ -283,9 +363,13 @@ int sim_xmattach(xmc_world *w, xmc_caddr addr, int count, struct xmc_xmem *dp,
 	uint32_t r0 = XMC_REGION(addr);
 	int two;
 
-	if (!w || !dp || w->intr)
+	if (!w)
 		return XMEM_FAIL;
-	if (segflag != USER_ADSPACE && segflag != USERI_ADSPACE)
+	sim_served(w);
+	if (!dp || w->intr)
+		return XMEM_FAIL;
+	if (segflag != USER_ADSPACE && segflag != USERI_ADSPACE &&
+	    segflag != SYS_ADSPACE)
 		return XMEM_FAIL;
 #if SIM_MUTANT == 16 /* xmattach-count-zero-ok */
 	if (count < 0 || dp->aspace_id != XMEM_INVAL)
@@ -297,6 +381,8 @@ int sim_xmattach(xmc_world *w, xmc_caddr addr, int count, struct xmc_xmem *dp,
 	if (count <= 0 || dp->aspace_id != XMEM_INVAL)
 		return XMEM_FAIL;
 #endif
+	if (segflag == SYS_ADSPACE)
+		return sys_attach(w, addr, (uint32_t)count, dp);
 	as = sim_as_cur(w);
 	wn.r0 = r0;
 	wn.s[0] = region_seg(w, as, r0);
@@ -307,6 +393,8 @@ int sim_xmattach(xmc_world *w, xmc_caddr addr, int count, struct xmc_xmem *dp,
 	if (walk(&wn, addr, (uint32_t)count, sp) < 0)
 		return XMEM_FAIL;
 	two = XMC_REGION(addr + (uint32_t)count - 1) != r0;
+	if (!flag_allows(w, &wn, two, segflag))
+		return XMEM_FAIL;
 	dp->aspace_id = two ? XMEM_PROC2 : XMEM_PROC;
 	dp->subspace_id = as->srval[r0];
 #if SIM_MUTANT == 18 /* xmattach-proc2-no-sid2 */
@@ -328,21 +416,26 @@ int sim_xmdetach(xmc_world *w, struct xmc_xmem *dp)
 	struct win wn;
 	int deleted;
 
+	if (!w)
+		return XMEM_FAIL;
+	sim_served(w);
 #if SIM_MUTANT == 20 /* xmdetach-buffer-undefined-ok: aspace_id only */
 	(void)wn;
 	(void)deleted;
-	if (!w || !dp ||
-	    (dp->aspace_id != XMEM_PROC && dp->aspace_id != XMEM_PROC2))
+	if (!dp || (dp->aspace_id != XMEM_PROC && dp->aspace_id != XMEM_PROC2 &&
+		    dp->aspace_id != XMEM_GLOBAL))
 		return XMEM_FAIL;
 #else
-	if (!w || desc_win(w, dp, &wn, &deleted) < 0)
+	/* a SYS_ADSPACE attach's XMEM_GLOBAL descriptor detaches too (W13) */
+	if (desc_win(w, dp, dp ? dp->uaddr : 0, &wn, &deleted) < 0)
 		return XMEM_FAIL;
 #endif
 #if SIM_VARIANT == 14 /* xmdetach-deleted-fails: "buffer not defined" */
 	if (deleted)
 		return XMEM_FAIL;
 #elif SIM_VARIANT == 17
-	desc_release(w, dp);
+	if (dp->aspace_id != XMEM_GLOBAL) /* no table entry for the kernel */
+		desc_release(w, dp);
 #elif SIM_VARIANT == 20 /* detach-clears-words: the private words too */
 	dp->subspace_id = 0;
 	dp->subspace_id2 = 0;
@@ -366,6 +459,10 @@ static int page_ok(const xmc_world *w, const struct sim_span *sp, int out)
 	(void)out;
 	if (vp->prot == XMC_PROT_NONE)
 		return 0;
+#elif SIM_MUTANT == 39 /* text-xmemout-ro-ok: text's read-only key ignored */
+	if (vp->prot == XMC_PROT_NONE ||
+	    (out && vp->prot != XMC_PROT_RW && !sim_is_text(w, sp->s)))
+		return 0;
 #elif SIM_VARIANT == 15 /* key0-ro-bypass: key 0 writes a read-only page */
 	if (vp->prot == XMC_PROT_NONE ||
 	    (out && vp->prot != XMC_PROT_RW && sp->key != XMC_VM_PRIV))
@@ -380,6 +477,10 @@ static int page_ok(const xmc_world *w, const struct sim_span *sp, int out)
 #elif SIM_MUTANT == 28 /* paging-error-ignored (with sim_page_in) */
 	if (vp->frame == SIM_NOFRAME)
 		return !w->intr;
+#elif SIM_MUTANT == 43 /* kernel-interrupt-pages-in: kernel "always there" */
+	if (vp->frame == SIM_NOFRAME)
+		return (!w->intr || SIM_IS_KERN(sp->s - w->seg)) &&
+		       !vp->io_error;
 #else
 	if (vp->frame == SIM_NOFRAME)
 		return !w->intr && !vp->io_error;
@@ -400,10 +501,10 @@ static int xmem_prep(xmc_world *w, uint32_t u, int count,
 	int deleted, n, i;
 
 #if SIM_MUTANT == 25 /* segment-deleted-ok: left to the page walk */
-	if (!w || desc_win(w, dp, &wn, &deleted) < 0 || count < 0)
+	if (!w || desc_win(w, dp, u, &wn, &deleted) < 0 || count < 0)
 		return -1;
 #else
-	if (!w || desc_win(w, dp, &wn, &deleted) < 0 || deleted || count < 0)
+	if (!w || desc_win(w, dp, u, &wn, &deleted) < 0 || deleted || count < 0)
 		return -1;
 #endif
 	if (count == 0)
@@ -535,7 +636,7 @@ static int xmem_part(xmc_world *w, uint32_t u, int count,
 
 	*whole = 1;
 	*skip = 0;
-	if (!w || desc_win(w, dp, &wn, &deleted) < 0 || deleted || count < 0)
+	if (!w || desc_win(w, dp, u, &wn, &deleted) < 0 || deleted || count < 0)
 		return -1;
 	if (count == 0)
 		return 0;
@@ -581,6 +682,8 @@ int sim_xmemin(xmc_world *w, xmc_caddr uaddr, void *kaddr, int count,
 	uint8_t *k = kaddr;
 	int n, i;
 
+	if (w)
+		sim_served(w);
 #ifdef SIM_PARTIAL
 	return xmem_part_move(w, uaddr, kaddr, count, dp, 0);
 #endif
@@ -609,6 +712,8 @@ int sim_xmemout(xmc_world *w, void *kaddr, xmc_caddr uaddr, int count,
 	const uint8_t *k = kaddr;
 	int n, i;
 
+	if (w)
+		sim_served(w);
 #ifdef SIM_PARTIAL
 	return xmem_part_move(w, uaddr, kaddr, count, dp, 1);
 #endif
@@ -735,14 +840,23 @@ static int ppc_dma(xmc_world *w, const struct sim_vpage *vp, int flag)
 }
 #endif
 
-int sim_xmemdma(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr, int flag)
+/*
+ * xmemdma and xmemdma64 (W7): translate xaddr through the descriptor (a
+ * kernel address through XMEM_GLOBAL, W13), check, hide or reveal on
+ * power. Returns the real address or XMEM_FAIL; *out is the page.
+ */
+static int dma(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr, int flag,
+	       const struct sim_vpage **out)
 {
 	struct sim_span sp[SIM_MAX_SPANS];
 	const struct sim_vpage *vp;
 	struct win wn;
 	int deleted;
 
-	if (!w || (flag & ~0x7) || desc_win(w, xp, &wn, &deleted) < 0)
+	if (!w)
+		return XMEM_FAIL;
+	sim_served(w);
+	if ((flag & ~0x7) || desc_win(w, xp, xaddr, &wn, &deleted) < 0)
 		return XMEM_FAIL;
 /* xaddr-offset, addr-offset-both: one segment, the offset picks the page */
 #if SIM_VARIANT == 1 || SIM_VARIANT == 21
@@ -797,6 +911,10 @@ int sim_xmemdma(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr, int flag)
 #if SIM_MUTANT == 11 /* powerpc-hides: the profile is not looked at */
 	if (dma_hide(w, vp, flag) < 0)
 		return XMEM_FAIL;
+#elif SIM_MUTANT == 40 /* kernel-dma-no-hide: kernel pages stay visible */
+	if (w->profile == XMC_PROFILE_POWER && xp->aspace_id != XMEM_GLOBAL &&
+	    dma_hide(w, vp, flag) < 0)
+		return XMEM_FAIL;
 #else
 	if (w->profile == XMC_PROFILE_POWER && dma_hide(w, vp, flag) < 0)
 		return XMEM_FAIL;
@@ -806,10 +924,18 @@ int sim_xmemdma(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr, int flag)
 	if (w->profile == XMC_PROFILE_POWERPC && ppc_dma(w, vp, flag) < 0)
 		return XMEM_FAIL;
 #endif
+	*out = vp;
 #if SIM_VARIANT == 19 /* realaddr-descending: another frame numbering (W8) */
 	return (int)(((0x7ff00u - vp->frame) << 12) | (xaddr & 0xfffu));
 #endif
 	return (int)(((SIM_FRAME_BASE + vp->frame) << 12) | (xaddr & 0xfffu));
+}
+
+int sim_xmemdma(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr, int flag)
+{
+	const struct sim_vpage *vp;
+
+	return dma(w, xp, xaddr, flag, &vp);
 }
 
 /*
@@ -821,23 +947,14 @@ int sim_xmemdma(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr, int flag)
 uint64_t sim_xmemdma64(xmc_world *w, struct xmc_xmem *xp, xmc_caddr xaddr,
 		       int flag)
 {
-	struct sim_span sp[SIM_MAX_SPANS];
-	struct win wn;
-	int deleted, r = sim_xmemdma(w, xp, xaddr, flag);
+	const struct sim_vpage *vp;
+	int r = dma(w, xp, xaddr, flag, &vp);
 
 	if (r == XMEM_FAIL)
 		return UINT64_MAX;
 	if (w->profile == XMC_PROFILE_POWERPC &&
-	    desc_win(w, xp, &wn, &deleted) == 0 &&
-	    walk(&wn, xp->aspace_id == XMEM_PROC && XMC_REGION(xaddr) != wn.r0
-			      ? (wn.r0 << XMC_SEGSHIFT) | XMC_OFFSET(xaddr)
-			      : xaddr,
-		 1, sp) >= 0 &&
-	    sp[0].vp->frame != SIM_NOFRAME) {
-		const struct sim_vpage *vp = sp[0].vp;
-		if (!(flag & XMEM_UNHIDE) ||
-		    (!vp->pager_io && vp->prot != XMC_PROT_RO))
-			w->fr[vp->frame].mod = 1;
-	}
+	    (!(flag & XMEM_UNHIDE) ||
+	     (!vp->pager_io && vp->prot != XMC_PROT_RO)))
+		w->fr[vp->frame].mod = 1;
 	return (uint32_t)r;
 }
