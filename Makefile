@@ -50,7 +50,7 @@ MODEL_SRC := model/world.c model/steps.c model/effects.c model/interp.c \
              model/readings.c
 CORE_SRC  := harness/prog.c harness/prog_expect.c harness/decode.c \
              harness/exec.c \
-             harness/call.c harness/observe.c \
+             harness/call.c harness/observe.c harness/blame.c \
              harness/findings.c harness/minimize.c harness/progbin.c \
              harness/iso.c harness/iso_worker.c
 CLI_SRC   := harness/cli.c harness/plugin.c harness/summary.c harness/run.c \
@@ -139,6 +139,13 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libxmcheck.a
 $(BUILD)/tests/buggy.so: $(BUILD)/tests/buggy.o $(call obj,$(SIM_SRC))
 	$(CC) $(CFLAGS) -shared -o $@ $^
 
+# ---- blame: one bug, one signature (tests/blame.sh) ---- begin ----
+BLAME_MUTANTS := xmattach-proc2-no-sid2 hide-no-flush partial-copy-success \
+                 no-access-read-ok hide-stays-valid count-off-by-one
+$(BUILD)/tests/twobugs.so: $(BUILD)/tests/twobugs.o $(call obj,$(SIM_SRC))
+	$(CC) $(CFLAGS) -shared -o $@ $^
+# ---- blame ---- end ----
+
 $(BUILD)/tests/flaky.so: $(BUILD)/tests/flaky.o $(call obj,$(SIM_SRC))
 	$(CC) $(CFLAGS) -shared -o $@ $^
 
@@ -172,7 +179,8 @@ READING_VARIANTS := addr-offset-both key0-ro-bypass powerpc-hide-sets-mod \
 test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so \
           $(READING_VARIANTS:%=$(BUILD)/variants/%.so) $(FAULTY_SO) \
           $(BUILD)/mutants/acc-none-ok.so $(BUILD)/tests/flaky.so \
-          $(BUILD)/tests/fakecrash.so \
+          $(BUILD)/tests/fakecrash.so $(BUILD)/tests/twobugs.so \
+          $(BLAME_MUTANTS:%=$(BUILD)/mutants/%.so) \
           $(if $(filter 1,$(LINUX)),$(BUILD)/mutants/linux-munlock-early.so)
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	$(XMCHECK) corpus corpus $(IMPLS)
@@ -189,6 +197,7 @@ test-run: $(XMCHECK) $(PLUGINS) $(TESTS) $(BUILD)/tests/buggy.so \
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/shard.sh  # fuzz (issue 9)
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/isolate.sh
 	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/badinput.sh
+	XMCHECK=$(XMCHECK) BUILD=$(BUILD) sh tests/blame.sh  # blame (issue 8)
 	MODE=$(MODE) BUILD=$(BUILD) sh tests/install.sh
 
 deps:

@@ -65,7 +65,7 @@ int hx_set_readings(struct hx_exec *x, int i, const char *s, char *err,
 	return 0;
 }
 
-static void reset_pair(struct hx_exec *x, struct hx_impl *im, uint32_t kseed)
+void hx_reset_pair(struct hx_exec *x, struct hx_impl *im, uint32_t kseed)
 {
 	im->pl->reset(im->w);
 	mdl_reset(im->m);
@@ -85,77 +85,32 @@ static void reset_pair(struct hx_exec *x, struct hx_impl *im, uint32_t kseed)
 	}
 }
 
-/* Fields each effect (mdl_effect_names order) changes. */
-static const unsigned effect_fields[] = {
-	HX_F_DESC, HX_F_DESC, HX_F_INMEM | HX_F_MOD, HX_F_BYTES, HX_F_BYTES,
-	HX_F_MOD, HX_F_HIDE, HX_F_HIDE, HX_F_BYTES, HX_F_VALID, HX_F_VALID,
-	HX_F_WAITERS, HX_F_MOD, HX_F_ADSPACE, HX_F_ADSPACE, HX_F_SEG, HX_F_SEG,
-	HX_F_MOD,
-};
-
-static unsigned clause_fields(const struct mdl_clause *c)
-{
-	unsigned m = 0;
-	for (int e = 0; e < c->neffects; e++)
-		m |= effect_fields[c->effects[e]];
-	return m;
-}
-
-/*
- * The clause a divergence is laid to: among the fired clauses of the kind
- * the model expected, the last whose effects change what differed; else the
- * last without effects (a clause that says a field stays); else the first.
- */
-static int blame(const struct hx_exec *x, const struct mdl_eval *ev,
-		 unsigned mask)
-{
-	int want = ev->kind == MDL_EV_FAIL ? MDL_FAILURE : MDL_SUCCESS;
-	int by_effect = -1, quiet = -1, first = -1;
-	for (int i = 0; i < ev->nfired; i++) {
-		const struct mdl_clause *c = &x->spec->clauses[ev->fired[i]];
-		if (c->kind != want)
-			continue;
-		if (first < 0)
-			first = ev->fired[i];
-		if (clause_fields(c) & mask)
-			by_effect = ev->fired[i];
-		else if (!c->neffects)
-			quiet = ev->fired[i];
-	}
-	if (want == MDL_FAILURE || (mask & HX_F_RET))
-		return first >= 0 ? first : ev->nfired ? ev->fired[0] : -1;
-	if (by_effect >= 0)
-		return by_effect;
-	if (quiet >= 0)
-		return quiet;
-	return first >= 0 ? first : ev->nfired ? ev->fired[0] : -1;
-}
-
 void hx_diverge(struct hx_exec *x, struct hx_ctx *c, const char *field,
 		unsigned mask, const char *expected, const char *observed)
+{
+	hx_diverge_at(x, c, HX_BLAME, field, mask, expected, observed);
+}
+
+/* clause: the one blamed (blame.c), or HX_BLAME to work it out here. */
+void hx_diverge_at(struct hx_exec *x, struct hx_ctx *c, int clause,
+		   const char *field, unsigned mask, const char *expected,
+		   const char *observed)
 {
 	struct hx_div *d = &c->div;
 	const struct xmp_op *op =
 		c->opi < c->p->n ? &c->p->op[c->opi] : NULL;
 	d->impl = c->ii;
 	d->op = c->opi;
-	d->clause = !op			     ? -1
-		    : XMP_IS_SVC(op->code)	     ? blame(x, c->ev, mask)
+	d->clause = clause != HX_BLAME	     ? clause
+		    : !op			     ? -1
+		    : XMP_IS_SVC(op->code)	     ? hx_blame(x, c->ev, mask)
 		    : op->code == XMP_PROBE ? c->ev->cause
 					     : -1;
 	snprintf(d->field, sizeof d->field, "%s", field);
 	snprintf(d->expected, sizeof d->expected, "%s", expected);
 	snprintf(d->observed, sizeof d->observed, "%s", observed);
-	snprintf(d->signature, sizeof d->signature, "%s/%s/%s/%s",
-		 x->impl[c->ii].pl->name,
-		 !op			     ? "sweep"
-		 : XMP_IS_SVC(op->code) || op->code == XMP_PROBE
-			 ? xmp_ops[op->code].name
-			 : "step",
-		 d->clause >= 0 ? x->spec->clauses[d->clause].id
-		 : op		? xmp_ops[op->code].name
-				: "end",
-		 field);
+	hx_sign(x, c->ii, op ? op->code : -1, d->clause, field, d->signature,
+		sizeof d->signature);
 	c->diverged = 1;
 	if (d->clause >= 0)
 		x->fails[c->ii * x->spec->nclauses + d->clause]++;
@@ -217,7 +172,7 @@ int hx_run(struct hx_exec *x, const struct xmp_prog *p, int *outcome)
 			out = hx_iso_run(x, i, p);
 			goto tally;
 		}
-		reset_pair(x, &x->impl[i], kseed);
+		hx_reset_pair(x, &x->impl[i], kseed);
 		if (x->trace)
 			fprintf(x->trace, "program %llu impl %s\n",
 				(unsigned long long)x->programs,

@@ -39,6 +39,42 @@ enum {
 
 void hx_diverge(struct hx_exec *x, struct hx_ctx *c, const char *field,
 		unsigned mask, const char *expected, const char *observed);
+#define HX_BLAME (-2) /* hx_diverge_at: work the clause out (hx_blame) */
+void hx_diverge_at(struct hx_exec *x, struct hx_ctx *c, int clause,
+		   const char *field, unsigned mask, const char *expected,
+		   const char *observed);
+void hx_reset_pair(struct hx_exec *x, struct hx_impl *im, uint32_t kseed);
+
+/* ---- blame.c: one bug, one signature (docs/WORLD.md) ---- */
+/* The clause a divergence in the fields of mask is laid to, or -1. */
+int hx_blame(const struct hx_exec *x, const struct mdl_eval *ev,
+	     unsigned mask);
+/* The first success clause of service svc (enum mdl_svc) whose effects
+ * change a field of mask on this profile, or -1. */
+int hx_effect_clause(const struct hx_exec *x, int svc, unsigned mask);
+/* The signature impl/service/clause/field of a divergence at an op of code
+ * (-1: the end-of-program sweep) laid to clause (-1 none). */
+void hx_sign(const struct hx_exec *x, int ii, int code, int clause,
+	     const char *field, char *out, size_t len);
+/* The xmattach clause that made the descriptor a refused op uses, when the
+ * counterfactual shows it bad from birth; else -1. Resets the pair. */
+int hx_desc_origin(struct hx_exec *x, struct hx_ctx *c, int64_t ret);
+/* A failed move reported done that only stopped short: reported as the
+ * copy clause's divergence (1), else 0. Resets the pair. */
+int hx_short_copy(struct hx_exec *x, struct hx_ctx *c, int64_t ret,
+		  const char *fired);
+/* Counterfactual replays: the run's trace and readings kept aside. */
+struct hx_cf {
+	FILE *trace; /* the run's trace */
+	int8_t rd[MDL_NREADINGS]; /* the run's readings */
+};
+void hx_cf_begin(struct hx_exec *x, int ii, struct hx_cf *s);
+void hx_cf_end(struct hx_exec *x, int ii, const struct hx_cf *s);
+/* Replay ops [0, end) of p on pair ii from a reset (model committing the
+ * implementation's returns); made and at: the clause and op that last
+ * attached slot (-1: none). 0, or -1 when it does not go as the run. */
+int hx_replay(struct hx_exec *x, int ii, const struct xmp_prog *p, int end,
+	      int slot, int *made, int *at);
 void hx_trace_op(struct hx_exec *x, struct hx_ctx *c, const char *what);
 void hx_trace_ret(struct hx_exec *x, struct hx_ctx *c, int64_t ret,
 		  const char *what);

@@ -125,8 +125,16 @@ static int cmp_segs(struct hx_exec *x, struct hx_ctx *c)
 }
 
 /* Compare one page's DMA state; 1 on divergence. */
-static int cmp_page(struct hx_exec *x, struct hx_ctx *c, int seg,
-		    uint32_t page)
+/* What differs in one page's state, before it is reported. */
+struct pdiff {
+	const char *f; /* the first field that differs */
+	unsigned mask; /* every field that does */
+	char e[HX_TEXT], o[HX_TEXT]; /* the model's state, the impl's */
+};
+
+/* One page's DMA state against the model's; 1 and *d when they differ. */
+static int page_diff(struct hx_exec *x, struct hx_ctx *c, int seg,
+		     uint32_t page, struct pdiff *d)
 {
 	struct hx_impl *im = &x->impl[c->ii];
 	struct xmc_page_state want, got;
@@ -167,13 +175,24 @@ static int cmp_page(struct hx_exec *x, struct hx_ctx *c, int seg,
 #undef FIELD
 	if (!mask)
 		return 0;
-	char e[HX_TEXT], o[HX_TEXT];
-	snprintf(e, 24, "seg %d page %u: ", seg, page);
-	size_t n = strlen(e);
-	fmt_state(&want, e + n, sizeof e - n);
-	memcpy(o, e, n);
-	fmt_state(&got, o + n, sizeof o - n);
-	hx_diverge(x, c, f, mask, e, o);
+	d->f = f;
+	d->mask = mask;
+	snprintf(d->e, 24, "seg %d page %u: ", seg, page);
+	size_t n = strlen(d->e);
+	fmt_state(&want, d->e + n, sizeof d->e - n);
+	memcpy(d->o, d->e, n);
+	fmt_state(&got, d->o + n, sizeof d->o - n);
+	return 1;
+}
+
+/* Compare one page's DMA state; 1 on divergence. */
+static int cmp_page(struct hx_exec *x, struct hx_ctx *c, int seg,
+		    uint32_t page)
+{
+	struct pdiff d;
+	if (!page_diff(x, c, seg, page, &d))
+		return 0;
+	hx_diverge(x, c, d.f, d.mask, d.e, d.o);
 	return 1;
 }
 
@@ -186,9 +205,11 @@ static void fmt_bytes(const uint8_t *b, uint32_t off, uint32_t len, char *buf,
 		o += snprintf(buf + o, blen - (size_t)o, " %02x", b[off + i]);
 }
 
-/* Compare two byte ranges; 1 on divergence (reported with the offset). */
-static int cmp_bytes(struct hx_exec *x, struct hx_ctx *c, const char *field,
-		     const uint8_t *want, const uint8_t *got, uint32_t len)
+/* Compare two byte ranges; 1 on divergence (reported with the offset),
+ * laid to clause (HX_BLAME: the op's own, worked out). */
+static int cmp_bytes_at(struct hx_exec *x, struct hx_ctx *c, int clause,
+			const char *field, const uint8_t *want,
+			const uint8_t *got, uint32_t len)
 {
 	if (!memcmp(want, got, len))
 		return 0;
@@ -198,8 +219,14 @@ static int cmp_bytes(struct hx_exec *x, struct hx_ctx *c, const char *field,
 	char e[HX_TEXT], o[HX_TEXT];
 	fmt_bytes(want, i, len - i, e, sizeof e);
 	fmt_bytes(got, i, len - i, o, sizeof o);
-	hx_diverge(x, c, field, HX_F_BYTES, e, o);
+	hx_diverge_at(x, c, clause, field, HX_F_BYTES, e, o);
 	return 1;
+}
+
+static int cmp_bytes(struct hx_exec *x, struct hx_ctx *c, const char *field,
+		     const uint8_t *want, const uint8_t *got, uint32_t len)
+{
+	return cmp_bytes_at(x, c, HX_BLAME, field, want, got, len);
 }
 
 /* Compare a segment's bytes [off, off+len) through peek. */
@@ -240,8 +267,32 @@ static int cmp_desc(struct hx_exec *x, struct hx_ctx *c, int slot)
 	return 1;
 }
 
+/*
+ * as_att attached a free region but its return names another (free) one,
+ * which the model took as the region chosen: the bitmaps differ in exactly
+ * those two bits. The return value is what is wrong, not the address space
+ * (one field per bug: docs/WORLD.md, "One bug, one signature").
+ */
+static int att_elsewhere(struct hx_exec *x, struct hx_ctx *c, int64_t ret,
+			 uint32_t want, uint32_t got)
+{
+	const struct xmp_op *op = &c->p->op[c->opi];
+	uint32_t said = 0x80000000u >> (ret >> 28 & 15);
+	uint32_t other = (want ^ got) & ~said;
+	if (op->code != XMP_AS_ATT || !(want & said) || (got & said) ||
+	    !other || (other & (other - 1)) || !(got & other))
+		return 0;
+	char e[HX_TEXT], o[HX_TEXT];
+	snprintf(e, sizeof e, "an address in the region attached (%d)",
+		 31 - __builtin_ctz(other));
+	snprintf(o, sizeof o, "0x%08x (region %u)", (uint32_t)ret,
+		 (uint32_t)(ret >> 28 & 15));
+	hx_diverge(x, c, "return", HX_F_RET, e, o);
+	return 1;
+}
+
 /* getadsp: the allocation bitmap and the registers of user regions. */
-static int cmp_adspace(struct hx_exec *x, struct hx_ctx *c)
+static int cmp_adspace(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 {
 	struct hx_impl *im = &x->impl[c->ii];
 	const xmc_adspace *w = mdl_adspace(im->m);
@@ -251,6 +302,8 @@ static int cmp_adspace(struct hx_exec *x, struct hx_ctx *c)
 		return hx_diverge(x, c, "adspace", HX_F_ADSPACE, "an address space",
 				  "NULL"),
 		       1;
+	if (w->alloc != g->alloc && att_elsewhere(x, c, ret, w->alloc, g->alloc))
+		return 1;
 	if (w->alloc != g->alloc)
 		r = 16;
 	/* Regions 1 and 2 compare once the process has its image (W12). */
@@ -286,20 +339,88 @@ static int regs_loaded(const struct hx_impl *im, const struct xmp_op *op)
 	       ((op->code == XMP_MAP || op->code == XMP_IMAGE) && op->a[0] == cur);
 }
 
-static int cmp_touched(struct hx_exec *x, struct hx_ctx *c)
+/*
+ * The pages the op touched. A move that succeeded on both sides and left a
+ * page in another state (its modified bit, say) is first asked, by a canary
+ * replay (blame.c), whether it moved every byte: a short copy whose missing
+ * bytes happened to hold the value already there is the copy's signature,
+ * not the modified bit's (one bug, one field).
+ */
+static int cmp_touched(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 {
+	const struct xmp_op *op = &c->p->op[c->opi];
+	int move = (op->code == XMP_XMEMIN || op->code == XMP_XMEMOUT) &&
+		   c->ev->kind == MDL_EV_OK;
 	char st[HX_TEXT];
 	for (int i = 0; i < c->ev->ntouched; i++) {
 		const struct mdl_page_ref *r = &c->ev->touched[i];
 		struct xmc_page_state s;
-		if (cmp_page(x, c, r->seg, r->page))
+		struct pdiff d;
+		if (page_diff(x, c, r->seg, r->page, &d)) {
+			/* The replay resets the pair: report either way. */
+			if (!move || !hx_short_copy(x, c, ret, NULL))
+				hx_diverge(x, c, d.f, d.mask, d.e, d.o);
 			return 1;
+		}
 		if (x->trace && x->verbose &&
 		    !mdl_page_state(x->impl[c->ii].m, r->seg, r->page, &s)) {
 			fmt_state(&s, st, sizeof st);
 			fprintf(x->trace, "      seg %d page %u: %s (both)\n",
 				r->seg, r->page, st);
 		}
+	}
+	return 0;
+}
+
+/*
+ * A device read or write of a page hidden for DMA: the device sees real
+ * memory (dma_read), the processor sees what the device wrote (dma_write).
+ * On power each holds only if the first hide wrote back and dropped the
+ * page's cache lines, so a divergence is laid to the clause that promises
+ * the flush (docs/WORLD.md, "One bug, one signature"); elsewhere the step.
+ */
+static int cmp_device(struct hx_exec *x, struct hx_ctx *c)
+{
+	struct hx_impl *im = &x->impl[c->ii];
+	const struct xmp_op *op = &c->p->op[c->opi];
+	int seg = (int)op->a[0];
+	uint32_t off = (uint32_t)op->a[1], len = (uint32_t)op->a[2];
+	uint8_t want[XMC_PAGE_SIZE];
+	int flush = hx_effect_clause(x, MDL_XMEMDMA, HX_F_BYTES);
+	if (mdl_peek(im->m, seg, off, want, len))
+		return 0;
+	if (op->code == XMP_DMA_WRITE &&
+	    im->pl->peek(im->w, XMC_SID(seg), off, im->scratch, len))
+		return 0; /* cannot observe: not compared */
+	return cmp_bytes_at(x, c, flush >= 0 ? flush : HX_BLAME, "dma_bytes",
+			    want, im->scratch, len);
+}
+
+/*
+ * After a clause that flushes a page (the first hide, power): what a device
+ * reads of it is what the processor saw. Without the dma_device capability
+ * hx_unobserved says why this is not compared.
+ */
+static int cmp_flushed(struct hx_exec *x, struct hx_ctx *c)
+{
+	struct hx_impl *im = &x->impl[c->ii];
+	uint8_t want[XMC_PAGE_SIZE];
+	int svc = c->p->op[c->opi].code - XMP_FIRST_SVC, fired = 0;
+	int flush = hx_effect_clause(x, svc, HX_F_BYTES);
+	for (int i = 0; i < c->ev->nfired; i++)
+		fired |= c->ev->fired[i] == flush;
+	if (!fired || !(im->caps & XMC_CAP_DMA_DEVICE))
+		return 0;
+	for (int i = 0; i < c->ev->ntouched; i++) {
+		const struct mdl_page_ref *r = &c->ev->touched[i];
+		uint32_t off = r->page * XMC_PAGE_SIZE;
+		if (mdl_peek(im->m, r->seg, off, want, XMC_PAGE_SIZE) ||
+		    im->pl->dma_read(im->w, XMC_SID(r->seg), off, im->scratch,
+				     XMC_PAGE_SIZE))
+			continue;
+		if (cmp_bytes_at(x, c, flush, "dma_bytes", want, im->scratch,
+				 XMC_PAGE_SIZE))
+			return 1;
 	}
 	return 0;
 }
@@ -317,7 +438,7 @@ static void check_step(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 				   ret == 0 ? res[0] : ret == 1 ? res[1]
 						     : "cannot tell");
 		else
-			cmp_touched(x, c);
+			cmp_touched(x, c, ret);
 		return;
 	}
 	if (ret != 0) {
@@ -327,17 +448,12 @@ static void check_step(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 	mdl_commit(im->m, op, c->ev, 0, NULL, 0);
 	if (op->code == XMP_SEG_DELETE && cmp_segs(x, c))
 		return;
-	if (regs_loaded(im, op) && cmp_adspace(x, c))
+	if (regs_loaded(im, op) && cmp_adspace(x, c, 0))
 		return;
-	if (op->code == XMP_DMA_READ) {
-		uint8_t want[XMC_PAGE_SIZE];
-		mdl_peek(im->m, (int)op->a[0], (uint32_t)op->a[1], want,
-			 (uint32_t)op->a[2]);
-		if (cmp_bytes(x, c, "dma_bytes", want, im->scratch,
-			      (uint32_t)op->a[2]))
-			return;
-	}
-	cmp_touched(x, c);
+	if ((op->code == XMP_DMA_READ || op->code == XMP_DMA_WRITE) &&
+	    cmp_device(x, c))
+		return;
+	cmp_touched(x, c, ret);
 }
 
 /*
@@ -487,7 +603,15 @@ void hx_check(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 	if (mdl_commit(im->m, op, c->ev, ret, why, sizeof why)) {
 		hx_trace_ret(x, c, ret, NULL);
 		fmt_fired(x, c->ev, fired, sizeof fired);
-		hx_diverge(x, c, "return", HX_F_RET, fired, why);
+		if (hx_short_copy(x, c, ret, fired))
+			return;
+		/* A refused descriptor made bad by its xmattach (blame.c). */
+		int made = hx_desc_origin(x, c, ret);
+		if (made >= 0)
+			hx_diverge_at(x, c, made, "descriptor", HX_F_DESC, fired,
+				      why);
+		else
+			hx_diverge(x, c, "return", HX_F_RET, fired, why);
 		return;
 	}
 	hx_trace_ret(x, c, ret, NULL);
@@ -497,12 +621,15 @@ void hx_check(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 	if ((op->code == XMP_XMEMIN || op->code == XMP_XMEMOUT) &&
 	    check_move(x, c))
 		return;
-	if (op->code >= XMP_AS_ATT && cmp_adspace(x, c))
+	if (op->code >= XMP_AS_ATT && cmp_adspace(x, c, ret))
 		return;
 	if ((op->code == XMP_AS_GETH || op->code == XMP_AS_PUTH) &&
 	    cmp_segs(x, c))
 		return;
-	cmp_touched(x, c);
+	if (cmp_touched(x, c, ret))
+		return;
+	if (op->code == XMP_XMEMDMA || op->code == XMP_XMEMDMA64)
+		cmp_flushed(x, c);
 }
 
 int hx_sweep(struct hx_exec *x, struct hx_ctx *c)

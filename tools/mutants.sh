@@ -10,8 +10,11 @@
 # of the run summary). repro_ops is the length in ops of the minimized
 # reproducer the run kept for its first divergence (the finding whose
 # signature is first_divergence.signature). Prints a table and writes it as
-# JSON to REPORT. Exit status: 0 every mutant killed, 1 one survived, 2 a
-# run failed or something is missing.
+# JSON to REPORT (merged per mutant over what REPORT already holds, so that
+# fields other tools add survive). signatures is the number of distinct
+# finding signatures the mutant's run kept (one bug should be one finding:
+# docs/WORLD.md, "One bug, one signature"). Exit status: 0 every mutant
+# killed, 1 one survived, 2 a run failed or something is missing.
 #
 # Environment: XMCHECK (build/release/xmcheck), MUTDIR
 # (build/release/mutants), SEED (1), RUNS (50000 programs, about 1,000,000
@@ -124,7 +127,17 @@ while read -r name; do
 		  equivalent: (if $e == "" then null else $e end)}' >>"$rows"
 done <"$names"
 
-jq -s '.' "$rows" >"$report.tmp" && mv "$report.tmp" "$report"
+# Fields other tools add to a mutant's row (libfuzzer_s, afl_s, ...) are
+# kept: each new row is merged over the old row of the same mutant. Rows of
+# mutants no longer in the table are dropped.
+if [ -s "$report" ] && jq -e 'type == "array"' "$report" >/dev/null 2>&1; then
+	jq -s --slurpfile old "$report" \
+		'($old[0] | map({(.mutant): .}) | add // {}) as $o |
+		 map(($o[.mutant] // {}) + .)' "$rows" >"$report.tmp"
+else
+	jq -s '.' "$rows" >"$report.tmp"
+fi
+mv "$report.tmp" "$report"
 total=$(jq 'length' "$report")
 dead=$(jq '[.[] | select(.killed)] | length' "$report")
 eq=$(jq '[.[] | select(.equivalent != null and (.killed | not))] | length' \
