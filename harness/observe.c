@@ -324,8 +324,9 @@ static int cmp_adspace(struct hx_exec *x, struct hx_ctx *c, int64_t ret)
 }
 
 /*
- * A step that loads registers of the current process (map, image), or a
- * switch to a process that has its image, shows the address space at once,
+ * A step that loads registers of the current process (map, image), a
+ * switch to a process that has its image, or the return to process level
+ * shows the address space at once,
  * so that the step that set a register is the one blamed. Not before an
  * image is given: getadsp is a service, and a process that ran one gets no
  * image (W12). Process level only: getadsp is process-only.
@@ -335,7 +336,7 @@ static int regs_loaded(const struct hx_impl *im, const struct xmp_op *op)
 	int cur = mdl_cur_pid(im->m);
 	if (!im->pl->getadsp || mdl_interrupt(im->m) || !mdl_has_image(im->m, cur))
 		return 0;
-	return op->code == XMP_PROC_SWITCH ||
+	return op->code == XMP_PROC_SWITCH || op->code == XMP_SET_ENV ||
 	       ((op->code == XMP_MAP || op->code == XMP_IMAGE) && op->a[0] == cur);
 }
 
