@@ -188,6 +188,9 @@ int fz_init(char *err, size_t errlen)
 		fz.x[p].on_op = on_op;
 		fz.x[p].on_div = on_div;
 		fz.x[p].ctx = &fz.x[p];
+		/* every input from the declared readings: one input is one
+		 * program whatever ran before it (and replays alone) */
+		fz.x[p].fresh_readings = 1;
 		fz.ready[p] = any = 1;
 	}
 	if (!any)
