@@ -8,6 +8,7 @@
 
 #include "core.h"
 #include "cli.h"
+#include "iso.h"
 #include "progbin.h"
 
 #define STATE_BITS 65536 /* exact-ish page-state combinations for stats */
@@ -171,6 +172,12 @@ int fz_init(char *err, size_t errlen)
 	fz.max_ops = mo ? atoi(mo) : XMP_MAX_OPS;
 	if (fz.max_ops < 1 || fz.max_ops > XMP_MAX_OPS)
 		fz.max_ops = XMP_MAX_OPS;
+	/* Plug-ins in process, never in a sandboxed worker (iso.h): an
+	 * engine sees only its own process's coverage, a worker's restarts
+	 * and pipes would make runs unstable, and under AFL++ a worker that
+	 * loads an instrumented plug-in after the fork server is refused. */
+	hx_iso_opts.no_isolate = 1;
+	hx_iso_opts.isolate = 0;
 	if (load_spec(err, errlen) || open_impls(err, errlen))
 		return -1;
 	size_t n = fz.spec->nclauses;
