@@ -16,12 +16,21 @@ else ifeq ($(MODE),afl)
   MODEFLAGS := $(OPT) -g
 endif
 
-# The oracle (model/, harness/) without comparison tracing: it is most of
-# the time per input (about 3x), and what guides toward the model's deep
-# states is the spec feedback (fuzz/core.h). The code under test (impl/,
-# plug-ins) and the core keep it, for libFuzzer's value profile and CMP
+# The oracle (model/, and the harness's executor, comparisons and stores)
+# without coverage instrumentation: it is most of the time per input, and
+# what guides toward the model's deep states is the spec feedback
+# (fuzz/core.h), one feature per clause, clause pair and page state instead
+# of one per oracle edge (libFuzzer's cost per input grows with the
+# features an input has). The code under test (impl/, plug-ins), the core
+# and the decoder (which reads the fuzzer's bytes: decode.c, progbin.c,
+# prog.c) keep edge coverage, the latter without comparison tracing; the
+# code under test keeps it too, for libFuzzer's value profile and CMP
 # dictionary.
 ifneq ($(FZ_LINK),)
-$(BUILD)/model/%.o $(BUILD)/harness/%.o: \
-  MODEFLAGS += -fno-sanitize-coverage=trace-cmp
+FZ_DECODER := $(BUILD)/harness/decode.o $(BUILD)/harness/progbin.o \
+              $(BUILD)/harness/prog.o
+FZ_ORACLE  := $(filter-out $(FZ_DECODER),\
+                $(patsubst %.c,$(BUILD)/%.o,$(wildcard model/*.c harness/*.c)))
+$(FZ_DECODER): MODEFLAGS += -fno-sanitize-coverage=trace-cmp
+$(FZ_ORACLE): MODEFLAGS += -fno-sanitize=fuzzer-no-link
 endif
