@@ -161,6 +161,9 @@ static void delete_at(struct xmp_prog *p, int at)
 	p->n--;
 }
 
+#define FZ_SNIPPET_BELOW 24 /* programs this long get no more snippets */
+#define FZ_FRESH_MAX 32 /* longest new program (the decoder's ops) */
+
 /* Splice a fresh decoder program's ops (all of them) into p at a place. */
 static void insert_snippet(struct rng *r, struct xmp_prog *p)
 {
@@ -176,7 +179,9 @@ static void mutate_once(struct rng *r, struct xmp_prog *p, int *profile)
 {
 	struct xmp_op op;
 	int i = (int)below(r, (uint32_t)p->n), j = (int)below(r, (uint32_t)p->n);
-	if (!p->n || !below(r, 8)) { /* a coherent sequence of ops */
+	/* a coherent sequence of ops, while the program is short (it would
+	 * otherwise grow by about an op per change, to slow 64-op inputs) */
+	if (!p->n || (p->n < FZ_SNIPPET_BELOW && !below(r, 8))) {
 		insert_snippet(r, p);
 		return;
 	}
@@ -213,9 +218,16 @@ size_t fz_mutate(const uint8_t *in, size_t len, uint8_t *out, size_t max,
 	int profile;
 	rng_init(&r, seed);
 	xmp_bin_decode(in, len, &profile, &p);
-	int n = 1 + (int)below(&r, 4);
-	for (int k = 0; k < n; k++)
-		mutate_once(&r, &p, &profile);
+	if (!below(&r, 16)) {
+		/* One call in sixteen, a new program from the decoder: what
+		 * `xmcheck run` generates, so the engine finds at least what
+		 * the deterministic run finds; coverage keeps the good ones. */
+		fresh_prog(&r, FZ_FRESH_MAX, &p);
+	} else {
+		int n = 1 + (int)below(&r, 4);
+		for (int k = 0; k < n; k++)
+			mutate_once(&r, &p, &profile);
+	}
 	while (xmp_bin_encode(&p, profile, out, max) == 0 && p.n > 0)
 		p.n--; /* too long for max: drop ops from the end */
 	return xmp_bin_encode(&p, profile, out, max);

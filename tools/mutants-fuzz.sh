@@ -41,10 +41,10 @@ else
 	pin0="" pin1="" par=0
 fi
 # libFuzzer's binary replays AFL++'s crashes (signatures) in every case.
-make -s MODE=fuzz fuzz-bins $(for n in $names; do
+make -s -j2 MODE=fuzz fuzz-bins $(for n in $names; do
 	echo build/fuzz/mutants/$n.so; done) >/dev/null
 case " $engines " in *" afl "*)
-	make -s MODE=afl fuzz-bins $(for n in $names; do
+	make -s -j2 MODE=afl fuzz-bins $(for n in $names; do
 		echo build/afl/mutants/$n.so; done) >/dev/null 2>&1 ;;
 esac
 
