@@ -37,8 +37,10 @@ $(BUILD)/fuzz/fz_%: $(BUILD)/fuzz/target_%.o $(BUILD)/fuzz/crash.o \
   $(FZ_DRIVER) $(BUILD)/libxmcheck.a
 	$(CC) $(CFLAGS) $(FZ_LINK) -o $@ $^ $(LDLIBS)
 
-# AFL++ leaves the driver's own loop out of the map (fuzz/afl.deny).
-$(BUILD)/fuzz/afl.o: export AFL_LLVM_DENYLIST := $(CURDIR)/fuzz/afl.deny
+# AFL++ leaves the driver's own loop and the core's counter clearing out of
+# the map (fuzz/afl.deny).
+$(BUILD)/fuzz/afl.o $(BUILD)/fuzz/core.o: \
+  export AFL_LLVM_DENYLIST := $(CURDIR)/fuzz/afl.deny
 
 # The AFL++ custom mutator: a plain shared object (no instrumentation).
 FZ_MUT_SRC := fuzz/afl_mutator.c fuzz/mutate.c harness/progbin.c \
