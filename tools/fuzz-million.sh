@@ -44,6 +44,6 @@ for t in prog findings spec; do
 	fi
 	printf 'fz_%-9s %9s inputs in %5s s (%s exec/s): %s\n' "$name" "$n" \
 		"$secs" "$(awk -v n="$n" -v s="$secs" \
-		'BEGIN { printf "%.0f", s > 0 ? n / s : 0 }')" "$what"
+		'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')" "$what"
 done
 exit "$status"
