@@ -27,10 +27,10 @@ SECCOMP_LIB="$(pkg-config --variable=libdir libseccomp)/libseccomp.a"
 
 objs=""
 # The library's sources, as the Makefile lists them (without the shim).
-# (MAKEFLAGS and MAKELEVEL cleared: under `make check` a parent make's -w
-# would print "Entering directory" lines into the list.)
-lib=$(MAKEFLAGS= MAKELEVEL= make -s --no-print-directory LINUX=0 fz-src \
-	2>/dev/null)
+# A clean make: under a parent `make -j2` the inherited MAKEFLAGS made this
+# one print "Entering directory" lines into the list.
+lib=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	make -s --no-print-directory LINUX=0 fz-src 2>/dev/null)
 for src in $lib fuzz/core.c fuzz/mutate.c fuzz/crash.c fuzz/lf_mutator.c \
 	"$W/spec_builtin.c"; do
 	o="$W/obj/$(echo "$src" | tr / _).o"

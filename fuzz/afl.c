@@ -11,6 +11,11 @@
  * map, as for an instrumented edge; after each input every counter the core
  * set is reported with __sanitizer_cov_trace_pc_guard.
  *
+ * main and publish are not instrumented (fuzz/afl.deny): the loop's body is
+ * entered from before the loop on the first input and from its end on every
+ * later one, and those two edges made the first input in each child look
+ * unstable to AFL++.
+ *
  * Built without afl-clang-fast (a plain compiler) it is a replayer: it runs
  * each file named on the command line, or standard input, once.
  */

@@ -8,9 +8,11 @@
 
 #include "core.h"
 #include "cli.h"
+#include "iso.h"
 #include "progbin.h"
 
 #define STATE_BITS 65536 /* exact-ish page-state combinations for stats */
+#define FZ_SET_MAX 512 /* counters one input sets, remembered for clearing */
 
 extern const int mdl_builtin_nfiles;
 extern const char *const mdl_builtin_names[];
@@ -27,6 +29,8 @@ static struct {
 	int feedback; /* spec feedback on */
 	uint8_t *ctr; /* engine's counters, or NULL */
 	size_t nctr; /* their number */
+	uint16_t set[FZ_SET_MAX]; /* counters set by this input (to clear) */
+	int nset; /* their number; > FZ_SET_MAX: clear them all */
 	int prev[HX_MAX_IMPLS]; /* last clause fired per impl, -1 none */
 	struct fz_result *res; /* result of the input being run */
 	uint8_t *seen_clause; /* [nclauses]: reached (stats) */
@@ -52,10 +56,38 @@ static uint32_t mix(uint32_t h, uint32_t v)
 	return h * 0x85ebca6bu;
 }
 
+/* Set a counter, remembering it: clearing a few beats clearing 12 KiB. */
 static void bump(size_t slot)
 {
-	if (fz.ctr && slot < fz.nctr)
+	if (fz.ctr && slot < fz.nctr && !fz.ctr[slot]) {
 		fz.ctr[slot] = 1;
+		if (fz.nset < FZ_SET_MAX)
+			fz.set[fz.nset] = (uint16_t)slot;
+		fz.nset++;
+	}
+}
+
+/*
+ * Clear the counters the last input set (all of them after an overflow).
+ * How much there is to clear depends on the previous input, so this is no
+ * coverage: an engine would count it as the input's own path (AFL++ as
+ * instability, libFuzzer as features). clang's attribute keeps libFuzzer's
+ * instrumentation out; AFL++ 4.04 ignores it and reads fuzz/afl.deny
+ * (not inlined, so that the name it lists stays a function of its own).
+ */
+#if defined(__clang__)
+__attribute__((no_sanitize("coverage"), noinline))
+#endif
+static void clear_counters(void)
+{
+	if (!fz.ctr)
+		return;
+	if (fz.nset > FZ_SET_MAX)
+		memset(fz.ctr, 0, fz.nctr);
+	else
+		for (int i = 0; i < fz.nset; i++)
+			fz.ctr[fz.set[i]] = 0;
+	fz.nset = 0;
 }
 
 /* Branch-free: an input takes the same path the first time a clause is
@@ -171,6 +203,12 @@ int fz_init(char *err, size_t errlen)
 	fz.max_ops = mo ? atoi(mo) : XMP_MAX_OPS;
 	if (fz.max_ops < 1 || fz.max_ops > XMP_MAX_OPS)
 		fz.max_ops = XMP_MAX_OPS;
+	/* Plug-ins in process, never in a sandboxed worker (iso.h): an
+	 * engine sees only its own process's coverage, a worker's restarts
+	 * and pipes would make runs unstable, and under AFL++ a worker that
+	 * loads an instrumented plug-in after the fork server is refused. */
+	hx_iso_opts.no_isolate = 1;
+	hx_iso_opts.isolate = 0;
 	if (load_spec(err, errlen) || open_impls(err, errlen))
 		return -1;
 	size_t n = fz.spec->nclauses;
@@ -188,6 +226,9 @@ int fz_init(char *err, size_t errlen)
 		fz.x[p].on_op = on_op;
 		fz.x[p].on_div = on_div;
 		fz.x[p].ctx = &fz.x[p];
+		/* every input from the declared readings: one input is one
+		 * program whatever ran before it (and replays alone) */
+		fz.x[p].fresh_readings = 1;
 		fz.ready[p] = any = 1;
 	}
 	if (!any)
@@ -229,8 +270,7 @@ int fz_one(const uint8_t *data, size_t size, struct fz_result *r)
 	fz.res = r;
 	for (int i = 0; i < HX_MAX_IMPLS; i++)
 		fz.prev[i] = -1;
-	if (fz.ctr)
-		memset(fz.ctr, 0, fz.nctr);
+	clear_counters();
 	hx_run(&fz.x[profile], &p, NULL);
 	/* Reset now, with an empty program: the reset's path then depends on
 	 * this input alone, and the next input starts from a clean world on
@@ -249,6 +289,7 @@ void fz_set_counters(uint8_t *counters, size_t n)
 {
 	fz.ctr = counters;
 	fz.nctr = counters ? n : 0;
+	fz.nset = FZ_SET_MAX + 1; /* unknown contents: the first clear is whole */
 }
 
 int fz_feedback_on(void)

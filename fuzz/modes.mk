@@ -16,12 +16,25 @@ else ifeq ($(MODE),afl)
   MODEFLAGS := $(OPT) -g
 endif
 
-# The oracle (model/, harness/) without comparison tracing: it is most of
-# the time per input (about 3x), and what guides toward the model's deep
-# states is the spec feedback (fuzz/core.h). The code under test (impl/,
-# plug-ins) and the core keep it, for libFuzzer's value profile and CMP
-# dictionary.
+# The run-time oracle (the model's world, steps, effects, interpreter and
+# readings; the harness's executor, calls and comparisons) without coverage
+# instrumentation: it is most of the time per input of the xmcheck target,
+# and what guides toward the model's deep states is the spec feedback
+# (fuzz/core.h), one feature per clause, clause pair and page state instead
+# of one per oracle edge (libFuzzer's cost per input grows with the
+# features an input has). The code under test (impl/, plug-ins) and the
+# core keep full coverage, for libFuzzer's value profile and CMP
+# dictionary. The rest of model/ and harness/ keeps edge coverage without
+# comparison tracing: the decoder reads the engine's bytes, and the spec
+# loader, program parser and findings loader are what the other targets
+# fuzz.
 ifneq ($(FZ_LINK),)
-$(BUILD)/model/%.o $(BUILD)/harness/%.o: \
-  MODEFLAGS += -fno-sanitize-coverage=trace-cmp
+FZ_ORACLE := $(patsubst %,$(BUILD)/%.o,model/world model/steps \
+               model/effects model/interp model/tables model/readings \
+               harness/exec harness/call harness/observe harness/iso \
+               harness/iso_worker)
+FZ_LOADERS := $(filter-out $(FZ_ORACLE),\
+                $(patsubst %.c,$(BUILD)/%.o,$(wildcard model/*.c harness/*.c)))
+$(FZ_ORACLE): MODEFLAGS += -fno-sanitize=fuzzer-no-link
+$(FZ_LOADERS): MODEFLAGS += -fno-sanitize-coverage=trace-cmp
 endif

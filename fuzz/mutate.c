@@ -126,6 +126,22 @@ static void fresh_op(struct rng *r, struct xmp_prog *p, struct xmp_op *out)
 		reargue(r, p, out);
 }
 
+/*
+ * A program the decoder makes from the seed, of 2 to 12 ops: what
+ * `xmcheck run` would generate. Its ops come in the decoder's coherent
+ * sequences (a segment made, mapped, attached, then used; a handle got,
+ * the segment deleted, the handle put back; the environment switched to
+ * interrupt level before a move of a paged-out page), which single-op
+ * insertions reach only by chance.
+ */
+static void fresh_prog(struct rng *r, int maxops, struct xmp_prog *g)
+{
+	struct xmp_src s;
+	xmp_src_rng(&s, xmp_rng_next(r->s));
+	xmp_decode(&s, 2 + (int)below(r, (uint32_t)maxops - 1), XMC_CAP_ALL,
+		   XMC_PROFILE_POWER, g);
+}
+
 static void insert_at(struct xmp_prog *p, int at, const struct xmp_op *op)
 {
 	if (p->n >= XMP_MAX_OPS)
@@ -145,12 +161,31 @@ static void delete_at(struct xmp_prog *p, int at)
 	p->n--;
 }
 
+#define FZ_SNIPPET_BELOW 24 /* programs this long get no more snippets */
+#define FZ_FRESH_MAX 32 /* longest new program (the decoder's ops) */
+
+/* Splice a fresh decoder program's ops (all of them) into p at a place. */
+static void insert_snippet(struct rng *r, struct xmp_prog *p)
+{
+	static struct xmp_prog g;
+	fresh_prog(r, 12, &g);
+	int at = (int)below(r, (uint32_t)p->n + 1);
+	for (int k = 0; k < g.n && p->n < XMP_MAX_OPS; k++)
+		insert_at(p, at + k, &g.op[k]);
+}
+
 /* One structural change of p (and maybe its profile). */
 static void mutate_once(struct rng *r, struct xmp_prog *p, int *profile)
 {
 	struct xmp_op op;
 	int i = (int)below(r, (uint32_t)p->n), j = (int)below(r, (uint32_t)p->n);
-	switch (p->n ? below(r, 16) : 0) {
+	/* a coherent sequence of ops, while the program is short (it would
+	 * otherwise grow by about an op per change, to slow 64-op inputs) */
+	if (!p->n || (p->n < FZ_SNIPPET_BELOW && !below(r, 8))) {
+		insert_snippet(r, p);
+		return;
+	}
+	switch (below(r, 16)) {
 	case 0: case 1: case 2: /* insert */
 		fresh_op(r, p, &op);
 		insert_at(p, (int)below(r, (uint32_t)p->n + 1), &op);
@@ -183,9 +218,16 @@ size_t fz_mutate(const uint8_t *in, size_t len, uint8_t *out, size_t max,
 	int profile;
 	rng_init(&r, seed);
 	xmp_bin_decode(in, len, &profile, &p);
-	int n = 1 + (int)below(&r, 4);
-	for (int k = 0; k < n; k++)
-		mutate_once(&r, &p, &profile);
+	if (!below(&r, 16)) {
+		/* One call in sixteen, a new program from the decoder: what
+		 * `xmcheck run` generates, so the engine finds at least what
+		 * the deterministic run finds; coverage keeps the good ones. */
+		fresh_prog(&r, FZ_FRESH_MAX, &p);
+	} else {
+		int n = 1 + (int)below(&r, 4);
+		for (int k = 0; k < n; k++)
+			mutate_once(&r, &p, &profile);
+	}
 	while (xmp_bin_encode(&p, profile, out, max) == 0 && p.n > 0)
 		p.n--; /* too long for max: drop ops from the end */
 	return xmp_bin_encode(&p, profile, out, max);

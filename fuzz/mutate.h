@@ -4,9 +4,13 @@
  * and AFL++'s custom mutator API (fuzz/afl_mutator.c).
  *
  * It decodes an input (either binary form, harness/progbin.h) to its
- * program, changes the program, and writes it back in program form:
- * insert an op (taken from a program the decoder makes from the seed, its
- * addresses moved onto ones the program already uses), delete, duplicate or
+ * program, changes the program, and writes it back in program form. One
+ * call in sixteen writes a new program from the decoder instead (what
+ * `xmcheck run` generates). Otherwise one to four changes:
+ * insert a whole program the decoder makes from the seed (2 to 12 ops in
+ * the decoder's coherent sequences; one change in eight while the program
+ * is under 24 ops, and always on an empty one), insert one op of such a program (its addresses moved
+ * onto ones the program already uses), delete, duplicate or
  * swap ops, re-argue one argument (a boundary value of its kind, a value
  * another op uses, a small step), or flip the profile. Crossover splices a
  * prefix of one program onto a suffix of another. Both are pure functions

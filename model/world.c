@@ -11,6 +11,9 @@ static const uint32_t fixed_regions = (0x80000000u >> 0) |
 				      (0x80000000u >> 1) |
 				      (0x80000000u >> 2) | (0x80000000u >> 14);
 
+static int ktab_made; /* the kernel buffer pattern table is filled */
+static void ktab_make(void);
+
 int mdlw_region_eligible(int r)
 {
 	return r >= 3 && r <= 15 && r != 14;
@@ -34,6 +37,11 @@ struct mdl_world *mdl_new(const struct mdl_spec *spec, int profile)
 	struct mdl_world *m = calloc(1, sizeof *m);
 	if (!m)
 		return NULL;
+	/* Made now, not at the first program that moves bytes: a process
+	 * forked after set-up (AFL++'s fork server) then runs every program
+	 * on the same path, its first one included. */
+	if (!ktab_made)
+		ktab_make();
 	m->spec = spec;
 	m->profile = profile;
 	for (int k = 0; k < XMC_NSEGS; k++) {
@@ -93,19 +101,22 @@ void mdl_reset(struct mdl_world *m)
  */
 static uint64_t ktab[XMC_KBUFS][XMC_KBUF_SIZE / 8];
 
+static void ktab_make(void)
+{
+	uint64_t x = 0x2545f4914f6cdd1dull;
+	for (size_t i = 0; i < sizeof ktab / 8; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		ktab[i / (XMC_KBUF_SIZE / 8)][i % (XMC_KBUF_SIZE / 8)] = x;
+	}
+	ktab_made = 1;
+}
+
 void mdl_kbuf_pattern(uint32_t seed, int kb, uint32_t chunk, uint8_t *buf)
 {
-	static int made;
-	if (!made) {
-		uint64_t x = 0x2545f4914f6cdd1dull;
-		for (size_t i = 0; i < sizeof ktab / 8; i++) {
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-			ktab[i / (XMC_KBUF_SIZE / 8)][i % (XMC_KBUF_SIZE / 8)] = x;
-		}
-		made = 1;
-	}
+	if (!ktab_made) /* a caller without a world (mdl_new makes it) */
+		ktab_make();
 	uint64_t key = ((uint64_t)seed << 8 | (uint64_t)kb) *
 		       0x9e3779b97f4a7c15ull;
 	const uint64_t *t = &ktab[kb][chunk * (MDL_KCHUNK / 8)];

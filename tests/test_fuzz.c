@@ -171,6 +171,28 @@ START_TEST(crossover_splices)
 }
 END_TEST
 
+/*
+ * From nothing, the mutator grows whole decoder-made programs (2 to 12 ops
+ * per insertion, a segment made before it is used), not one op per change:
+ * single-op insertions give at most 4 ops from an empty program.
+ */
+START_TEST(mutator_inserts_sequences)
+{
+	static struct xmp_prog p;
+	static uint8_t a[XMP_BIN_MAX];
+	const uint8_t empty[1] = {XMP_BIN_PROGFORM};
+	int profile, long_ones = 0, seg_first = 0;
+	for (uint64_t seed = 0; seed < 200; seed++) {
+		size_t la = fz_mutate(empty, sizeof empty, a, sizeof a, seed);
+		xmp_bin_decode(a, la, &profile, &p);
+		long_ones += p.n >= 5;
+		seg_first += p.n > 0 && p.op[0].code == XMP_SEG_NEW;
+	}
+	ck_assert_int_gt(long_ones, 100);
+	ck_assert_int_gt(seg_first, 100);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("fuzz");
@@ -180,6 +202,7 @@ static Suite *suite(void)
 	tcase_add_test(t, any_bytes_valid);
 	tcase_add_test(t, mutator_pure_and_valid);
 	tcase_add_test(t, crossover_splices);
+	tcase_add_test(t, mutator_inserts_sequences);
 	suite_add_tcase(s, t);
 	return s;
 }
