@@ -10,10 +10,7 @@
 #include "iso.h"
 
 /* A hook appended after the first ABI: NULL in an older, shorter struct. */
-#define TAIL(pl, f)                                                          \
-	((pl)->struct_size >= offsetof(struct xmc_plugin, f) + sizeof(pl)->f \
-		 ? (const void *)(pl)->f                                     \
-		 : NULL)
+#define TAIL(pl, f) (HX_HAS_TAIL(pl, f) ? (const void *)(pl)->f : NULL)
 
 /* Hooks each op needs; DESC_SET needs none (the harness owns descriptors). */
 static const void *hook(const struct xmc_plugin *pl, int code)
@@ -76,8 +73,7 @@ int hx_readings_conflict(const char *a, const char *b)
 
 const char *hx_plugin_readings(const struct xmc_plugin *pl)
 {
-	size_t end = offsetof(struct xmc_plugin, readings) + sizeof pl->readings;
-	return pl->struct_size >= end ? pl->readings : NULL;
+	return HX_HAS_TAIL(pl, readings) ? pl->readings : NULL;
 }
 
 int hx_has_hook(const struct hx_impl *im, const struct xmp_op *op)

@@ -27,6 +27,13 @@ int64_t hx_call(struct hx_impl *im, const struct xmp_op *op);
 void hx_kbuf_prepare(struct hx_impl *im, int64_t k, int64_t count);
 void hx_check(struct hx_exec *x, struct hx_ctx *c, int64_t ret);
 int hx_sweep(struct hx_exec *x, struct hx_ctx *c);
+/*
+ * A hook appended to struct xmc_plugin after the first ABI is there: an
+ * older plug-in's shorter struct (struct_size) ends before it.
+ */
+#define HX_HAS_TAIL(pl, f) \
+	((pl)->struct_size >= offsetof(struct xmc_plugin, f) + sizeof(pl)->f)
+
 /* What differed, as a mask: lets a divergence be laid to the clause whose
  * effect it is. */
 enum {

@@ -86,9 +86,7 @@ static void fmt_state(const struct xmc_page_state *s, char *buf, size_t len)
 static int (*seg_hook(const struct xmc_plugin *pl))(xmc_world *, uint32_t,
 						      int *, int *)
 {
-	size_t end = offsetof(struct xmc_plugin, seg_state) +
-		     sizeof pl->seg_state;
-	return pl->struct_size >= end ? pl->seg_state : NULL;
+	return HX_HAS_TAIL(pl, seg_state) ? pl->seg_state : NULL;
 }
 
 /*

@@ -148,8 +148,9 @@ void mdl_settle_desc(struct mdl_world *m, int slot, int32_t got);
 void mdl_set_caps(struct mdl_world *m, uint32_t caps);
 /* 1 when process pid has its image (regions 1 and 2 compare). */
 int mdl_has_image(const struct mdl_world *m, int pid);
-/* The current process; 1 at interrupt level. */
+/* The current process. */
 int mdl_cur_pid(const struct mdl_world *m);
+/* 1 at interrupt level, 0 at process level. */
 int mdl_interrupt(const struct mdl_world *m);
 
 /*
