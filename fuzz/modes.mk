@@ -22,9 +22,8 @@ endif
 # and what guides toward the model's deep states is the spec feedback
 # (fuzz/core.h), one feature per clause, clause pair and page state instead
 # of one per oracle edge (libFuzzer's cost per input grows with the
-# features an input has). The code under test (impl/, plug-ins) and the
-# core keep full coverage, for libFuzzer's value profile and CMP
-# dictionary. The rest of model/ and harness/ keeps edge coverage without
+# features an input has). The code under test (impl/, plug-ins) keeps
+# full coverage, for libFuzzer's value profile and CMP dictionary. The rest of model/ and harness/ keeps edge coverage without
 # comparison tracing: the decoder reads the engine's bytes, and the spec
 # loader, program parser and findings loader are what the other targets
 # fuzz.
@@ -35,6 +34,11 @@ FZ_ORACLE := $(patsubst %,$(BUILD)/%.o,model/world model/steps \
                harness/iso_worker)
 FZ_LOADERS := $(filter-out $(FZ_ORACLE),\
                 $(patsubst %.c,$(BUILD)/%.o,$(wildcard model/*.c harness/*.c)))
-$(FZ_ORACLE): MODEFLAGS += -fno-sanitize=fuzzer-no-link
+# The core and the mutators are the fuzzer's own machinery: their edges
+# and comparisons are no guide (the core's guidance is the spec feedback)
+# and cost time on every input.
+FZ_MACHINE := $(patsubst %,$(BUILD)/fuzz/%.o,core mutate lf_mutator) \
+              $(patsubst %,$(BUILD)/harness/%.o,progbin decode)
+$(FZ_ORACLE) $(FZ_MACHINE): MODEFLAGS += -fno-sanitize=fuzzer-no-link
 $(FZ_LOADERS): MODEFLAGS += -fno-sanitize-coverage=trace-cmp
 endif

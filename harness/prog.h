@@ -198,7 +198,9 @@ int xmp_print_expect(const struct xmp_expect *e, char *buf, size_t len);
 /* 1 when every argument is in range (what xmp_parse would accept). */
 int xmp_valid(const struct xmp_op *op);
 
-/* The bytes a poke or dma_write with this pattern writes. */
+/* The bytes a poke or dma_write with this pattern writes (the first len of
+ * one endless stream per pattern). */
+#define XMP_FILL_MAX 8192 /* the longest poke */
 void xmp_fill(uint32_t pattern, uint8_t *buf, uint32_t len);
 
 /*

@@ -384,6 +384,18 @@ int mdl_peek(const struct mdl_world *m, int seg, uint32_t off, void *buf,
 	return 0;
 }
 
+const uint8_t *mdl_page_bytes(const struct mdl_world *m, int seg,
+			      uint32_t page)
+{
+	static const uint8_t zero[XMC_PAGE_SIZE];
+	const struct mdl_page *p = mdlw_page((struct mdl_world *)m, seg, page);
+	if (!p)
+		return NULL;
+	const struct mdl_seg *s = &m->seg[seg];
+	return p->zero ? zero
+		       : s->mem + (size_t)(page - s->base) * XMC_PAGE_SIZE;
+}
+
 const struct xmc_xmem *mdl_desc(const struct mdl_world *m, int slot)
 {
 	return &m->desc[slot];

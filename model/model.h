@@ -195,6 +195,10 @@ int mdl_page_state(const struct mdl_world *m, int seg, uint32_t page,
 		   struct xmc_page_state *out);
 int mdl_peek(const struct mdl_world *m, int seg, uint32_t off, void *buf,
 	     uint32_t len);
+/* A whole page's bytes without a copy (a shared zero page for an untouched
+ * one), valid until the next step; NULL where mdl_peek would fail. */
+const uint8_t *mdl_page_bytes(const struct mdl_world *m, int seg,
+			      uint32_t page);
 const struct xmc_xmem *mdl_desc(const struct mdl_world *m, int slot);
 const uint8_t *mdl_kbuf(const struct mdl_world *m, int kb);
 const xmc_adspace *mdl_adspace(const struct mdl_world *m);
