@@ -9,7 +9,8 @@
  * implements: a constructor registers one guard per counter with
  * __sanitizer_cov_trace_pc_guard_init, which gives each its own slot in the
  * map, as for an instrumented edge; after each input every counter the core
- * set is reported with __sanitizer_cov_trace_pc_guard.
+ * set is reported with __sanitizer_cov_trace_pc_guard, once per unit of its
+ * value (core.h: a counter's value class is a feature).
  *
  * main and publish are not instrumented (fuzz/afl.deny): the loop's body is
  * entered from before the loop on the first input and from its end on every
@@ -46,8 +47,10 @@ static void publish(void)
 {
 	if (!fz_extra)
 		return;
+	/* as many hits as the counter's value: AFL++ classes hit counts as
+	 * libFuzzer classes counter values (core.h) */
 	for (size_t i = 0; i < FZ_NCOUNTERS; i++)
-		if (fz_extra[i])
+		for (unsigned n = fz_extra[i]; n > 0; n--)
 			__sanitizer_cov_trace_pc_guard(&guards[i]);
 }
 #endif

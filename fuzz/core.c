@@ -56,15 +56,21 @@ static uint32_t mix(uint32_t h, uint32_t v)
 	return h * 0x85ebca6bu;
 }
 
-/* Set a counter, remembering it: clearing a few beats clearing 12 KiB. */
-static void bump(size_t slot)
+/* Set feature f (core.h), remembering its byte: clearing a few beats
+ * clearing them all. */
+static void bump(size_t f)
 {
-	if (fz.ctr && slot < fz.nctr && !fz.ctr[slot]) {
-		fz.ctr[slot] = 1;
+	static const uint8_t class_of[8] = {1, 2, 3, 4, 8, 16, 32, 128};
+	size_t i = f / 8;
+	uint8_t v = class_of[f % 8];
+	if (!fz.ctr || i >= fz.nctr || fz.ctr[i] >= v)
+		return;
+	if (!fz.ctr[i]) {
 		if (fz.nset < FZ_SET_MAX)
-			fz.set[fz.nset] = (uint16_t)slot;
+			fz.set[fz.nset] = (uint16_t)i;
 		fz.nset++;
 	}
+	fz.ctr[i] = v;
 }
 
 /*

@@ -31,10 +31,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FZ_CLAUSE_SLOTS 256 /* counters for clauses (index mod) */
-#define FZ_PAIR_SLOTS 8192 /* counters for clause pairs (hashed) */
-#define FZ_STATE_SLOTS 4096 /* counters for page-state combinations */
-#define FZ_NCOUNTERS (FZ_CLAUSE_SLOTS + FZ_PAIR_SLOTS + FZ_STATE_SLOTS)
+/*
+ * Features, not bytes: the engines bucket a counter's value (1, 2, 3, 4-7,
+ * 8-15, 16-31, 32-127, 128+: AFL's hit-count classes, which libFuzzer's
+ * CounterToFeature shares), so one byte carries eight features, feature f
+ * as byte f / 8 set to the representative of class f % 8. Two features of
+ * one input in the same byte keep the higher class. libFuzzer scans and
+ * clears the whole section on every input, so its size is time per input.
+ */
+#define FZ_CLAUSE_SLOTS 256 /* features for clauses (index mod) */
+#define FZ_PAIR_SLOTS 8192 /* features for clause pairs (hashed) */
+#define FZ_STATE_SLOTS 4096 /* features for page-state combinations */
+#define FZ_NFEATURES (FZ_CLAUSE_SLOTS + FZ_PAIR_SLOTS + FZ_STATE_SLOTS)
+#define FZ_NCOUNTERS (FZ_NFEATURES / 8) /* counter bytes */
 
 /* What one input did. */
 struct fz_result {

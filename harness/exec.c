@@ -69,6 +69,7 @@ void hx_reset_pair(struct hx_exec *x, struct hx_impl *im, uint32_t kseed)
 {
 	im->pl->reset(im->w);
 	mdl_reset(im->m);
+	xmp_fill_forget();
 	if (x->fresh_readings)
 		for (int r = 0; r < MDL_NREADINGS; r++)
 			mdl_set_reading(im->m, r, im->rd0[r]);

@@ -143,14 +143,21 @@ uint32_t xmp_u32(struct xmp_src *s)
 /*
  * A serial xorshift, about 6 cycles a byte. The model and the harness fill
  * the same bytes for one step back to back, so the last fill is kept (per
- * thread; a pure function's cache, never an input to anything).
+ * thread; a pure function's cache, never an input to anything, forgotten
+ * at each program's reset so that no path depends on an earlier program).
  */
+static _Thread_local struct {
+	uint32_t pattern, len; /* the last fill; len 0: none */
+	uint8_t b[XMP_FILL_MAX]; /* its bytes */
+} last;
+
+void xmp_fill_forget(void)
+{
+	last.len = 0;
+}
+
 void xmp_fill(uint32_t pattern, uint8_t *buf, uint32_t len)
 {
-	static _Thread_local struct {
-		uint32_t pattern, len; /* the last fill; len 0: none */
-		uint8_t b[XMP_FILL_MAX]; /* its bytes */
-	} last;
 	if (len <= last.len && pattern == last.pattern) {
 		memcpy(buf, last.b, len);
 		return;

@@ -202,6 +202,8 @@ int xmp_valid(const struct xmp_op *op);
  * one endless stream per pattern). */
 #define XMP_FILL_MAX 8192 /* the longest poke */
 void xmp_fill(uint32_t pattern, uint8_t *buf, uint32_t len);
+/* Forget the last fill xmp_fill keeps (a program's reset calls it). */
+void xmp_fill_forget(void);
 
 /*
  * The seed of a program's kernel-buffer pattern: a hash of its ops, so that a
