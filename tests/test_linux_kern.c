@@ -13,10 +13,12 @@
 #include <check.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const struct xmc_plugin *P = &lnx_plugin;
@@ -379,6 +381,99 @@ START_TEST(t_kernel_reset)
 }
 END_TEST
 
+/* One program with pins in user, image and kernel segments, everything
+ * checked against Linux; `extra` also pins a segment index that only this
+ * process has made (in a forked one, its parent never had its pool). */
+static void pin_program(int extra)
+{
+	uint32_t u = XMC_SID(0);
+	ck_assert_int_eq(P->reset(W), 0);
+	ck_assert_int_eq(P->seg_new(W, u, 4, 0), 0);
+	ck_assert_int_eq(P->map(W, 0, 3, u, 0), 0);
+	ck_assert_int_eq(P->image(W, 0, 2), 0);
+	ck_assert_int_eq(P->kseg_new(W, 0, 2), 0);
+	if (extra) {
+		ck_assert_int_eq(P->seg_new(W, XMC_SID(1), 2, 1), 0);
+		ck_assert_int_eq(P->map(W, 0, 5, XMC_SID(1), 0), 0);
+		ck_assert_int_eq(P->pin(W, XMC_SID(1), 65535), 0);
+		ck_assert_int_eq(st(XMC_SID(1), 65535).pin_count, 1);
+	}
+	ck_assert_int_eq(P->pin(W, u, 1), 0);
+	ck_assert_int_eq(P->pin(W, DATA(0), 0), 0);
+	ck_assert_int_eq(P->pin(W, KSEG(0), 1), 0);
+	ck_assert_int_eq(st(u, 1).pin_count, 1);
+	ck_assert_int_eq(st(DATA(0), 0).pin_count, 1);
+	ck_assert_int_eq(st(KSEG(0), 1).pin_count, 1);
+	ck_assert_int_eq(st(KSEG(0), 0).in_memory, 1);
+	struct xmc_xmem g = {XMEM_INVAL, 0, 0, 0};
+	ck_assert_int_eq(P->xmattach(W, A(XMC_KREGION(0), 0, 0), 64, &g,
+				     SYS_ADSPACE),
+			 XMEM_SUCC);
+	ck_assert(readable(0, A(3, 3, 0)) && !readable(0, A(4, 0, 0)));
+	ck_assert_int_eq(lnx_xcheck(W), 0);
+}
+
+/* A world made before fork() and used in the child, as AFL++'s fork
+ * server does (the world is made before __AFL_INIT): the child's pins,
+ * kernel pages and kernel attaches are what Linux says in the child, and
+ * the parent's world still works after the child is gone. */
+START_TEST(t_fork)
+{
+	pin_program(0); /* the parent's pool: segment 0, image, kernel */
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		for (int i = 0; i < 3; i++)
+			pin_program(1);
+		ck_assert_uint_eq(lnx_errors(W), 0);
+		P->destroy(W); /* its own children only */
+		_exit(0);
+	}
+	int status = -1;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "the forked process failed (status 0x%x)", status);
+	pin_program(1);
+}
+END_TEST
+
+/* VmLck (kB) of a process; -1 when unreadable. */
+static long vmlck(pid_t pid)
+{
+	char path[64], line[128];
+	long n = -1;
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "r");
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "VmLck: %ld", &n) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* Many programs in one process, each leaving pins for reset to undo:
+ * every pin is mlocked (the kernel check agrees) and locked memory does
+ * not grow, in the shim or in any child. */
+START_TEST(t_pin_loop)
+{
+	long first = -1;
+	for (int n = 0; n < 600; n++) {
+		pin_program(n & 1);
+		long l = vmlck(getpid());
+		ck_assert_int_ge(l, 0);
+		if (n == 0)
+			first = l;
+		ck_assert_msg(l <= first + 8, "VmLck grew: %ld kB -> %ld kB",
+			      first, l);
+		for (int c = 0; c < LNX_NCHILD; c++)
+			ck_assert_int_eq(vmlck(W->ch[c].pid), 0);
+	}
+	ck_assert_int_eq(P->reset(W), 0);
+	ck_assert_int_le(vmlck(getpid()), first - 12); /* 3 pins = 12 kB */
+}
+END_TEST
+
 static void add(Suite *s, const char *name, void (*setup)(void),
 		const TTest *const *tests)
 {
@@ -394,11 +489,12 @@ int main(void)
 {
 	const TTest *const power[] = {t_image,	      t_kernel_attach,
 				      t_kernel_dma,   t_kernel_observed,
-				      t_kernel_reset, NULL};
+				      t_kernel_reset, t_fork,
+				      t_pin_loop,     NULL};
 	const TTest *const ppc[] = {t_image, t_kernel_dma, NULL};
 	const TTest *const mprot[] = {t_image, t_kernel_dma, t_kernel_reset,
-				      NULL};
-	const TTest *const fresh[] = {t_kernel_reset, NULL};
+				      t_fork, NULL};
+	const TTest *const fresh[] = {t_kernel_reset, t_fork, NULL};
 	Suite *s = suite_create("linux_kern");
 	add(s, "power", setup_power, power);
 	add(s, "powerpc", setup_powerpc, ppc);

@@ -213,6 +213,7 @@ struct xmc_world {
 	unsigned errors;     /* internal disagreements met */
 	int cpu_pinned;	     /* affinity changed; restore oldmask */
 	cpu_set_t oldmask;   /* caller's affinity before create */
+	unsigned forks;	     /* lnx_forks when this process got the world */
 };
 
 /* chan.c: children and the request channel */
@@ -249,6 +250,7 @@ int lnx_aliases(xmc_world *w, int k, struct lnx_alias *al);
 /* kobs.c: optional features and the kernel's view of a page */
 int lnx_features_probe(xmc_world *w, char *err, size_t errlen);
 void lnx_features_close(xmc_world *w);
+void lnx_features_reopen(xmc_world *w);
 const char *lnx_features_text(xmc_world *w);
 void lnx_kobserve(xmc_world *w, int k, uint32_t page,
 		  struct xmc_page_state *out);
@@ -257,6 +259,7 @@ int lnx_sys_mlock(void *addr, size_t len, int lock);
 int lnx_munlock(xmc_world *w, void *addr);
 
 /* world.c */
+extern unsigned lnx_forks; /* bumped in the child of every fork() */
 void lnx_seg_do_delete(xmc_world *w, int k);
 uint32_t lnx_runtime_caps(xmc_world *w);
 

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,29 @@
 #include <unistd.h>
 
 static const char lnx_probe_byte = 'x'; /* read back from a child */
+
+/* ---- a world used after fork() ----
+ * A world made before a fork() and used in the child (AFL++'s fork server
+ * starts after LLVMFuzzerInitialize made the worlds, and every persistent
+ * process it forks runs thousands of programs) must not drive the
+ * parent's helper children: their slots are what the last forked process
+ * left, not what its tables say, and its /proc/self descriptors (pagemap,
+ * maps) read the parent, so pins it made were "not mlocked" to the kernel
+ * check. The first reset in the new process gives the world children,
+ * pool entries and /proc/self descriptors of its own. */
+unsigned lnx_forks;
+
+static void on_fork(void)
+{
+	lnx_forks++;
+}
+
+static void atfork_once(void)
+{
+	pthread_atfork(NULL, NULL, on_fork);
+}
+
+static pthread_once_t lnx_atfork = PTHREAD_ONCE_INIT;
 
 static void proc_init(struct lnx_proc *p, int exists)
 {
@@ -139,6 +163,8 @@ xmc_world *lnx_create(const struct xmc_config *cfg, char *err, size_t errlen)
 		w->ch[c].sock = w->ch[c].uffd = w->ch[c].maps =
 		    w->ch[c].pagemap = -1;
 	w->pm_self = w->kpf = w->maps_self = -1;
+	pthread_once(&lnx_atfork, atfork_once);
+	w->forks = lnx_forks;
 	state_init(w);
 	pin_cpu(w);
 	for (int c = 0; c < LNX_NCHILD; c++)
@@ -207,10 +233,36 @@ static void reset_reuse(xmc_world *w)
 		}
 }
 
+/* The world in a forked process: our copies of the parent's descriptors
+ * and mappings go (the parent's children stay the parent's; they end with
+ * it), and the children are started anew by lnx_reset (broken). */
+static void rehome(xmc_world *w)
+{
+	for (int c = 0; c < LNX_NCHILD; c++) {
+		struct lnx_child *ch = &w->ch[c];
+		ch->pid = 0; /* not ours: never signalled nor waited for */
+		lnx_child_stop(w, c);
+		if (ch->ctl) /* shared with the parent's child: a new ring */
+			munmap(ch->ctl, sizeof *ch->ctl);
+		ch->ctl = NULL;
+		ch->broken = 1;
+	}
+	lnx_kclose(w);
+	for (int k = 0; k < XMC_NSEGS; k++) {
+		seg_release(&w->seg[k]);
+		memset(&w->seg[k], 0, sizeof w->seg[k]);
+		w->seg[k].fd = -1;
+	}
+	lnx_features_reopen(w);
+	w->forks = lnx_forks;
+}
+
 int lnx_reset(xmc_world *w)
 {
 	char err[160];
 	int rc = 0;
+	if (w->forks != lnx_forks)
+		rehome(w);
 	lnx_kreset(w); /* kernel mappings first: they name pool entries */
 	if (w->fresh) {
 		for (int c = 0; c < LNX_NCHILD; c++)
@@ -240,6 +292,8 @@ void lnx_destroy(xmc_world *w)
 	if (!w)
 		return;
 	for (int c = 0; c < LNX_NCHILD; c++) {
+		if (w->forks != lnx_forks)
+			w->ch[c].pid = 0; /* the parent's: leave them be */
 		lnx_child_stop(w, c);
 		if (w->ch[c].ctl)
 			munmap(w->ch[c].ctl, sizeof *w->ch[c].ctl);
