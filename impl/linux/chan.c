@@ -144,8 +144,8 @@ static int child_map(const struct lnx_req *rq, int sock, int *fds, int uffd)
 	}
 	if (fds[rq->k] < 0)
 		return EBADF;
-	int pop = rq->uffd ? MAP_POPULATE : 0; /* MINOR mode needs PTEs */
-	if (mmap(a, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | pop,
+	/* no MAP_POPULATE: the shim installs the PTEs it owes (lnx_pay) */
+	if (mmap(a, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
 		 fds[rq->k], (off_t)rq->foff * LNX_PG) == MAP_FAILED)
 		return errno;
 	if (rq->uffd && uffd >= 0) {
@@ -155,22 +155,11 @@ static int child_map(const struct lnx_req *rq, int sock, int *fds, int uffd)
 			return errno;
 	}
 	for (uint32_t i = 0; i < rq->npages; i++) {
-		if (rq->zap[i] &&
-		    madvise(a + i * LNX_PG, LNX_PG, MADV_DONTNEED) < 0)
-			return errno;
 		if (rq->prot[i] != XMC_PROT_RW &&
 		    mprotect(a + i * LNX_PG, LNX_PG, prot_bits(rq->prot[i])) <
 			0)
 			return errno;
 	}
-	return 0;
-}
-
-static int child_cont(int uffd, uint64_t addr, uint64_t len)
-{
-	struct uffdio_continue ct = {.range = {addr, len}};
-	if (ioctl(uffd, UFFDIO_CONTINUE, &ct) < 0 && errno != EEXIST)
-		return errno;
 	return 0;
 }
 
@@ -197,7 +186,6 @@ static int child_do(const struct lnx_req *rq, int sock, int *fds, int uffd,
 	case LNX_OP_MAP: return child_map(rq, sock, fds, uffd);
 	case LNX_OP_UNMAP: return child_reserve(rq->addr, len);
 	case LNX_OP_ZAP: return madvise(a, len, MADV_DONTNEED) < 0 ? errno : 0;
-	case LNX_OP_CONT: return child_cont(uffd, rq->addr, len);
 	case LNX_OP_PROT:
 		return mprotect(a, len, prot_bits(rq->prot[0])) < 0 ? errno : 0;
 	case LNX_OP_RESET: return child_reset(fds);
@@ -346,6 +334,7 @@ int lnx_child_start(xmc_world *w, int c, char *err, size_t errlen)
 	ch->fds = 0;
 	ch->broken = 0;
 	ch->nparked = 0;
+	ch->nowe = 0;
 	for (int r = 0; r < 16; r++)
 		ch->sm[r] = (struct lnx_slotmap){.k = -1};
 	ch->base = LNX_BASE + (uint64_t)c * LNX_STRIDE;
@@ -479,30 +468,5 @@ int lnx_barrier(xmc_world *w, int c)
 		lnx_complain(w, "request in child failed", e);
 		return -1;
 	}
-	return 0;
-}
-
-/* Maps hidden/paged-out pages again: directly with the child's uffd when
- * its ring is empty, else queued behind the requests before it. */
-int lnx_cont(xmc_world *w, int c, uint64_t addr, uint64_t len)
-{
-	struct lnx_child *ch = &w->ch[c];
-	struct lnx_ctl *t = ch->ctl;
-	if (ch->broken || ch->pid <= 0)
-		return -1;
-	if (atomic_load(&t->head) != atomic_load(&t->tail)) {
-		struct lnx_req rq = {.op = LNX_OP_CONT,
-				     .addr = addr,
-				     .npages = (uint32_t)(len / LNX_PG)};
-		return lnx_post(w, c, &rq, -1);
-	}
-	if (lnx_barrier(w, c) < 0) /* reports an earlier request's error */
-		return -1;
-	w->kgen++;
-	struct uffdio_continue ct = {.range = {addr, len}};
-	if (ioctl(ch->uffd, UFFDIO_CONTINUE, &ct) < 0 && errno != EEXIST) {
-		lnx_complain(w, "UFFDIO_CONTINUE", errno);
-		return -1;
-	}
-	return 0;
+	return ch->nowe ? lnx_pay(w, c) : 0;
 }

@@ -72,13 +72,14 @@ static void state_init(xmc_world *w)
 		struct lnx_seg *s = &w->seg[k];
 		if (!s->created)
 			continue; /* untouched since the last reset */
-		int fd = s->fd;
+		int fd = s->fd, filled = s->filled;
 		uint8_t *base = s->base;
 		uint64_t ino = s->ino;
 		memset(s, 0, sizeof *s);
 		s->fd = fd;
 		s->base = base;
 		s->ino = ino;
+		s->filled = filled;
 	}
 }
 
@@ -193,26 +194,53 @@ static void reset_child_fresh(xmc_world *w, int c)
 		lnx_post(w, c, &rq, -1);
 }
 
-static const uint8_t lnx_zero[XMC_OBJ_PAGES * LNX_PG]; /* fresh pages */
+/* Every page of a pool entry zero, and no PTE on it left anywhere: the
+ * hole punched (or the truncated size restored) drops the pages and every
+ * process's PTEs on them. Why not memset: the PTEs a program's mappings
+ * had must go before its parked slots are claimed or unmapped, and a PTE
+ * zapped by the child itself costs a TLB flush per page (about 3 us each
+ * on this PVM guest); zapped through the file by the shim, the children's
+ * address spaces are not loaded and no flush is needed. The shim's own
+ * mapping holds PTEs only where it pins (pages.c reads and writes through
+ * the file). The pages come back when needed (lnx_fill). */
+static int pool_zero(struct lnx_seg *s, int truncated)
+{
+	s->filled = 0;
+	if (truncated)
+		return ftruncate(s->fd, (off_t)XMC_OBJ_PAGES * LNX_PG);
+	/* only the program's defined pages can have been given pages */
+	return fallocate(s->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			 (off_t)s->foff * LNX_PG, (off_t)s->npages * LNX_PG);
+}
+
+/* Every defined page of segment k in the page cache (zero where it was
+ * a hole). Needed before a page leaves an alias (userfaultfd MINOR mode
+ * refuses a fault only on a page the cache holds: on a hole the fault
+ * would allocate one) and before UFFDIO_CONTINUE (which maps the cache's
+ * page); a program that does neither never pays for it. */
+int lnx_fill(xmc_world *w, int k)
+{
+	struct lnx_seg *s = &w->seg[k];
+	if (s->filled || s->fd < 0 || s->deleted)
+		return 0;
+	if (fallocate(s->fd, 0, (off_t)s->foff * LNX_PG,
+		      (off_t)s->npages * LNX_PG) < 0) {
+		lnx_complain(w, "fallocate of a segment", errno);
+		return -1;
+	}
+	s->filled = 1;
+	return 0;
+}
 
 /* A segment's pool entry back as seg_new leaves it: nothing mlocked, every
- * page in memory and zero. A deleted one gets its pages back (truncated to
- * 0, then written: in memory, so a child's MAP_POPULATE maps them). */
+ * page in memory and zero, no PTE in any process (pool_fill). */
 static int seg_restore(xmc_world *w, struct lnx_seg *s)
 {
-	size_t len = (size_t)XMC_OBJ_PAGES * LNX_PG;
 	for (int i = 0; i < s->npages; i++)
 		if (s->pg[i].pin_count &&
 		    lnx_munlock(w, s->real + (size_t)i * LNX_PG) < 0)
 			return -1;
-	if (!s->deleted) {
-		memset(s->real, 0, (size_t)s->npages * LNX_PG);
-		return 0;
-	}
-	return ftruncate(s->fd, (off_t)len) < 0 ||
-		       pwrite(s->fd, lnx_zero, len, 0) != (ssize_t)len
-		   ? -1
-		   : 0;
+	return pool_zero(s, s->deleted);
 }
 
 /* Reuse (the default): children keep their mappings, parked until a
@@ -220,17 +248,29 @@ static int seg_restore(xmc_world *w, struct lnx_seg *s)
  * restored in place. A pool entry that cannot be restored is dropped. */
 static void reset_reuse(xmc_world *w)
 {
+	uint32_t zapped = 0, lost = 0; /* restored, failed */
+	/* No request a child has not done yet makes a PTE (a MAP does not
+	 * populate; PTEs are installed by the shim, lnx_pay), so the hole
+	 * punch needs no wait for the children. */
 	for (int c = 0; c < LNX_NCHILD; c++)
 		if (!w->ch[c].broken)
 			lnx_park(w, c);
-	for (int k = 0; k < XMC_NSEGS; k++)
-		if (w->seg[k].created && w->seg[k].fd >= 0 &&
-		    seg_restore(w, &w->seg[k]) < 0) {
-			lnx_complain(w, "restoring a segment", errno);
-			for (int c = 0; c < LNX_NCHILD; c++) /* send anew */
-				w->ch[c].fds &= ~(1u << k);
-			seg_release(&w->seg[k]);
+	for (int k = 0; k < XMC_NSEGS; k++) {
+		if (!w->seg[k].created || w->seg[k].fd < 0)
+			continue;
+		if (seg_restore(w, &w->seg[k]) == 0) {
+			zapped |= 1u << k;
+			continue;
 		}
+		lost |= 1u << k;
+		lnx_complain(w, "restoring a segment", errno);
+		for (int c = 0; c < LNX_NCHILD; c++) /* send anew */
+			w->ch[c].fds &= ~(1u << k);
+		seg_release(&w->seg[k]);
+	}
+	for (int c = 0; c < LNX_NCHILD; c++)
+		if (!w->ch[c].broken)
+			lnx_park_zapped(w, c, zapped, lost);
 }
 
 /* The world in a forked process: our copies of the parent's descriptors
@@ -349,16 +389,15 @@ int lnx_proc_switch(xmc_world *w, int pid)
 	return 0;
 }
 
-/* A pool entry: a memfd of XMC_OBJ_PAGES pages, every one written (in
- * memory, zero and up to date, so a child's MAP_POPULATE maps them all
- * with one fault-around), and the parent's mapping of it. */
+/* A pool entry: a memfd of XMC_OBJ_PAGES pages, zero (pool_zero), and
+ * the parent's mapping of it (for mlock; it holds no PTE but on pinned
+ * pages). */
 static int pool_create(struct lnx_seg *s)
 {
 	size_t len = (size_t)XMC_OBJ_PAGES * LNX_PG;
 	struct stat st;
 	s->fd = memfd_create("xmc-seg", MFD_CLOEXEC);
-	if (s->fd < 0 || pwrite(s->fd, lnx_zero, len, 0) != (ssize_t)len ||
-	    fstat(s->fd, &st) < 0)
+	if (s->fd < 0 || pool_zero(s, 1) < 0 || fstat(s->fd, &st) < 0)
 		return -1;
 	s->base = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, 0);
 	if (s->base == MAP_FAILED) {
