@@ -437,6 +437,71 @@ START_TEST(t_fork)
 }
 END_TEST
 
+/* PTEs present in [addr, +n pages) of process pid's window, by its
+ * pagemap (after the barrier that makes the child and the shim done). */
+static int child_present(int pid, uint32_t addr, int n)
+{
+	uint64_t e[16];
+	uint64_t at = W->ch[pid].base + addr;
+	int got = 0;
+	ck_assert_int_eq(lnx_barrier(W, pid), 0);
+	ck_assert_int_eq(pread(W->ch[pid].pagemap, e, (size_t)n * 8,
+			       (off_t)(at / 4096 * 8)),
+			 n * 8);
+	for (int i = 0; i < n; i++)
+		got += (int)(e[i] >> 63);
+	return got;
+}
+
+/* Lazy PTEs (alias.c lnx_owe/lnx_pay) and the reset's hole punch: a
+ * mapping gets its PTEs when something first looks at the child, hidden
+ * and paged-out pages never get one, a set-up no one looked at leaves
+ * nothing behind, a claimed mapping (every other round repeats the last
+ * geometry) starts with none, and the bytes are the segment's. Without
+ * userfaultfd a missing PTE is an ordinary fault: only the rest holds. */
+START_TEST(t_lazy)
+{
+	uint8_t b[8];
+	uint32_t s = XMC_SID(0);
+	for (int round = 0; round < 12; round++) {
+		int g = round / 2, high = g & 1, n = 3 + g % 3, r = 3 + g % 2;
+		uint32_t p0 = high ? 65536u - (uint32_t)n : 0;
+		ck_assert_int_eq(P->reset(W), 0);
+		ck_assert_int_eq(P->seg_new(W, s, n, high), 0);
+		ck_assert_int_eq(P->map(W, 0, r, s, 0), 0);
+		if (round % 5 == 4)
+			continue; /* never looked at */
+		ck_assert_int_eq(P->page_out(W, s, p0 + 1), 0);
+		ck_assert(readable(0, A(r, p0, 0))); /* the first look */
+		ck_assert(!readable(0, A(r, p0 + 1, 0)));
+		if (W->use_uffd) /* without, PTEs come by faults */
+			ck_assert_int_eq(child_present(0, A(r, p0, 0), n),
+					 n - 1);
+		ck_assert_int_eq(st(s, p0 + 1).in_memory, 0);
+		ck_assert_int_eq(st(s, p0 + 2).in_memory, 1);
+		ck_assert_int_eq(P->page_in(W, s, p0 + 1), 0);
+		if (W->use_uffd)
+			ck_assert_int_eq(child_present(0, A(r, p0, 0), n), n);
+		ck_assert_int_eq(P->peek(W, s, (p0 + 2) * 4096, b, 8), 0);
+		for (int i = 0; i < 8; i++)
+			ck_assert_uint_eq(b[i], 0); /* last round's poke is gone */
+		ck_assert_int_eq(P->poke(W, s, (p0 + 2) * 4096, "dirty", 5), 0);
+		ck_assert_int_eq(P->peek(W, s, (p0 + 2) * 4096, b, 8), 0);
+		ck_assert_int_eq(memcmp(b, "dirty", 5), 0);
+		struct xmc_xmem d = {XMEM_INVAL, 0, 0, 0};
+		ck_assert_int_eq(P->xmattach(W, A(r, p0, 0), 64, &d,
+					     USER_ADSPACE),
+				 XMEM_SUCC);
+		memcpy(kb, "moved", 5);
+		ck_assert_int_eq(P->xmemout(W, kb, A(r, p0, 8), 5, &d),
+				 XMEM_SUCC);
+		ck_assert_int_eq(P->peek(W, s, p0 * 4096 + 8, b, 5), 0);
+		ck_assert_int_eq(memcmp(b, "moved", 5), 0);
+		ck_assert_int_eq(lnx_xcheck(W), 0);
+	}
+}
+END_TEST
+
 /* VmLck (kB) of a process; -1 when unreadable. */
 static long vmlck(pid_t pid)
 {
@@ -490,11 +555,12 @@ int main(void)
 	const TTest *const power[] = {t_image,	      t_kernel_attach,
 				      t_kernel_dma,   t_kernel_observed,
 				      t_kernel_reset, t_fork,
-				      t_pin_loop,     NULL};
+				      t_pin_loop,     t_lazy,
+				      NULL};
 	const TTest *const ppc[] = {t_image, t_kernel_dma, NULL};
 	const TTest *const mprot[] = {t_image, t_kernel_dma, t_kernel_reset,
-				      t_fork, NULL};
-	const TTest *const fresh[] = {t_kernel_reset, t_fork, NULL};
+				      t_fork, t_lazy, NULL};
+	const TTest *const fresh[] = {t_kernel_reset, t_fork, t_lazy, NULL};
 	Suite *s = suite_create("linux_kern");
 	add(s, "power", setup_power, power);
 	add(s, "powerpc", setup_powerpc, ppc);
