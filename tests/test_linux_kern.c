@@ -468,10 +468,19 @@ START_TEST(t_lazy)
 		uint32_t p0 = high ? 65536u - (uint32_t)n : 0;
 		ck_assert_int_eq(P->reset(W), 0);
 		ck_assert_int_eq(P->seg_new(W, s, n, high), 0);
+		for (int i = 0; i < n && (round & 1); i++) /* before a claim */
+			ck_assert_int_eq(P->page_out(W, s, p0 + (uint32_t)i), 0);
 		ck_assert_int_eq(P->map(W, 0, r, s, 0), 0);
 		if (round % 5 == 4)
 			continue; /* never looked at */
-		ck_assert_int_eq(P->page_out(W, s, p0 + 1), 0);
+		for (int i = 0; i < n && (round & 1); i++) {
+			ck_assert(!readable(0, A(r, p0 + (uint32_t)i, 0)));
+			if (i != 1)
+				ck_assert_int_eq(
+				    P->page_in(W, s, p0 + (uint32_t)i), 0);
+		}
+		if (!(round & 1))
+			ck_assert_int_eq(P->page_out(W, s, p0 + 1), 0);
 		ck_assert(readable(0, A(r, p0, 0))); /* the first look */
 		ck_assert(!readable(0, A(r, p0 + 1, 0)));
 		if (W->use_uffd) /* without, PTEs come by faults */

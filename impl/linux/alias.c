@@ -171,6 +171,8 @@ static int reclaim(xmc_world *w, int c, int slot, int k)
 			rc = -1;
 		if (absent && !zap)
 			lnx_owe(w, c, rq.addr, LNX_PG, 1);
+		if (absent && zap && lnx_fill(w, k) < 0)
+			rc = -1; /* no PTE, and a fault must be refused */
 		if (!absent && zap && post_zap(w, c, k, a, i) < 0)
 			rc = -1;
 	}

@@ -127,21 +127,30 @@ static int child_reserve(uint64_t addr, uint64_t len)
 	return p == MAP_FAILED ? errno : 0;
 }
 
+/* The memfd of segment rq->k, sent along with the request (newfd). */
+static int child_take_fd(const struct lnx_req *rq, int sock, int *fds)
+{
+	uint32_t k;
+	int fd;
+	if (rq->k >= XMC_NSEGS)
+		return EINVAL;
+	if (!rq->newfd)
+		return 0;
+	if (recv_with_fd(sock, &k, sizeof k, &fd) != sizeof k || fd < 0)
+		return EBADF;
+	if (fds[rq->k] >= 0)
+		close(fds[rq->k]);
+	fds[rq->k] = fd;
+	return 0;
+}
+
 static int child_map(const struct lnx_req *rq, int sock, int *fds, int uffd)
 {
 	size_t len = (size_t)rq->npages * LNX_PG;
 	char *a = (char *)(uintptr_t)rq->addr;
-	if (rq->k >= XMC_NSEGS || rq->npages > XMC_OBJ_PAGES)
-		return EINVAL;
-	if (rq->newfd) {
-		uint32_t k;
-		int fd;
-		if (recv_with_fd(sock, &k, sizeof k, &fd) != sizeof k || fd < 0)
-			return EBADF;
-		if (fds[rq->k] >= 0)
-			close(fds[rq->k]);
-		fds[rq->k] = fd;
-	}
+	int e = child_take_fd(rq, sock, fds);
+	if (e || rq->npages > XMC_OBJ_PAGES)
+		return e ? e : EINVAL;
 	if (fds[rq->k] < 0)
 		return EBADF;
 	/* no MAP_POPULATE: the shim installs the PTEs it owes (lnx_pay) */
@@ -179,7 +188,7 @@ static int child_do(const struct lnx_req *rq, int sock, int *fds, int uffd,
 {
 	uint64_t len = (uint64_t)rq->npages * LNX_PG;
 	void *a = (void *)(uintptr_t)rq->addr;
-	if (rq->op != LNX_OP_RESET &&
+	if (rq->op != LNX_OP_RESET && rq->op != LNX_OP_FD &&
 	    (rq->addr < base || rq->addr + len > base + LNX_WINDOW))
 		return EFAULT;
 	switch (rq->op) {
@@ -189,6 +198,7 @@ static int child_do(const struct lnx_req *rq, int sock, int *fds, int uffd,
 	case LNX_OP_PROT:
 		return mprotect(a, len, prot_bits(rq->prot[0])) < 0 ? errno : 0;
 	case LNX_OP_RESET: return child_reset(fds);
+	case LNX_OP_FD: return child_take_fd(rq, sock, fds);
 	}
 	return EINVAL;
 }
@@ -445,7 +455,8 @@ int lnx_post(xmc_world *w, int c, struct lnx_req *rq, int fd)
 	struct lnx_child *ch = &w->ch[c];
 	if (ch->broken || ch->pid <= 0 || (full(ch) && drain(w, ch) < 0))
 		return -1;
-	if (rq->op == LNX_OP_MAP && send_fd_once(w, ch, rq, fd) < 0)
+	if ((rq->op == LNX_OP_MAP || rq->op == LNX_OP_FD) &&
+	    send_fd_once(w, ch, rq, fd) < 0)
 		return -1;
 	if (rq->op == LNX_OP_RESET)
 		ch->fds = 0;
@@ -454,6 +465,25 @@ int lnx_post(xmc_world *w, int c, struct lnx_req *rq, int fd)
 	ch->ctl->ring[head % LNX_RING] = *rq;
 	atomic_store(&ch->ctl->head, head + 1); /* publishes the request */
 	return 0;
+}
+
+/* Child c holds segment k's memfd (sent now unless it has it). */
+int lnx_give_fd(xmc_world *w, int c, int k)
+{
+	struct lnx_req rq = {.op = LNX_OP_FD, .k = (uint32_t)k};
+	if (w->ch[c].fds & (1u << k))
+		return 0;
+	return lnx_post(w, c, &rq, w->seg[k].fd);
+}
+
+/* Child c has no request left and no slot parked (XMCHECK_LINUX_SETTLE:
+ * the work a program leaves is done before the next one starts). */
+int lnx_settle(xmc_world *w, int c)
+{
+	struct lnx_ctl *t = w->ch[c].ctl;
+	if (!w->ch[c].nparked && atomic_load(&t->head) == atomic_load(&t->tail))
+		return 0;
+	return lnx_barrier(w, c);
 }
 
 int lnx_barrier(xmc_world *w, int c)

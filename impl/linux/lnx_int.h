@@ -40,6 +40,7 @@ enum lnx_op {
 	LNX_OP_ZAP,	/* MADV_DONTNEED [addr, +npages): drop the PTEs */
 	LNX_OP_PROT,	/* mprotect [addr, +npages) to prot[0] */
 	LNX_OP_RESET,	/* close the cached memfds (slots unmapped before) */
+	LNX_OP_FD,	/* take segment k's memfd from the socket (newfd) */
 };
 
 /* One request in the ring. */
@@ -50,7 +51,7 @@ struct lnx_req {
 	uint32_t npages; /* pages from addr */
 	uint32_t foff;	 /* MAP: memfd page mapped at addr */
 	uint8_t uffd;	 /* MAP: register the range with the child's uffd */
-	uint8_t newfd;	 /* MAP: the memfd waits on the socket (SCM_RIGHTS) */
+	uint8_t newfd;	 /* MAP, FD: the memfd waits on the socket */
 	uint8_t prot[XMC_OBJ_PAGES]; /* MAP/PROT: enum xmc_prot per page */
 };
 
@@ -200,6 +201,7 @@ struct xmc_world {
 	uint32_t next_frame; /* next synthetic frame number */
 	int use_uffd;	     /* hide/page-out with uffd MINOR, else mprotect */
 	int fresh;	     /* XMCHECK_LINUX_FRESH: no reuse across programs */
+	int settle;	     /* XMCHECK_LINUX_SETTLE: reset leaves no work */
 	int have_pmq;	     /* PROCMAP_QUERY works on /proc/PID/maps */
 	struct lnx_feat feat[LNX_NFEAT]; /* optional kernel features */
 	char feat_text[LNX_NFEAT * 200]; /* cap_reason(w, 0): feature lines */
@@ -226,6 +228,8 @@ int lnx_child_start(xmc_world *w, int c, char *err, size_t errlen);
 void lnx_child_stop(xmc_world *w, int c);
 int lnx_post(xmc_world *w, int c, struct lnx_req *rq, int fd);
 int lnx_barrier(xmc_world *w, int c);
+int lnx_settle(xmc_world *w, int c);
+int lnx_give_fd(xmc_world *w, int c, int k);
 /* alias.c: slots kept across programs */
 void lnx_park(xmc_world *w, int c);
 void lnx_park_zapped(xmc_world *w, int c, uint32_t zapped, uint32_t lost);
@@ -305,6 +309,7 @@ int lnx_seg_create(xmc_world *w, int k, int npages, int high);
 int lnx_image(xmc_world *w, int pid, int npages);
 int lnx_kseg_new(xmc_world *w, int j, int npages);
 int lnx_kseg_at(xmc_world *w, int region);
+int lnx_kwin(xmc_world *w);
 int lnx_kenact(xmc_world *w, int k, uint32_t page);
 void lnx_kreset(xmc_world *w);
 void lnx_kclose(xmc_world *w);

@@ -143,6 +143,32 @@ static int probe_mechanisms(xmc_world *w, char *err, size_t errlen)
 	return lnx_features_probe(w, err, errlen);
 }
 
+static int pool_create(struct lnx_seg *s);
+
+/* What any program may need, made before the first one (and again when a
+ * child was restarted): every pool entry, the children's copies of the
+ * user and image memfds, the kernel space. A program then takes the same
+ * paths whatever ran before it in this process (AFL++ calibrates an input
+ * by running it again: a first use would differ) and pays none of it. */
+static void prime(xmc_world *w)
+{
+	if (w->fresh) /* its reset closes them all */
+		return;
+	for (int k = 0; k < XMC_NSEGS; k++)
+		if (w->seg[k].fd < 0 && pool_create(&w->seg[k]) < 0) {
+			lnx_complain(w, "memfd segment", errno);
+			seg_release(&w->seg[k]); /* made when needed */
+		}
+	for (int c = 0; c < LNX_NCHILD; c++) {
+		for (int k = 0; k < XMC_SEG_KERN(0) && !w->ch[c].broken; k++)
+			if (w->seg[k].fd >= 0)
+				lnx_give_fd(w, c, k);
+		if (!w->ch[c].broken)
+			lnx_barrier(w, c);
+	}
+	lnx_kwin(w);
+}
+
 xmc_world *lnx_create(const struct xmc_config *cfg, char *err, size_t errlen)
 {
 	if (!cfg || (cfg->profile != XMC_PROFILE_POWER &&
@@ -157,7 +183,9 @@ xmc_world *lnx_create(const struct xmc_config *cfg, char *err, size_t errlen)
 	}
 	w->cfg = *cfg;
 	const char *fr = getenv("XMCHECK_LINUX_FRESH");
+	const char *se = getenv("XMCHECK_LINUX_SETTLE");
 	w->fresh = fr && *fr && *fr != '0';
+	w->settle = se && *se && *se != '0';
 	for (int k = 0; k < XMC_NSEGS; k++)
 		w->seg[k].fd = -1;
 	for (int c = 0; c < LNX_NCHILD; c++)
@@ -178,6 +206,7 @@ xmc_world *lnx_create(const struct xmc_config *cfg, char *err, size_t errlen)
 		lnx_destroy(w);
 		return NULL;
 	}
+	prime(w);
 	return w;
 }
 
@@ -315,15 +344,22 @@ int lnx_reset(xmc_world *w)
 	state_init(w);
 	w->kgen++;
 	w->lgen++;
+	int restarted = 0;
 	for (int c = 0; c < LNX_NCHILD; c++) {
-		if (!w->ch[c].broken) /* no wait: the next barrier drains */
+		if (!w->ch[c].broken) { /* no wait: the next barrier drains */
+			if (w->settle)
+				lnx_settle(w, c);
 			continue;
+		}
 		lnx_child_stop(w, c); /* restart a child that failed */
+		restarted = 1;
 		if (lnx_child_start(w, c, err, sizeof err) < 0) {
 			fprintf(stderr, "xmcheck linux shim: %s\n", err);
 			rc = -1;
 		}
 	}
+	if (restarted)
+		prime(w);
 	return rc;
 }
 
