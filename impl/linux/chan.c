@@ -15,6 +15,7 @@
  */
 #include "lnx_int.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/futex.h>
@@ -260,10 +261,39 @@ static void child_gcov_exit(int sig)
 #endif
 /* ---- coverage ---- end ---- */
 
+/* ---- AFL++: a child's edges are not the input's ---- begin
+ * Forked from an AFL++-instrumented harness, a child would count its
+ * edges into the engine's shared coverage map, whenever it is scheduled:
+ * how often it sleeps and wakes depends on timing, not on the input, and
+ * AFL++ saw those edges as unstable. The child counts into a private map
+ * instead. The symbols are AFL++'s runtime's, exported by its dynamic
+ * list (afl-clang-fast), so dlsym finds them; a module may not declare
+ * them (the instrumentation pass then renames its own). Elsewhere none
+ * is found and nothing is done. */
+static void child_private_coverage(void)
+{
+	uint8_t **area = dlsym(RTLD_DEFAULT, "__afl_area_ptr");
+	const uint32_t *size = dlsym(RTLD_DEFAULT, "__afl_map_size");
+	const uint32_t *last = dlsym(RTLD_DEFAULT, "__afl_final_loc");
+	size_t n = 1u << 16;
+	if (!area || !*area)
+		return;
+	if (size && *size > n)
+		n = *size;
+	if (last && (size_t)*last + 1 > n)
+		n = (size_t)*last + 1;
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p != MAP_FAILED)
+		*area = p;
+}
+/* ---- AFL++ ---- end */
+
 static void child_main(int sock, struct lnx_ctl *ctl, uint64_t base,
 		       pid_t parent)
 {
 	struct lnx_hello h = {0, 0, 0};
+	child_private_coverage();
 #ifdef LNX_GCOV
 	__gcov_reset();
 	signal(SIGTERM, child_gcov_exit);
