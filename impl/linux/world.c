@@ -2,9 +2,11 @@
  * world.c - lifecycle (create, reset, destroy, capabilities) and the world
  * steps on processes and segments.
  *
- * Children are forked once in create and live until destroy; reset unmaps
- * their windows (one posted request each), closes the memfds and clears the
- * shim's tables, so a program costs no fork.
+ * Children are forked once in create and live until destroy (or until the
+ * world is used in a forked process: rehome); reset parks their slot
+ * mappings, zeroes the memfds in place by punching holes (which drops
+ * every PTE on them without a TLB flush) and clears the shim's tables, so
+ * a program costs no fork, no memfd and no PTE it does not look at.
  */
 #include "lnx_int.h"
 
