@@ -13,10 +13,12 @@
 #include <check.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const struct xmc_plugin *P = &lnx_plugin;
@@ -379,6 +381,173 @@ START_TEST(t_kernel_reset)
 }
 END_TEST
 
+/* One program with pins in user, image and kernel segments, everything
+ * checked against Linux; `extra` also pins a segment index that only this
+ * process has made (in a forked one, its parent never had its pool). */
+static void pin_program(int extra)
+{
+	uint32_t u = XMC_SID(0);
+	ck_assert_int_eq(P->reset(W), 0);
+	ck_assert_int_eq(P->seg_new(W, u, 4, 0), 0);
+	ck_assert_int_eq(P->map(W, 0, 3, u, 0), 0);
+	ck_assert_int_eq(P->image(W, 0, 2), 0);
+	ck_assert_int_eq(P->kseg_new(W, 0, 2), 0);
+	if (extra) {
+		ck_assert_int_eq(P->seg_new(W, XMC_SID(1), 2, 1), 0);
+		ck_assert_int_eq(P->map(W, 0, 5, XMC_SID(1), 0), 0);
+		ck_assert_int_eq(P->pin(W, XMC_SID(1), 65535), 0);
+		ck_assert_int_eq(st(XMC_SID(1), 65535).pin_count, 1);
+	}
+	ck_assert_int_eq(P->pin(W, u, 1), 0);
+	ck_assert_int_eq(P->pin(W, DATA(0), 0), 0);
+	ck_assert_int_eq(P->pin(W, KSEG(0), 1), 0);
+	ck_assert_int_eq(st(u, 1).pin_count, 1);
+	ck_assert_int_eq(st(DATA(0), 0).pin_count, 1);
+	ck_assert_int_eq(st(KSEG(0), 1).pin_count, 1);
+	ck_assert_int_eq(st(KSEG(0), 0).in_memory, 1);
+	struct xmc_xmem g = {XMEM_INVAL, 0, 0, 0};
+	ck_assert_int_eq(P->xmattach(W, A(XMC_KREGION(0), 0, 0), 64, &g,
+				     SYS_ADSPACE),
+			 XMEM_SUCC);
+	ck_assert(readable(0, A(3, 3, 0)) && !readable(0, A(4, 0, 0)));
+	ck_assert_int_eq(lnx_xcheck(W), 0);
+}
+
+/* A world made before fork() and used in the child, as AFL++'s fork
+ * server does (the world is made before __AFL_INIT): the child's pins,
+ * kernel pages and kernel attaches are what Linux says in the child, and
+ * the parent's world still works after the child is gone. */
+START_TEST(t_fork)
+{
+	pin_program(0); /* the parent's pool: segment 0, image, kernel */
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		for (int i = 0; i < 3; i++)
+			pin_program(1);
+		ck_assert_uint_eq(lnx_errors(W), 0);
+		P->destroy(W); /* its own children only */
+		_exit(0);
+	}
+	int status = -1;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "the forked process failed (status 0x%x)", status);
+	pin_program(1);
+}
+END_TEST
+
+/* PTEs present in [addr, +n pages) of process pid's window, by its
+ * pagemap (after the barrier that makes the child and the shim done). */
+static int child_present(int pid, uint32_t addr, int n)
+{
+	uint64_t e[16];
+	uint64_t at = W->ch[pid].base + addr;
+	int got = 0;
+	ck_assert_int_eq(lnx_barrier(W, pid), 0);
+	ck_assert_int_eq(pread(W->ch[pid].pagemap, e, (size_t)n * 8,
+			       (off_t)(at / 4096 * 8)),
+			 n * 8);
+	for (int i = 0; i < n; i++)
+		got += (int)(e[i] >> 63);
+	return got;
+}
+
+/* Lazy PTEs (alias.c lnx_owe/lnx_pay) and the reset's hole punch: a
+ * mapping gets its PTEs when something first looks at the child, hidden
+ * and paged-out pages never get one, a set-up no one looked at leaves
+ * nothing behind, a claimed mapping (every other round repeats the last
+ * geometry) starts with none, and the bytes are the segment's. Without
+ * userfaultfd a missing PTE is an ordinary fault: only the rest holds. */
+START_TEST(t_lazy)
+{
+	uint8_t b[8];
+	uint32_t s = XMC_SID(0);
+	for (int round = 0; round < 12; round++) {
+		int g = round / 2, high = g & 1, n = 3 + g % 3, r = 3 + g % 2;
+		uint32_t p0 = high ? 65536u - (uint32_t)n : 0;
+		ck_assert_int_eq(P->reset(W), 0);
+		ck_assert_int_eq(P->seg_new(W, s, n, high), 0);
+		for (int i = 0; i < n && (round & 1); i++) /* before a claim */
+			ck_assert_int_eq(P->page_out(W, s, p0 + (uint32_t)i), 0);
+		ck_assert_int_eq(P->map(W, 0, r, s, 0), 0);
+		if (round % 5 == 4)
+			continue; /* never looked at */
+		for (int i = 0; i < n && (round & 1); i++) {
+			ck_assert(!readable(0, A(r, p0 + (uint32_t)i, 0)));
+			if (i != 1)
+				ck_assert_int_eq(
+				    P->page_in(W, s, p0 + (uint32_t)i), 0);
+		}
+		if (!(round & 1))
+			ck_assert_int_eq(P->page_out(W, s, p0 + 1), 0);
+		ck_assert(readable(0, A(r, p0, 0))); /* the first look */
+		ck_assert(!readable(0, A(r, p0 + 1, 0)));
+		if (W->use_uffd) /* without, PTEs come by faults */
+			ck_assert_int_eq(child_present(0, A(r, p0, 0), n),
+					 n - 1);
+		ck_assert_int_eq(st(s, p0 + 1).in_memory, 0);
+		ck_assert_int_eq(st(s, p0 + 2).in_memory, 1);
+		ck_assert_int_eq(P->page_in(W, s, p0 + 1), 0);
+		if (W->use_uffd)
+			ck_assert_int_eq(child_present(0, A(r, p0, 0), n), n);
+		ck_assert_int_eq(P->peek(W, s, (p0 + 2) * 4096, b, 8), 0);
+		for (int i = 0; i < 8; i++)
+			ck_assert_uint_eq(b[i], 0); /* last round's poke is gone */
+		ck_assert_int_eq(P->poke(W, s, (p0 + 2) * 4096, "dirty", 5), 0);
+		ck_assert_int_eq(P->peek(W, s, (p0 + 2) * 4096, b, 8), 0);
+		ck_assert_int_eq(memcmp(b, "dirty", 5), 0);
+		struct xmc_xmem d = {XMEM_INVAL, 0, 0, 0};
+		ck_assert_int_eq(P->xmattach(W, A(r, p0, 0), 64, &d,
+					     USER_ADSPACE),
+				 XMEM_SUCC);
+		memcpy(kb, "moved", 5);
+		ck_assert_int_eq(P->xmemout(W, kb, A(r, p0, 8), 5, &d),
+				 XMEM_SUCC);
+		ck_assert_int_eq(P->peek(W, s, p0 * 4096 + 8, b, 5), 0);
+		ck_assert_int_eq(memcmp(b, "moved", 5), 0);
+		ck_assert_int_eq(lnx_xcheck(W), 0);
+	}
+}
+END_TEST
+
+/* VmLck (kB) of a process; -1 when unreadable. */
+static long vmlck(pid_t pid)
+{
+	char path[64], line[128];
+	long n = -1;
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "r");
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "VmLck: %ld", &n) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* Many programs in one process, each leaving pins for reset to undo:
+ * every pin is mlocked (the kernel check agrees) and locked memory does
+ * not grow, in the shim or in any child. */
+START_TEST(t_pin_loop)
+{
+	long first = -1;
+	for (int n = 0; n < 600; n++) {
+		pin_program(n & 1);
+		long l = vmlck(getpid());
+		ck_assert_int_ge(l, 0);
+		if (n == 0)
+			first = l;
+		ck_assert_msg(l <= first + 8, "VmLck grew: %ld kB -> %ld kB",
+			      first, l);
+		for (int c = 0; c < LNX_NCHILD; c++)
+			ck_assert_int_eq(vmlck(W->ch[c].pid), 0);
+	}
+	ck_assert_int_eq(P->reset(W), 0);
+	ck_assert_int_le(vmlck(getpid()), first - 12); /* 3 pins = 12 kB */
+}
+END_TEST
+
 static void add(Suite *s, const char *name, void (*setup)(void),
 		const TTest *const *tests)
 {
@@ -394,11 +563,13 @@ int main(void)
 {
 	const TTest *const power[] = {t_image,	      t_kernel_attach,
 				      t_kernel_dma,   t_kernel_observed,
-				      t_kernel_reset, NULL};
+				      t_kernel_reset, t_fork,
+				      t_pin_loop,     t_lazy,
+				      NULL};
 	const TTest *const ppc[] = {t_image, t_kernel_dma, NULL};
 	const TTest *const mprot[] = {t_image, t_kernel_dma, t_kernel_reset,
-				      NULL};
-	const TTest *const fresh[] = {t_kernel_reset, NULL};
+				      t_fork, t_lazy, NULL};
+	const TTest *const fresh[] = {t_kernel_reset, t_fork, t_lazy, NULL};
 	Suite *s = suite_create("linux_kern");
 	add(s, "power", setup_power, power);
 	add(s, "powerpc", setup_powerpc, ppc);

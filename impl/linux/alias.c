@@ -12,6 +12,7 @@
 #include "lnx_int.h"
 
 #include <errno.h>
+#include <linux/userfaultfd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -133,8 +134,24 @@ static uint64_t map_addr(xmc_world *w, int c, int slot, int npages, int high)
 	return slot_addr(w, c, slot) + (uint64_t)first * LNX_PG;
 }
 
+/* Posts a ZAP of page i of a mapping at a: the page leaves the alias.
+ * Its memfd page must be in the page cache (lnx_fill), or the access
+ * would be a missing-page fault that allocates one, not refused. */
+static int post_zap(xmc_world *w, int c, int k, uint64_t a, int i)
+{
+	struct lnx_req rq = {.op = LNX_OP_ZAP, .npages = 1};
+	rq.addr = a + (uint64_t)i * LNX_PG;
+	if (lnx_fill(w, k) < 0)
+		return -1;
+	lnx_owe(w, c, rq.addr, LNX_PG, 0);
+	return lnx_post(w, c, &rq, -1);
+}
+
 /* A parked mapping of segment k as the tables want it now: claimed, and
- * each page brought from the state it was left in to the wanted one. */
+ * each page brought from the state it was left in to the wanted one:
+ * protections first (no PTE is there to change), then the PTEs the reset's
+ * hole punch took are owed to the visible pages (lnx_pay installs them at
+ * the child's next barrier, with no request and no flush). */
 static int reclaim(xmc_world *w, int c, int slot, int k)
 {
 	struct lnx_slotmap *m = &w->ch[c].sm[slot];
@@ -147,16 +164,16 @@ static int reclaim(xmc_world *w, int c, int slot, int k)
 		struct lnx_req rq = {.op = LNX_OP_PROT, .npages = 1};
 		uint8_t want = alias_prot(w, &s->pg[i]);
 		int zap = w->use_uffd && !lnx_visible(&s->pg[i]);
+		int absent = (m->absent >> i) & 1;
 		rq.addr = a + (uint64_t)i * LNX_PG;
 		rq.prot[0] = want;
 		if (m->prot[i] != want && lnx_post(w, c, &rq, -1) < 0)
 			rc = -1;
-		rq.op = LNX_OP_ZAP;
-		if (((m->absent >> i) & 1) && !zap &&
-		    lnx_cont(w, c, rq.addr, LNX_PG) < 0)
-			rc = -1;
-		if (!((m->absent >> i) & 1) && zap &&
-		    lnx_post(w, c, &rq, -1) < 0)
+		if (absent && !zap)
+			lnx_owe(w, c, rq.addr, LNX_PG, 1);
+		if (absent && zap && lnx_fill(w, k) < 0)
+			rc = -1; /* no PTE, and a fault must be refused */
+		if (!absent && zap && post_zap(w, c, k, a, i) < 0)
 			rc = -1;
 	}
 	return rc;
@@ -176,14 +193,26 @@ int lnx_map_slot(xmc_world *w, int c, int slot, int k)
 	rq.addr = map_addr(w, c, slot, s->npages, s->first != 0);
 	rq.foff = s->foff;
 	rq.uffd = (uint8_t)w->use_uffd;
+	uint16_t owe = 0;
+	int hidden = 0;
 	for (int i = 0; i < s->npages; i++) {
 		rq.prot[i] = alias_prot(w, &s->pg[i]);
-		rq.zap[i] = w->use_uffd && !lnx_visible(&s->pg[i]);
+		if (lnx_visible(&s->pg[i]))
+			owe |= (uint16_t)(1u << i);
+		else
+			hidden = 1;
 	}
 	*m = (struct lnx_slotmap){.k = (int8_t)k,
 				  .npages = (uint8_t)s->npages,
 				  .high = s->first != 0};
-	return lnx_post(w, c, &rq, s->fd);
+	if (w->use_uffd && hidden && lnx_fill(w, k) < 0)
+		return -1; /* a hidden page must be in the page cache */
+	if (lnx_post(w, c, &rq, s->fd) < 0)
+		return -1;
+	if (w->use_uffd) /* installed by lnx_pay once the child mapped it */
+		lnx_owe(w, c, rq.addr, (uint64_t)s->npages * LNX_PG, 1);
+	m->owe &= owe;
+	return 0;
 }
 
 /* Re-reserves what slot holds (its own geometry: the segment table may
@@ -217,6 +246,7 @@ void lnx_park(xmc_world *w, int c)
 		m->parked = 1;
 		m->reuse = !s->deleted;
 		m->absent = 0;
+		m->owe = 0; /* the reset's hole punch drops every PTE */
 		for (int i = 0; i < m->npages; i++) {
 			m->prot[i] = alias_prot(w, &s->pg[i]);
 			if (w->use_uffd && !lnx_visible(&s->pg[i]))
@@ -224,6 +254,106 @@ void lnx_park(xmc_world *w, int c)
 		}
 		w->ch[c].nparked++;
 	}
+}
+
+/* The reset punched the pages of the segments in `zapped`: their parked
+ * mappings keep their VMAs but no PTE (in userfaultfd mode a hidden page;
+ * without it an ordinary fault). Those of the segments in `lost` (their
+ * restore failed) may still have PTEs: never claimed, only unmapped. */
+void lnx_park_zapped(xmc_world *w, int c, uint32_t zapped, uint32_t lost)
+{
+	for (int r = 0; r < 16; r++) {
+		struct lnx_slotmap *m = &w->ch[c].sm[r];
+		if (!m->parked || m->k < 0)
+			continue;
+		if (w->use_uffd && ((zapped >> m->k) & 1))
+			m->absent = (uint16_t)((1u << m->npages) - 1);
+		if ((lost >> m->k) & 1)
+			m->reuse = 0;
+	}
+}
+
+/* Page(s) [addr, +len) of a slot mapping of child c get their PTE at the
+ * child's next barrier (owe = 1), or no longer (owe = 0: a ZAP for them
+ * follows). Paid in lnx_pay, after the child has done its requests. */
+void lnx_owe(xmc_world *w, int c, uint64_t addr, uint64_t len, int owe)
+{
+	struct lnx_child *ch = &w->ch[c];
+	int r = (int)((addr - ch->base) / LNX_SLOT);
+	struct lnx_slotmap *m = &ch->sm[r];
+	uint64_t a = map_addr(w, c, r, m->npages, m->high);
+	uint32_t i = (uint32_t)((addr - a) / LNX_PG);
+	uint32_t n = (uint32_t)(len / LNX_PG);
+	uint16_t bits = (uint16_t)(((1u << n) - 1) << i);
+	w->kgen++;
+	if (!owe) {
+		m->owe &= (uint16_t)~bits;
+		return;
+	}
+	m->owe |= bits;
+	ch->nowe = 1;
+}
+
+/* UFFDIO_CONTINUE of [a, +len), going on past pages that have a PTE; a
+ * run over several VMAs (pages of other protections) is done page by
+ * page, as one call stays in one VMA (ENOENT otherwise). */
+static int cont_range(xmc_world *w, int uffd, uint64_t a, uint64_t len)
+{
+	while (len) {
+		struct uffdio_continue ct = {.range = {a, len}};
+		if (ioctl(uffd, UFFDIO_CONTINUE, &ct) == 0)
+			return 0;
+		if (errno == ENOENT && len > LNX_PG) {
+			for (uint64_t o = 0; o < len; o += LNX_PG)
+				if (cont_range(w, uffd, a + o, LNX_PG) < 0)
+					return -1;
+			return 0;
+		}
+		uint64_t done = errno == EAGAIN && ct.mapped > 0
+				    ? (uint64_t)ct.mapped
+				    : errno == EEXIST ? LNX_PG : 0;
+		if (!done) {
+			lnx_complain(w, "UFFDIO_CONTINUE", errno);
+			return -1;
+		}
+		a += done;
+		len -= done < len ? done : len;
+	}
+	return 0;
+}
+
+/* The PTEs child c's slots owe, installed by the shim itself with
+ * UFFDIO_CONTINUE on the child's userfaultfd once the child has done its
+ * requests (lnx_barrier): the child's address space is not loaded, so it
+ * costs neither a TLB flush nor a round trip, and only programs that
+ * look at a mapping pay for its PTEs. */
+int lnx_pay(xmc_world *w, int c)
+{
+	struct lnx_child *ch = &w->ch[c];
+	int rc = 0;
+	for (int r = 0; r < 16; r++) {
+		struct lnx_slotmap *m = &ch->sm[r];
+		uint64_t a = map_addr(w, c, r, m->npages, m->high);
+		if (!m->owe || w->seg[m->k].deleted) {
+			m->owe = 0; /* a deleted segment's pages are gone */
+			continue;
+		}
+		if (lnx_fill(w, m->k) < 0)
+			rc = -1;
+		for (int i = 0; i < m->npages;) {
+			int j = i;
+			while (j < m->npages && ((m->owe >> j) & 1))
+				j++;
+			if (j > i && cont_range(w, ch->uffd, a + (uint64_t)i * LNX_PG,
+						(uint64_t)(j - i) * LNX_PG) < 0)
+				rc = -1;
+			i = j + 1;
+		}
+		m->owe = 0;
+	}
+	ch->nowe = 0;
+	w->kgen++;
+	return rc;
 }
 
 void lnx_flush_parked(xmc_world *w, int c)
@@ -246,8 +376,13 @@ static int enact_one(xmc_world *w, const struct lnx_alias *al, int k,
 		rq.prot[0] = alias_prot(w, pg);
 		return lnx_post(w, al->c, &rq, -1);
 	}
-	if (lnx_visible(pg))
-		return lnx_cont(w, al->c, rq.addr, LNX_PG);
+	if (lnx_visible(pg)) {
+		lnx_owe(w, al->c, rq.addr, LNX_PG, 1);
+		return 0;
+	}
+	if (lnx_fill(w, k) < 0)
+		return -1;
+	lnx_owe(w, al->c, rq.addr, LNX_PG, 0);
 	rq.op = LNX_OP_ZAP;
 	return lnx_post(w, al->c, &rq, -1);
 }
@@ -417,15 +552,17 @@ static int xcheck_alias(xmc_world *w, const struct lnx_alias *al,
 	for (int i = 0; i < s->npages; i++) {
 		const struct lnx_page *pg = &s->pg[i];
 		int want = lnx_visible(pg) && pg->prot != XMC_PROT_NONE;
-		uint8_t b[64];
+		uint8_t b[64], real[64];
+		off_t o = (off_t)(s->foff + (uint32_t)i) * LNX_PG;
 		uint64_t a =
 		    al->slot + (uint64_t)(s->first + (uint32_t)i) * LNX_PG;
 		struct iovec l = {b, sizeof b},
 			     r = {(void *)(uintptr_t)a, sizeof b};
 		ssize_t got = process_vm_readv(pid, &l, 1, &r, 1, 0);
 		if ((got == (ssize_t)sizeof b) != want ||
-		    (want &&
-		     memcmp(b, s->real + (size_t)i * LNX_PG, sizeof b))) {
+		    (want && (pread(s->fd, real, sizeof real, o) !=
+				  (ssize_t)sizeof real ||
+			      memcmp(b, real, sizeof b)))) {
 			fprintf(stderr,
 				"xcheck: child %d page %u: probe %zd, "
 				"shim says %s\n",

@@ -15,6 +15,7 @@
  */
 #include "lnx_int.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/futex.h>
@@ -127,25 +128,34 @@ static int child_reserve(uint64_t addr, uint64_t len)
 	return p == MAP_FAILED ? errno : 0;
 }
 
+/* The memfd of segment rq->k, sent along with the request (newfd). */
+static int child_take_fd(const struct lnx_req *rq, int sock, int *fds)
+{
+	uint32_t k;
+	int fd;
+	if (rq->k >= XMC_NSEGS)
+		return EINVAL;
+	if (!rq->newfd)
+		return 0;
+	if (recv_with_fd(sock, &k, sizeof k, &fd) != sizeof k || fd < 0)
+		return EBADF;
+	if (fds[rq->k] >= 0)
+		close(fds[rq->k]);
+	fds[rq->k] = fd;
+	return 0;
+}
+
 static int child_map(const struct lnx_req *rq, int sock, int *fds, int uffd)
 {
 	size_t len = (size_t)rq->npages * LNX_PG;
 	char *a = (char *)(uintptr_t)rq->addr;
-	if (rq->k >= XMC_NSEGS || rq->npages > XMC_OBJ_PAGES)
-		return EINVAL;
-	if (rq->newfd) {
-		uint32_t k;
-		int fd;
-		if (recv_with_fd(sock, &k, sizeof k, &fd) != sizeof k || fd < 0)
-			return EBADF;
-		if (fds[rq->k] >= 0)
-			close(fds[rq->k]);
-		fds[rq->k] = fd;
-	}
+	int e = child_take_fd(rq, sock, fds);
+	if (e || rq->npages > XMC_OBJ_PAGES)
+		return e ? e : EINVAL;
 	if (fds[rq->k] < 0)
 		return EBADF;
-	int pop = rq->uffd ? MAP_POPULATE : 0; /* MINOR mode needs PTEs */
-	if (mmap(a, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | pop,
+	/* no MAP_POPULATE: the shim installs the PTEs it owes (lnx_pay) */
+	if (mmap(a, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
 		 fds[rq->k], (off_t)rq->foff * LNX_PG) == MAP_FAILED)
 		return errno;
 	if (rq->uffd && uffd >= 0) {
@@ -155,22 +165,11 @@ static int child_map(const struct lnx_req *rq, int sock, int *fds, int uffd)
 			return errno;
 	}
 	for (uint32_t i = 0; i < rq->npages; i++) {
-		if (rq->zap[i] &&
-		    madvise(a + i * LNX_PG, LNX_PG, MADV_DONTNEED) < 0)
-			return errno;
 		if (rq->prot[i] != XMC_PROT_RW &&
 		    mprotect(a + i * LNX_PG, LNX_PG, prot_bits(rq->prot[i])) <
 			0)
 			return errno;
 	}
-	return 0;
-}
-
-static int child_cont(int uffd, uint64_t addr, uint64_t len)
-{
-	struct uffdio_continue ct = {.range = {addr, len}};
-	if (ioctl(uffd, UFFDIO_CONTINUE, &ct) < 0 && errno != EEXIST)
-		return errno;
 	return 0;
 }
 
@@ -190,17 +189,17 @@ static int child_do(const struct lnx_req *rq, int sock, int *fds, int uffd,
 {
 	uint64_t len = (uint64_t)rq->npages * LNX_PG;
 	void *a = (void *)(uintptr_t)rq->addr;
-	if (rq->op != LNX_OP_RESET &&
+	if (rq->op != LNX_OP_RESET && rq->op != LNX_OP_FD &&
 	    (rq->addr < base || rq->addr + len > base + LNX_WINDOW))
 		return EFAULT;
 	switch (rq->op) {
 	case LNX_OP_MAP: return child_map(rq, sock, fds, uffd);
 	case LNX_OP_UNMAP: return child_reserve(rq->addr, len);
 	case LNX_OP_ZAP: return madvise(a, len, MADV_DONTNEED) < 0 ? errno : 0;
-	case LNX_OP_CONT: return child_cont(uffd, rq->addr, len);
 	case LNX_OP_PROT:
 		return mprotect(a, len, prot_bits(rq->prot[0])) < 0 ? errno : 0;
 	case LNX_OP_RESET: return child_reset(fds);
+	case LNX_OP_FD: return child_take_fd(rq, sock, fds);
 	}
 	return EINVAL;
 }
@@ -262,10 +261,39 @@ static void child_gcov_exit(int sig)
 #endif
 /* ---- coverage ---- end ---- */
 
+/* ---- AFL++: a child's edges are not the input's ---- begin
+ * Forked from an AFL++-instrumented harness, a child would count its
+ * edges into the engine's shared coverage map, whenever it is scheduled:
+ * how often it sleeps and wakes depends on timing, not on the input, and
+ * AFL++ saw those edges as unstable. The child counts into a private map
+ * instead. The symbols are AFL++'s runtime's, exported by its dynamic
+ * list (afl-clang-fast), so dlsym finds them; a module may not declare
+ * them (the instrumentation pass then renames its own). Elsewhere none
+ * is found and nothing is done. */
+static void child_private_coverage(void)
+{
+	uint8_t **area = dlsym(RTLD_DEFAULT, "__afl_area_ptr");
+	const uint32_t *size = dlsym(RTLD_DEFAULT, "__afl_map_size");
+	const uint32_t *last = dlsym(RTLD_DEFAULT, "__afl_final_loc");
+	size_t n = 1u << 16;
+	if (!area || !*area)
+		return;
+	if (size && *size > n)
+		n = *size;
+	if (last && (size_t)*last + 1 > n)
+		n = (size_t)*last + 1;
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p != MAP_FAILED)
+		*area = p;
+}
+/* ---- AFL++ ---- end */
+
 static void child_main(int sock, struct lnx_ctl *ctl, uint64_t base,
 		       pid_t parent)
 {
 	struct lnx_hello h = {0, 0, 0};
+	child_private_coverage();
 #ifdef LNX_GCOV
 	__gcov_reset();
 	signal(SIGTERM, child_gcov_exit);
@@ -346,6 +374,7 @@ int lnx_child_start(xmc_world *w, int c, char *err, size_t errlen)
 	ch->fds = 0;
 	ch->broken = 0;
 	ch->nparked = 0;
+	ch->nowe = 0;
 	for (int r = 0; r < 16; r++)
 		ch->sm[r] = (struct lnx_slotmap){.k = -1};
 	ch->base = LNX_BASE + (uint64_t)c * LNX_STRIDE;
@@ -456,7 +485,8 @@ int lnx_post(xmc_world *w, int c, struct lnx_req *rq, int fd)
 	struct lnx_child *ch = &w->ch[c];
 	if (ch->broken || ch->pid <= 0 || (full(ch) && drain(w, ch) < 0))
 		return -1;
-	if (rq->op == LNX_OP_MAP && send_fd_once(w, ch, rq, fd) < 0)
+	if ((rq->op == LNX_OP_MAP || rq->op == LNX_OP_FD) &&
+	    send_fd_once(w, ch, rq, fd) < 0)
 		return -1;
 	if (rq->op == LNX_OP_RESET)
 		ch->fds = 0;
@@ -465,6 +495,25 @@ int lnx_post(xmc_world *w, int c, struct lnx_req *rq, int fd)
 	ch->ctl->ring[head % LNX_RING] = *rq;
 	atomic_store(&ch->ctl->head, head + 1); /* publishes the request */
 	return 0;
+}
+
+/* Child c holds segment k's memfd (sent now unless it has it). */
+int lnx_give_fd(xmc_world *w, int c, int k)
+{
+	struct lnx_req rq = {.op = LNX_OP_FD, .k = (uint32_t)k};
+	if (w->ch[c].fds & (1u << k))
+		return 0;
+	return lnx_post(w, c, &rq, w->seg[k].fd);
+}
+
+/* Child c has no request left and no slot parked (XMCHECK_LINUX_SETTLE:
+ * the work a program leaves is done before the next one starts). */
+int lnx_settle(xmc_world *w, int c)
+{
+	struct lnx_ctl *t = w->ch[c].ctl;
+	if (!w->ch[c].nparked && atomic_load(&t->head) == atomic_load(&t->tail))
+		return 0;
+	return lnx_barrier(w, c);
 }
 
 int lnx_barrier(xmc_world *w, int c)
@@ -479,30 +528,5 @@ int lnx_barrier(xmc_world *w, int c)
 		lnx_complain(w, "request in child failed", e);
 		return -1;
 	}
-	return 0;
-}
-
-/* Maps hidden/paged-out pages again: directly with the child's uffd when
- * its ring is empty, else queued behind the requests before it. */
-int lnx_cont(xmc_world *w, int c, uint64_t addr, uint64_t len)
-{
-	struct lnx_child *ch = &w->ch[c];
-	struct lnx_ctl *t = ch->ctl;
-	if (ch->broken || ch->pid <= 0)
-		return -1;
-	if (atomic_load(&t->head) != atomic_load(&t->tail)) {
-		struct lnx_req rq = {.op = LNX_OP_CONT,
-				     .addr = addr,
-				     .npages = (uint32_t)(len / LNX_PG)};
-		return lnx_post(w, c, &rq, -1);
-	}
-	if (lnx_barrier(w, c) < 0) /* reports an earlier request's error */
-		return -1;
-	w->kgen++;
-	struct uffdio_continue ct = {.range = {addr, len}};
-	if (ioctl(ch->uffd, UFFDIO_CONTINUE, &ct) < 0 && errno != EEXIST) {
-		lnx_complain(w, "UFFDIO_CONTINUE", errno);
-		return -1;
-	}
-	return 0;
+	return ch->nowe ? lnx_pay(w, c) : 0;
 }

@@ -250,6 +250,19 @@ void lnx_features_close(xmc_world *w)
 	w->pm_self = w->kpf = w->maps_self = -1;
 }
 
+/* /proc/self of this process (a forked one gets its own). */
+void lnx_features_reopen(xmc_world *w)
+{
+	int maps = w->maps_self >= 0;
+	if (w->pm_self >= 0)
+		close(w->pm_self);
+	if (maps)
+		close(w->maps_self);
+	w->pm_self = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	w->maps_self =
+	    maps ? open("/proc/self/maps", O_RDONLY | O_CLOEXEC) : -1;
+}
+
 const char *lnx_features_text(xmc_world *w)
 {
 	return w->feat_text;

@@ -75,21 +75,26 @@ static int kprot_bits(uint8_t p)
 				  : PROT_NONE;
 }
 
+/* The kernel space reserved (kept to destroy: reserving it again costs). */
+int lnx_kwin(xmc_world *w)
+{
+	if (w->kwin)
+		return 0;
+	void *p = mmap(NULL, LNX_KWIN, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED) {
+		lnx_complain(w, "kernel space reservation", errno);
+		return -1;
+	}
+	w->kwin = p;
+	return 0;
+}
+
 int lnx_kseg_new(xmc_world *w, int j, int npages)
 {
 	int k = XMC_SEG_KERN(j);
-	if (j < 0 || j >= XMC_KSEGS || w->seg[k].created)
+	if (j < 0 || j >= XMC_KSEGS || w->seg[k].created || lnx_kwin(w) < 0)
 		return -1;
-	if (!w->kwin) { /* kept to destroy: reserving it again costs */
-		void *p =
-		    mmap(NULL, LNX_KWIN, PROT_NONE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-		if (p == MAP_FAILED) {
-			lnx_complain(w, "kernel space reservation", errno);
-			return -1;
-		}
-		w->kwin = p;
-	}
 	if (lnx_seg_create(w, k, npages, 0) < 0)
 		return -1;
 	struct lnx_seg *s = &w->seg[k];

@@ -38,9 +38,9 @@ enum lnx_op {
 	LNX_OP_MAP = 1, /* map segment k's memfd at addr */
 	LNX_OP_UNMAP,	/* re-reserve [addr, +npages) PROT_NONE */
 	LNX_OP_ZAP,	/* MADV_DONTNEED [addr, +npages): drop the PTEs */
-	LNX_OP_CONT,	/* UFFDIO_CONTINUE [addr, +npages): map them again */
 	LNX_OP_PROT,	/* mprotect [addr, +npages) to prot[0] */
 	LNX_OP_RESET,	/* close the cached memfds (slots unmapped before) */
+	LNX_OP_FD,	/* take segment k's memfd from the socket (newfd) */
 };
 
 /* One request in the ring. */
@@ -51,9 +51,8 @@ struct lnx_req {
 	uint32_t npages; /* pages from addr */
 	uint32_t foff;	 /* MAP: memfd page mapped at addr */
 	uint8_t uffd;	 /* MAP: register the range with the child's uffd */
-	uint8_t newfd;	 /* MAP: the memfd waits on the socket (SCM_RIGHTS) */
+	uint8_t newfd;	 /* MAP, FD: the memfd waits on the socket */
 	uint8_t prot[XMC_OBJ_PAGES]; /* MAP/PROT: enum xmc_prot per page */
-	uint8_t zap[XMC_OBJ_PAGES];  /* MAP: 1 = drop the PTE of page i */
 };
 
 #define LNX_RING 256 /* requests in flight per child */
@@ -82,6 +81,7 @@ struct lnx_slotmap {
 	uint8_t parked;	 /* left from an earlier program, unclaimed */
 	uint8_t reuse;	 /* parked and may be claimed (segment restored) */
 	uint16_t absent; /* parked: PTE dropped (uffd), bit i = page i */
+	uint16_t owe;	 /* PTEs the next barrier installs (lnx_pay) */
 	uint8_t prot[XMC_OBJ_PAGES]; /* parked: protection of each page */
 };
 
@@ -94,6 +94,7 @@ struct lnx_child {
 	int pagemap;   /* /proc/PID/pagemap (kernel observation), -1 */
 	int broken;    /* the channel failed: restart at the next reset */
 	int nparked;   /* slots parked (see struct lnx_slotmap) */
+	int nowe;      /* 1 when some slot owes PTEs (lnx_pay) */
 	uint64_t base; /* start of the child's 4 GiB window */
 	uint32_t fds;  /* segments whose memfd the child holds (bit k) */
 	struct lnx_slotmap sm[16]; /* what each slot really maps */
@@ -121,6 +122,7 @@ struct lnx_seg {
 	int fd;		/* pool: memfd, -1 when none */
 	uint8_t *base;	/* pool: parent's mapping of all its pages */
 	uint64_t ino;	/* pool: memfd inode, for PROCMAP_QUERY */
+	int filled;	/* pool: every page in the page cache (lnx_fill) */
 	uint8_t *real;	/* "real memory" of defined page 0 (in base) */
 	uint32_t foff;	/* file page of defined page 0 */
 	uint32_t first; /* segment page number of defined page 0 */
@@ -199,6 +201,7 @@ struct xmc_world {
 	uint32_t next_frame; /* next synthetic frame number */
 	int use_uffd;	     /* hide/page-out with uffd MINOR, else mprotect */
 	int fresh;	     /* XMCHECK_LINUX_FRESH: no reuse across programs */
+	int settle;	     /* XMCHECK_LINUX_SETTLE: reset leaves no work */
 	int have_pmq;	     /* PROCMAP_QUERY works on /proc/PID/maps */
 	struct lnx_feat feat[LNX_NFEAT]; /* optional kernel features */
 	char feat_text[LNX_NFEAT * 200]; /* cap_reason(w, 0): feature lines */
@@ -213,6 +216,11 @@ struct xmc_world {
 	unsigned errors;     /* internal disagreements met */
 	int cpu_pinned;	     /* affinity changed; restore oldmask */
 	cpu_set_t oldmask;   /* caller's affinity before create */
+	unsigned forks;	     /* lnx_forks when this process got the world */
+	uint64_t bgen;	     /* bumped by poke and dma_write (real bytes) */
+	int pk_k;	     /* segment whose defined pages pk_buf holds */
+	uint64_t pk_kgen, pk_bgen; /* kgen and bgen pk_buf was read at */
+	uint8_t pk_buf[XMC_OBJ_PAGES * LNX_PG]; /* peek: one pread */
 };
 
 /* chan.c: children and the request channel */
@@ -220,10 +228,14 @@ int lnx_child_start(xmc_world *w, int c, char *err, size_t errlen);
 void lnx_child_stop(xmc_world *w, int c);
 int lnx_post(xmc_world *w, int c, struct lnx_req *rq, int fd);
 int lnx_barrier(xmc_world *w, int c);
+int lnx_settle(xmc_world *w, int c);
+int lnx_give_fd(xmc_world *w, int c, int k);
 /* alias.c: slots kept across programs */
 void lnx_park(xmc_world *w, int c);
+void lnx_park_zapped(xmc_world *w, int c, uint32_t zapped, uint32_t lost);
 void lnx_flush_parked(xmc_world *w, int c);
-int lnx_cont(xmc_world *w, int c, uint64_t addr, uint64_t len);
+void lnx_owe(xmc_world *w, int c, uint64_t addr, uint64_t len, int owe);
+int lnx_pay(xmc_world *w, int c);
 
 /* alias.c: page state enacted at every alias, copies, probes */
 struct lnx_seg *lnx_seg_of(xmc_world *w, uint32_t sid, int *k);
@@ -249,6 +261,7 @@ int lnx_aliases(xmc_world *w, int k, struct lnx_alias *al);
 /* kobs.c: optional features and the kernel's view of a page */
 int lnx_features_probe(xmc_world *w, char *err, size_t errlen);
 void lnx_features_close(xmc_world *w);
+void lnx_features_reopen(xmc_world *w);
 const char *lnx_features_text(xmc_world *w);
 void lnx_kobserve(xmc_world *w, int k, uint32_t page,
 		  struct xmc_page_state *out);
@@ -257,7 +270,9 @@ int lnx_sys_mlock(void *addr, size_t len, int lock);
 int lnx_munlock(xmc_world *w, void *addr);
 
 /* world.c */
+extern unsigned lnx_forks; /* bumped in the child of every fork() */
 void lnx_seg_do_delete(xmc_world *w, int k);
+int lnx_fill(xmc_world *w, int k);
 uint32_t lnx_runtime_caps(xmc_world *w);
 
 /* xmem.c / adspace.c: the services (plugin.c wires them) */
@@ -294,6 +309,7 @@ int lnx_seg_create(xmc_world *w, int k, int npages, int high);
 int lnx_image(xmc_world *w, int pid, int npages);
 int lnx_kseg_new(xmc_world *w, int j, int npages);
 int lnx_kseg_at(xmc_world *w, int region);
+int lnx_kwin(xmc_world *w);
 int lnx_kenact(xmc_world *w, int k, uint32_t page);
 void lnx_kreset(xmc_world *w);
 void lnx_kclose(xmc_world *w);

@@ -2,17 +2,19 @@
  * pages.c - page-level world steps (protect, pin, page-out, I/O error, poke,
  * device DMA) and the observation hooks.
  *
- * The parent's own MAP_SHARED mapping of a segment's memfd is "real memory":
- * the device (dma_read/dma_write), poke and peek use it, whatever the page's
- * state at the aliases. Pinning is mlock of that mapping (the frame is
- * locked for every alias); the pin count is the shim's, as mlock does not
- * nest.
+ * A segment's memfd is "real memory": the device (dma_read/dma_write), poke
+ * and peek read and write it with pread/pwrite, whatever the page's state
+ * at the aliases (a system call, but no PTE in the shim for the reset's
+ * hole punch to flush: world.c pool_fill). Pinning is mlock of the shim's
+ * own MAP_SHARED mapping of the memfd (the frame is locked for every
+ * alias); the pin count is the shim's, as mlock does not nest.
  */
 #include "lnx_int.h"
 
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #ifndef LNX_MUTANT
 #define LNX_MUTANT 0 /* planted bugs: impl/linux/mutants.txt */
@@ -28,18 +30,32 @@ static struct lnx_page *live_page(xmc_world *w, uint32_t sid, uint32_t page,
 	return lnx_pg(s, page);
 }
 
-/* Real memory of [off, off+len) of a live segment, all on defined pages. */
-static uint8_t *real_range(xmc_world *w, uint32_t sid, uint32_t off,
-			   uint32_t len, int *k)
+/* File offset of [off, off+len) of a live segment, all on defined pages;
+ * -1 otherwise. */
+static off_t real_range(xmc_world *w, uint32_t sid, uint32_t off, uint32_t len,
+			int *k)
 {
 	struct lnx_seg *s = lnx_seg_of(w, sid, k);
-	if (!s || s->deleted || !s->real || len == 0 ||
+	if (!s || s->deleted || s->fd < 0 || len == 0 ||
 	    (uint64_t)off + len > LNX_SLOT)
-		return NULL;
+		return -1;
 	uint32_t lo = off / LNX_PG, hi = (off + len - 1) / LNX_PG;
 	if (!lnx_pg(s, lo) || !lnx_pg(s, hi))
-		return NULL;
-	return s->real + (off - s->first * LNX_PG);
+		return -1;
+	return (off_t)s->foff * LNX_PG + (off - s->first * LNX_PG);
+}
+
+/* len bytes of real memory at file offset o, in or out; 0 or -1. */
+static int real_io(xmc_world *w, int k, off_t o, void *buf, uint32_t len,
+		   int out)
+{
+	int fd = w->seg[k].fd;
+	ssize_t n = out ? pwrite(fd, buf, len, o) : pread(fd, buf, len, o);
+	if (n == (ssize_t)len)
+		return 0;
+	lnx_complain(w, out ? "pwrite of real memory" : "pread of real memory",
+		     n < 0 ? errno : EIO);
+	return -1;
 }
 
 static uint8_t *real_page(xmc_world *w, int k, uint32_t page)
@@ -129,44 +145,38 @@ int lnx_poke(xmc_world *w, uint32_t sid, uint32_t off, const void *buf,
 	     uint32_t len)
 {
 	int k;
-	uint8_t *p = real_range(w, sid, off, len, &k);
-	if (!p || len > 8192)
+	off_t o = real_range(w, sid, off, len, &k);
+	if (o < 0 || len > 8192 || real_io(w, k, o, (void *)buf, len, 1) < 0)
 		return -1;
-	memcpy(p, buf, len);
+	w->bgen++;
 	for (uint32_t pg = off / LNX_PG; pg <= (off + len - 1) / LNX_PG; pg++)
 		lnx_pg(&w->seg[k], pg)->modified = 1;
 	return 0;
 }
 
 /* Device access to real memory: within one defined page. */
-static uint8_t *dma_range(xmc_world *w, uint32_t sid, uint32_t off,
-			  uint32_t len)
+static int dma_io(xmc_world *w, uint32_t sid, uint32_t off, void *buf,
+		  uint32_t len, int out)
 {
 	int k;
-	uint8_t *p = real_range(w, sid, off, len, &k);
-	if (!p || off / LNX_PG != (off + len - 1) / LNX_PG)
-		return NULL;
-	return p;
+	off_t o = real_range(w, sid, off, len, &k);
+	if (o < 0 || off / LNX_PG != (off + len - 1) / LNX_PG)
+		return -1;
+	return real_io(w, k, o, buf, len, out);
 }
 
 int lnx_dma_read(xmc_world *w, uint32_t sid, uint32_t off, void *buf,
 		 uint32_t len)
 {
-	uint8_t *p = dma_range(w, sid, off, len);
-	if (!p)
-		return -1;
-	memcpy(buf, p, len);
-	return 0;
+	return dma_io(w, sid, off, buf, len, 0);
 }
 
 int lnx_dma_write(xmc_world *w, uint32_t sid, uint32_t off, const void *buf,
 		  uint32_t len)
 {
-	uint8_t *p = dma_range(w, sid, off, len);
-	if (!p)
-		return -1;
-	memcpy(p, buf, len); /* the modified bit is not touched */
-	return 0;
+	/* the modified bit is not touched */
+	w->bgen++;
+	return dma_io(w, sid, off, (void *)buf, len, 1);
 }
 
 int lnx_clear_mod(xmc_world *w, uint32_t sid, uint32_t page)
@@ -201,9 +211,23 @@ int lnx_page_state(xmc_world *w, uint32_t sid, uint32_t page,
 int lnx_peek(xmc_world *w, uint32_t sid, uint32_t off, void *buf, uint32_t len)
 {
 	int k;
-	uint8_t *p = real_range(w, sid, off, len, &k);
-	if (!p)
+	off_t o = real_range(w, sid, off, len, &k);
+	if (o < 0)
 		return -1;
-	memcpy(buf, p, len);
+	/* the end-of-program sweep peeks every page: one pread of the
+	 * segment's defined pages, kept while nothing can have changed
+	 * them (bytes: bgen; copies into children and every other action
+	 * Linux sees: kgen) */
+	const struct lnx_seg *s = &w->seg[k];
+	off_t at = (off_t)s->foff * LNX_PG;
+	if (w->pk_k != k || w->pk_kgen != w->kgen || w->pk_bgen != w->bgen) {
+		if (real_io(w, k, at, w->pk_buf,
+			    (uint32_t)s->npages * LNX_PG, 0) < 0)
+			return -1;
+		w->pk_k = k;
+		w->pk_kgen = w->kgen;
+		w->pk_bgen = w->bgen;
+	}
+	memcpy(buf, w->pk_buf + (o - at), len);
 	return 0;
 }

@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 /* The tables' answer; *k and *page name the page when a segment is there. */
 static int table_says(xmc_world *w, int pid, uint32_t addr, int *k,
@@ -80,7 +81,9 @@ int lnx_probe_load(xmc_world *w, int pid, xmc_caddr addr)
 		return 0;
 	const struct lnx_seg *s = &w->seg[k];
 	uint32_t off = XMC_OFFSET(addr) - s->first * LNX_PG;
-	if (b != s->real[off])
+	uint8_t real = 0;
+	if (pread(s->fd, &real, 1, (off_t)s->foff * LNX_PG + off) != 1 ||
+	    b != real)
 		disagree(w, pid, addr, "the byte read is not real memory's");
 	if (w->have_pmq &&
 	    lnx_vma_check(w, pid, at & ~(uint64_t)(LNX_PG - 1), k, page) < 0)

@@ -2,14 +2,17 @@
  * world.c - lifecycle (create, reset, destroy, capabilities) and the world
  * steps on processes and segments.
  *
- * Children are forked once in create and live until destroy; reset unmaps
- * their windows (one posted request each), closes the memfds and clears the
- * shim's tables, so a program costs no fork.
+ * Children are forked once in create and live until destroy (or until the
+ * world is used in a forked process: rehome); reset parks their slot
+ * mappings, zeroes the memfds in place by punching holes (which drops
+ * every PTE on them without a TLB flush) and clears the shim's tables, so
+ * a program costs no fork, no memfd and no PTE it does not look at.
  */
 #include "lnx_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +23,29 @@
 #include <unistd.h>
 
 static const char lnx_probe_byte = 'x'; /* read back from a child */
+
+/* ---- a world used after fork() ----
+ * A world made before a fork() and used in the child (AFL++'s fork server
+ * starts after LLVMFuzzerInitialize made the worlds, and every persistent
+ * process it forks runs thousands of programs) must not drive the
+ * parent's helper children: their slots are what the last forked process
+ * left, not what its tables say, and its /proc/self descriptors (pagemap,
+ * maps) read the parent, so pins it made were "not mlocked" to the kernel
+ * check. The first reset in the new process gives the world children,
+ * pool entries and /proc/self descriptors of its own. */
+unsigned lnx_forks;
+
+static void on_fork(void)
+{
+	lnx_forks++;
+}
+
+static void atfork_once(void)
+{
+	pthread_atfork(NULL, NULL, on_fork);
+}
+
+static pthread_once_t lnx_atfork = PTHREAD_ONCE_INIT;
 
 static void proc_init(struct lnx_proc *p, int exists)
 {
@@ -48,13 +74,14 @@ static void state_init(xmc_world *w)
 		struct lnx_seg *s = &w->seg[k];
 		if (!s->created)
 			continue; /* untouched since the last reset */
-		int fd = s->fd;
+		int fd = s->fd, filled = s->filled;
 		uint8_t *base = s->base;
 		uint64_t ino = s->ino;
 		memset(s, 0, sizeof *s);
 		s->fd = fd;
 		s->base = base;
 		s->ino = ino;
+		s->filled = filled;
 	}
 }
 
@@ -118,6 +145,32 @@ static int probe_mechanisms(xmc_world *w, char *err, size_t errlen)
 	return lnx_features_probe(w, err, errlen);
 }
 
+static int pool_create(struct lnx_seg *s);
+
+/* What any program may need, made before the first one (and again when a
+ * child was restarted): every pool entry, the children's copies of the
+ * user and image memfds, the kernel space. A program then takes the same
+ * paths whatever ran before it in this process (AFL++ calibrates an input
+ * by running it again: a first use would differ) and pays none of it. */
+static void prime(xmc_world *w)
+{
+	if (w->fresh) /* its reset closes them all */
+		return;
+	for (int k = 0; k < XMC_NSEGS; k++)
+		if (w->seg[k].fd < 0 && pool_create(&w->seg[k]) < 0) {
+			lnx_complain(w, "memfd segment", errno);
+			seg_release(&w->seg[k]); /* made when needed */
+		}
+	for (int c = 0; c < LNX_NCHILD; c++) {
+		for (int k = 0; k < XMC_SEG_KERN(0) && !w->ch[c].broken; k++)
+			if (w->seg[k].fd >= 0)
+				lnx_give_fd(w, c, k);
+		if (!w->ch[c].broken)
+			lnx_barrier(w, c);
+	}
+	lnx_kwin(w);
+}
+
 xmc_world *lnx_create(const struct xmc_config *cfg, char *err, size_t errlen)
 {
 	if (!cfg || (cfg->profile != XMC_PROFILE_POWER &&
@@ -132,13 +185,17 @@ xmc_world *lnx_create(const struct xmc_config *cfg, char *err, size_t errlen)
 	}
 	w->cfg = *cfg;
 	const char *fr = getenv("XMCHECK_LINUX_FRESH");
+	const char *se = getenv("XMCHECK_LINUX_SETTLE");
 	w->fresh = fr && *fr && *fr != '0';
+	w->settle = se && *se && *se != '0';
 	for (int k = 0; k < XMC_NSEGS; k++)
 		w->seg[k].fd = -1;
 	for (int c = 0; c < LNX_NCHILD; c++)
 		w->ch[c].sock = w->ch[c].uffd = w->ch[c].maps =
 		    w->ch[c].pagemap = -1;
 	w->pm_self = w->kpf = w->maps_self = -1;
+	pthread_once(&lnx_atfork, atfork_once);
+	w->forks = lnx_forks;
 	state_init(w);
 	pin_cpu(w);
 	for (int c = 0; c < LNX_NCHILD; c++)
@@ -151,6 +208,7 @@ xmc_world *lnx_create(const struct xmc_config *cfg, char *err, size_t errlen)
 		lnx_destroy(w);
 		return NULL;
 	}
+	prime(w);
 	return w;
 }
 
@@ -167,26 +225,53 @@ static void reset_child_fresh(xmc_world *w, int c)
 		lnx_post(w, c, &rq, -1);
 }
 
-static const uint8_t lnx_zero[XMC_OBJ_PAGES * LNX_PG]; /* fresh pages */
+/* Every page of a pool entry zero, and no PTE on it left anywhere: the
+ * hole punched (or the truncated size restored) drops the pages and every
+ * process's PTEs on them. Why not memset: the PTEs a program's mappings
+ * had must go before its parked slots are claimed or unmapped, and a PTE
+ * zapped by the child itself costs a TLB flush per page (about 3 us each
+ * on this PVM guest); zapped through the file by the shim, the children's
+ * address spaces are not loaded and no flush is needed. The shim's own
+ * mapping holds PTEs only where it pins (pages.c reads and writes through
+ * the file). The pages come back when needed (lnx_fill). */
+static int pool_zero(struct lnx_seg *s, int truncated)
+{
+	s->filled = 0;
+	if (truncated)
+		return ftruncate(s->fd, (off_t)XMC_OBJ_PAGES * LNX_PG);
+	/* only the program's defined pages can have been given pages */
+	return fallocate(s->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			 (off_t)s->foff * LNX_PG, (off_t)s->npages * LNX_PG);
+}
+
+/* Every defined page of segment k in the page cache (zero where it was
+ * a hole). Needed before a page leaves an alias (userfaultfd MINOR mode
+ * refuses a fault only on a page the cache holds: on a hole the fault
+ * would allocate one) and before UFFDIO_CONTINUE (which maps the cache's
+ * page); a program that does neither never pays for it. */
+int lnx_fill(xmc_world *w, int k)
+{
+	struct lnx_seg *s = &w->seg[k];
+	if (s->filled || s->fd < 0 || s->deleted)
+		return 0;
+	if (fallocate(s->fd, 0, (off_t)s->foff * LNX_PG,
+		      (off_t)s->npages * LNX_PG) < 0) {
+		lnx_complain(w, "fallocate of a segment", errno);
+		return -1;
+	}
+	s->filled = 1;
+	return 0;
+}
 
 /* A segment's pool entry back as seg_new leaves it: nothing mlocked, every
- * page in memory and zero. A deleted one gets its pages back (truncated to
- * 0, then written: in memory, so a child's MAP_POPULATE maps them). */
+ * page in memory and zero, no PTE in any process (pool_fill). */
 static int seg_restore(xmc_world *w, struct lnx_seg *s)
 {
-	size_t len = (size_t)XMC_OBJ_PAGES * LNX_PG;
 	for (int i = 0; i < s->npages; i++)
 		if (s->pg[i].pin_count &&
 		    lnx_munlock(w, s->real + (size_t)i * LNX_PG) < 0)
 			return -1;
-	if (!s->deleted) {
-		memset(s->real, 0, (size_t)s->npages * LNX_PG);
-		return 0;
-	}
-	return ftruncate(s->fd, (off_t)len) < 0 ||
-		       pwrite(s->fd, lnx_zero, len, 0) != (ssize_t)len
-		   ? -1
-		   : 0;
+	return pool_zero(s, s->deleted);
 }
 
 /* Reuse (the default): children keep their mappings, parked until a
@@ -194,23 +279,61 @@ static int seg_restore(xmc_world *w, struct lnx_seg *s)
  * restored in place. A pool entry that cannot be restored is dropped. */
 static void reset_reuse(xmc_world *w)
 {
+	uint32_t zapped = 0, lost = 0; /* restored, failed */
+	/* No request a child has not done yet makes a PTE (a MAP does not
+	 * populate; PTEs are installed by the shim, lnx_pay), so the hole
+	 * punch needs no wait for the children. */
 	for (int c = 0; c < LNX_NCHILD; c++)
 		if (!w->ch[c].broken)
 			lnx_park(w, c);
-	for (int k = 0; k < XMC_NSEGS; k++)
-		if (w->seg[k].created && w->seg[k].fd >= 0 &&
-		    seg_restore(w, &w->seg[k]) < 0) {
-			lnx_complain(w, "restoring a segment", errno);
-			for (int c = 0; c < LNX_NCHILD; c++) /* send anew */
-				w->ch[c].fds &= ~(1u << k);
-			seg_release(&w->seg[k]);
+	for (int k = 0; k < XMC_NSEGS; k++) {
+		if (!w->seg[k].created || w->seg[k].fd < 0)
+			continue;
+		if (seg_restore(w, &w->seg[k]) == 0) {
+			zapped |= 1u << k;
+			continue;
 		}
+		lost |= 1u << k;
+		lnx_complain(w, "restoring a segment", errno);
+		for (int c = 0; c < LNX_NCHILD; c++) /* send anew */
+			w->ch[c].fds &= ~(1u << k);
+		seg_release(&w->seg[k]);
+	}
+	for (int c = 0; c < LNX_NCHILD; c++)
+		if (!w->ch[c].broken)
+			lnx_park_zapped(w, c, zapped, lost);
+}
+
+/* The world in a forked process: our copies of the parent's descriptors
+ * and mappings go (the parent's children stay the parent's; they end with
+ * it), and the children are started anew by lnx_reset (broken). */
+static void rehome(xmc_world *w)
+{
+	for (int c = 0; c < LNX_NCHILD; c++) {
+		struct lnx_child *ch = &w->ch[c];
+		ch->pid = 0; /* not ours: never signalled nor waited for */
+		lnx_child_stop(w, c);
+		if (ch->ctl) /* shared with the parent's child: a new ring */
+			munmap(ch->ctl, sizeof *ch->ctl);
+		ch->ctl = NULL;
+		ch->broken = 1;
+	}
+	lnx_kclose(w);
+	for (int k = 0; k < XMC_NSEGS; k++) {
+		seg_release(&w->seg[k]);
+		memset(&w->seg[k], 0, sizeof w->seg[k]);
+		w->seg[k].fd = -1;
+	}
+	lnx_features_reopen(w);
+	w->forks = lnx_forks;
 }
 
 int lnx_reset(xmc_world *w)
 {
 	char err[160];
 	int rc = 0;
+	if (w->forks != lnx_forks)
+		rehome(w);
 	lnx_kreset(w); /* kernel mappings first: they name pool entries */
 	if (w->fresh) {
 		for (int c = 0; c < LNX_NCHILD; c++)
@@ -223,15 +346,22 @@ int lnx_reset(xmc_world *w)
 	state_init(w);
 	w->kgen++;
 	w->lgen++;
+	int restarted = 0;
 	for (int c = 0; c < LNX_NCHILD; c++) {
-		if (!w->ch[c].broken) /* no wait: the next barrier drains */
+		if (!w->ch[c].broken) { /* no wait: the next barrier drains */
+			if (w->settle)
+				lnx_settle(w, c);
 			continue;
+		}
 		lnx_child_stop(w, c); /* restart a child that failed */
+		restarted = 1;
 		if (lnx_child_start(w, c, err, sizeof err) < 0) {
 			fprintf(stderr, "xmcheck linux shim: %s\n", err);
 			rc = -1;
 		}
 	}
+	if (restarted)
+		prime(w);
 	return rc;
 }
 
@@ -240,6 +370,8 @@ void lnx_destroy(xmc_world *w)
 	if (!w)
 		return;
 	for (int c = 0; c < LNX_NCHILD; c++) {
+		if (w->forks != lnx_forks)
+			w->ch[c].pid = 0; /* the parent's: leave them be */
 		lnx_child_stop(w, c);
 		if (w->ch[c].ctl)
 			munmap(w->ch[c].ctl, sizeof *w->ch[c].ctl);
@@ -295,16 +427,15 @@ int lnx_proc_switch(xmc_world *w, int pid)
 	return 0;
 }
 
-/* A pool entry: a memfd of XMC_OBJ_PAGES pages, every one written (in
- * memory, zero and up to date, so a child's MAP_POPULATE maps them all
- * with one fault-around), and the parent's mapping of it. */
+/* A pool entry: a memfd of XMC_OBJ_PAGES pages, zero (pool_zero), and
+ * the parent's mapping of it (for mlock; it holds no PTE but on pinned
+ * pages). */
 static int pool_create(struct lnx_seg *s)
 {
 	size_t len = (size_t)XMC_OBJ_PAGES * LNX_PG;
 	struct stat st;
 	s->fd = memfd_create("xmc-seg", MFD_CLOEXEC);
-	if (s->fd < 0 || pwrite(s->fd, lnx_zero, len, 0) != (ssize_t)len ||
-	    fstat(s->fd, &st) < 0)
+	if (s->fd < 0 || pool_zero(s, 1) < 0 || fstat(s->fd, &st) < 0)
 		return -1;
 	s->base = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, 0);
 	if (s->base == MAP_FAILED) {
