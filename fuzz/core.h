@@ -21,8 +21,12 @@
  *
  * Spec coverage feedback: after each op the model's verdict is turned into
  * counters an engine treats as coverage: the clause fired, the pair
- * (previous clause fired -> this clause) and a hash of the page-state
- * fields of the pages the op touched. The engine supplies the storage
+ * (previous clause fired -> this clause), a hash of the page-state
+ * fields of the pages the op touched (with the kind of memory each is:
+ * user, text, data, kernel), and the clause (or the world step) in its
+ * context: the kinds of memory touched, the kind of descriptor used
+ * (XMEM_PROC, XMEM_PROC2, XMEM_GLOBAL, ...), the execution level. The
+ * engine supplies the storage
  * (fz_set_counters); the core clears and fills it per input.
  */
 #ifndef FZ_CORE_H
@@ -34,7 +38,9 @@
 #define FZ_CLAUSE_SLOTS 256 /* counters for clauses (index mod) */
 #define FZ_PAIR_SLOTS 8192 /* counters for clause pairs (hashed) */
 #define FZ_STATE_SLOTS 4096 /* counters for page-state combinations */
-#define FZ_NCOUNTERS (FZ_CLAUSE_SLOTS + FZ_PAIR_SLOTS + FZ_STATE_SLOTS)
+#define FZ_CTX_SLOTS 4096 /* counters for clauses and steps in context */
+#define FZ_NCOUNTERS \
+	(FZ_CLAUSE_SLOTS + FZ_PAIR_SLOTS + FZ_STATE_SLOTS + FZ_CTX_SLOTS)
 
 /* What one input did. */
 struct fz_result {
@@ -60,6 +66,8 @@ int fz_feedback_on(void);
 /* Distinct clauses, clause pairs and page-state hashes reached so far. */
 void fz_stats(unsigned *clauses, unsigned *pairs, unsigned *states,
 	      uint64_t *execs);
+/* Distinct clauses and steps in context (memory, descriptor, level). */
+unsigned fz_stats_contexts(void);
 
 /* Print the stats line when XMCHECK_FZ_STATS asks (called per input). */
 void fz_stats_tick(void);
