@@ -229,6 +229,21 @@ static int op_addr(const struct shape *sh, const struct xmp_op *op,
 	return 0;
 }
 
+/* An op of p that moves through, probes or attaches an address (svc 0),
+ * or any service (svc 1), at random; any op when p has none. */
+static int pick_op(struct rng *r, const struct xmp_prog *p, int svc)
+{
+	static const struct shape none;
+	int idx[XMP_MAX_OPS], n = 0;
+	uint32_t addr;
+	int kern;
+	for (int i = 0; i < p->n; i++)
+		if (svc ? XMP_IS_SVC(p->op[i].code)
+			: op_addr(&none, &p->op[i], &addr, &kern))
+			idx[n++] = i;
+	return n ? idx[below(r, (uint32_t)n)] : (int)below(r, (uint32_t)p->n);
+}
+
 /* A defined page of a made segment near page pg (pg itself if defined). */
 static uint32_t defined_page(const struct shape *sh, int seg, uint32_t pg)
 {
@@ -284,7 +299,7 @@ static const uint8_t page_steps[] = {
 static int aim_step(struct rng *r, struct xmp_prog *p)
 {
 	static struct shape sh;
-	int i = (int)below(r, (uint32_t)p->n);
+	int i = pick_op(r, p, 0);
 	shape_upto(p, i, &sh);
 	uint32_t page = 0;
 	int seg = op_page(&sh, &p->op[i], &page);
@@ -358,7 +373,7 @@ static int retarget(struct rng *r, struct xmp_prog *p)
 static int switch_level(struct rng *r, struct xmp_prog *p)
 {
 	static struct shape sh;
-	int i = (int)below(r, (uint32_t)p->n);
+	int i = pick_op(r, p, 1);
 	shape_upto(p, i, &sh);
 	struct xmp_op env = {.code = XMP_SET_ENV, .a = {!sh.interrupt}};
 	insert_at(p, i, &env);
