@@ -427,15 +427,15 @@ static void mutate_once(struct rng *r, struct xmp_prog *p, int *profile)
 		*profile = *profile == XMC_PROFILE_POWER ? XMC_PROFILE_POWERPC
 							 : XMC_PROFILE_POWER;
 		return;
-	case 9: case 10:
+	case 9: case 10: case 11:
 		if (aim_step(r, p))
 			return;
 		break;
-	case 11:
+	case 12:
 		if (retarget(r, p))
 			return;
 		break;
-	case 12: switch_level(r, p); return;
+	case 13: case 14: switch_level(r, p); return;
 	}
 	reargue(r, p, &p->op[i]); /* the most frequent change */
 	if (!xmp_valid(&p->op[i])) /* a move past its kernel buffer */
