@@ -27,6 +27,7 @@ static struct {
 	struct hx_exec x[3]; /* per profile (enum xmc_profile) */
 	int ready[3]; /* x[p] set up: every implementation claims p */
 	int feedback; /* spec feedback on */
+	int context; /* ... with clauses in context (XMCHECK_SPEC_CONTEXT) */
 	uint8_t *ctr; /* engine's counters, or NULL */
 	size_t nctr; /* their number */
 	uint16_t set[FZ_SET_MAX]; /* counters set by this input (to clear) */
@@ -172,7 +173,8 @@ static void feed_state(const struct hx_exec *x, int impl,
 			     (uint32_t)(st.pin_count < 3 ? st.pin_count : 3) << 7 |
 			     (uint32_t)(st.hide_count < 3 ? st.hide_count : 3) << 9 |
 			     (uint32_t)(st.waiters < 3 ? st.waiters : 3) << 11 |
-			     seg_class(ev->touched[i].seg) << 13;
+			     (fz.context ? seg_class(ev->touched[i].seg) : 0)
+				     << 13;
 		h = mix(h, v);
 	}
 	mark(fz.seen_state, h % STATE_BITS);
@@ -209,7 +211,7 @@ static void feed_context(const struct hx_exec *x, int impl, int opi,
 	for (int i = 0; i < n; i++) {
 		uint32_t h = mix(mix(0x51u, what[i]), ctx);
 		mark(fz.seen_ctx, h % STATE_BITS);
-		if (fz.feedback)
+		if (fz.feedback && fz.context)
 			bump(FZ_CLAUSE_SLOTS + FZ_PAIR_SLOTS + FZ_STATE_SLOTS +
 			     h % FZ_CTX_SLOTS);
 	}
@@ -266,7 +268,9 @@ int fz_init(char *err, size_t errlen)
 	const char *fb = getenv("XMCHECK_SPEC_FEEDBACK");
 	const char *st = getenv("XMCHECK_FZ_STATS");
 	memset(&fz, 0, sizeof fz);
+	const char *cx = getenv("XMCHECK_SPEC_CONTEXT");
 	fz.feedback = !(fb && !strcmp(fb, "0"));
+	fz.context = !(cx && !strcmp(cx, "0"));
 	const char *mo = getenv("XMCHECK_MAX_OPS");
 	fz.stats_every = st ? atoi(st) : 0;
 	fz.max_ops = mo ? atoi(mo) : XMP_MAX_OPS;

@@ -14,6 +14,9 @@
  *                          (default sim)
  *   XMCHECK_SPEC           spec file or directory (default the built-in)
  *   XMCHECK_SPEC_FEEDBACK  0 turns spec coverage feedback off (default on)
+ *   XMCHECK_SPEC_CONTEXT   0 leaves the context out of it: no clause in
+ *                          context, no kind of memory in the page states
+ *                          (default on; for measuring what it adds)
  *   XMCHECK_MAX_OPS        cut every program to at most N ops (benchmarks)
  *   XMCHECK_FZ_STATS       N > 0: every N seconds print the distinct
  *                          clauses, clause pairs and page-state combinations
