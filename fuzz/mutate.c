@@ -194,7 +194,9 @@ static void shape_op(struct shape *sh, const struct xmp_op *op)
 		sh->region[1] = (int8_t)XMC_SEG_TEXT(a[0]);
 		sh->region[2] = (int8_t)XMC_SEG_DATA(a[0]);
 		return;
-	case XMP_KSEG_NEW: sh->npages[XMC_SEG_KERN(a[0])] = (uint8_t)a[1]; return;
+	case XMP_KSEG_NEW:
+		sh->npages[XMC_SEG_KERN(a[0])] = (uint8_t)a[1];
+		return;
 	case XMP_SET_ENV: sh->interrupt = (int)a[0]; return;
 	case XMP_DESC_SET: sh->kdesc[a[0]] = a[1] == XMEM_GLOBAL; return;
 	case XMP_XMATTACH: sh->kdesc[a[2]] = a[3] == SYS_ADSPACE; return;
@@ -216,14 +218,20 @@ static int op_addr(const struct shape *sh, const struct xmp_op *op,
 {
 	const int64_t *a = op->a;
 	switch (op->code) {
-	case XMP_XMEMIN: *addr = (uint32_t)a[0]; *kern = sh->kdesc[a[3]]; return 1;
-	case XMP_XMEMOUT: *addr = (uint32_t)a[1]; *kern = sh->kdesc[a[3]]; return 1;
+	case XMP_XMEMIN:
+	case XMP_XMEMOUT:
+		*addr = (uint32_t)a[op->code == XMP_XMEMOUT];
+		*kern = sh->kdesc[a[3]];
+		return 1;
 	case XMP_XMEMDMA:
 	case XMP_XMEMDMA64:
 		*addr = (uint32_t)a[1];
 		*kern = sh->kdesc[a[0]];
 		return 1;
-	case XMP_XMATTACH: *addr = (uint32_t)a[0]; *kern = a[3] == SYS_ADSPACE; return 1;
+	case XMP_XMATTACH:
+		*addr = (uint32_t)a[0];
+		*kern = a[3] == SYS_ADSPACE;
+		return 1;
 	case XMP_PROBE: *addr = (uint32_t)a[1]; *kern = 0; return 1;
 	}
 	return 0;
@@ -311,7 +319,8 @@ static int aim_step(struct rng *r, struct xmp_prog *p)
 	st.a[0] = seg;
 	st.a[1] = page;
 	if (xmp_ops[st.code].nargs == 3) /* prot 0..2; on, mostly 1 */
-		st.a[2] = st.code == XMP_PROTECT ? below(r, 3) : below(r, 4) != 0;
+		st.a[2] = st.code == XMP_PROTECT ? below(r, 3)
+						 : below(r, 4) != 0;
 	/* right before the op, or anywhere after the segment's making */
 	int at = below(r, 2) ? i : (int)below(r, (uint32_t)i + 1);
 	insert_at(p, at, &st);
