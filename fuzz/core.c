@@ -12,7 +12,7 @@
 #include "progbin.h"
 
 #define STATE_BITS 65536 /* exact-ish page-state combinations for stats */
-#define FZ_SET_MAX 512 /* counters one input sets, remembered for clearing */
+#define FZ_SET_MAX 1024 /* counters one input sets, remembered for clearing */
 
 extern const int mdl_builtin_nfiles;
 extern const char *const mdl_builtin_names[];
@@ -27,15 +27,18 @@ static struct {
 	struct hx_exec x[3]; /* per profile (enum xmc_profile) */
 	int ready[3]; /* x[p] set up: every implementation claims p */
 	int feedback; /* spec feedback on */
+	int context; /* ... with clauses in context (XMCHECK_SPEC_CONTEXT) */
 	uint8_t *ctr; /* engine's counters, or NULL */
 	size_t nctr; /* their number */
 	uint16_t set[FZ_SET_MAX]; /* counters set by this input (to clear) */
 	int nset; /* their number; > FZ_SET_MAX: clear them all */
 	int prev[HX_MAX_IMPLS]; /* last clause fired per impl, -1 none */
 	struct fz_result *res; /* result of the input being run */
+	const struct xmp_prog *prog; /* the program being run */
 	uint8_t *seen_clause; /* [nclauses]: reached (stats) */
 	uint8_t *seen_pair; /* [(nclauses + 1) * nclauses] (stats) */
 	uint8_t *seen_state; /* [STATE_BITS / 8] (stats) */
+	uint8_t *seen_ctx; /* [STATE_BITS / 8]: clause contexts (stats) */
 	uint64_t execs; /* inputs run */
 	uint64_t len; /* ops in the programs run, summed (stats) */
 	int stats_every; /* XMCHECK_FZ_STATS seconds, 0 off */
@@ -129,11 +132,41 @@ static void feed_clauses(int impl, const struct mdl_eval *ev)
 	}
 }
 
-/* The page-state fields of the pages the op touched, as one hash. */
-static void feed_state(const struct hx_exec *x, int impl, int opi,
+/*
+ * The kind of memory a segment number is (docs/WORLD.md): user 0..15, a
+ * process's text 16..19 or data 20..23 (W12), the kernel's 24..25 (W13).
+ */
+static uint32_t seg_class(int seg)
+{
+	return seg < XMC_SEG_TEXT(0)   ? 0
+	       : seg < XMC_SEG_DATA(0) ? 1
+	       : seg < XMC_SEG_KERN(0) ? 2
+				       : 3;
+}
+
+/* The kind of descriptor an op's slot holds after it, 0 for no slot. */
+static uint32_t desc_kind(const struct hx_exec *x, int impl,
+			  const struct xmp_op *op)
+{
+	int slot = xmp_desc_slot(op);
+	const struct xmc_xmem *d =
+		slot < 0 ? NULL : mdl_desc(x->impl[impl].m, slot);
+	if (!d)
+		return 0;
+	switch (d->aspace_id) {
+	case XMEM_PROC: return 1;
+	case XMEM_PROC2: return 2;
+	case XMEM_GLOBAL: return 3;
+	case XMEM_INVAL: return 4;
+	}
+	return 5; /* a value no header defines */
+}
+
+/* The page-state fields of the pages the op touched (and the kind of
+ * memory each is), as one hash. */
+static void feed_state(const struct hx_exec *x, int impl,
 		       const struct mdl_eval *ev)
 {
-	(void)opi;
 	uint32_t h = mix(0, ev->kind);
 	for (int i = 0; i < ev->ntouched && i < 8; i++) {
 		struct xmc_page_state st;
@@ -145,7 +178,9 @@ static void feed_state(const struct hx_exec *x, int impl, int opi,
 			     st.io_error << 6 |
 			     (uint32_t)(st.pin_count < 3 ? st.pin_count : 3) << 7 |
 			     (uint32_t)(st.hide_count < 3 ? st.hide_count : 3) << 9 |
-			     (uint32_t)(st.waiters < 3 ? st.waiters : 3) << 11;
+			     (uint32_t)(st.waiters < 3 ? st.waiters : 3) << 11 |
+			     (fz.context ? seg_class(ev->touched[i].seg) : 0)
+				     << 13;
 		h = mix(h, v);
 	}
 	mark(fz.seen_state, h % STATE_BITS);
@@ -153,12 +188,48 @@ static void feed_state(const struct hx_exec *x, int impl, int opi,
 		bump(FZ_CLAUSE_SLOTS + FZ_PAIR_SLOTS + h % FZ_STATE_SLOTS);
 }
 
+/*
+ * The clause (or, for a world step, the step) in its context: the kinds of
+ * memory the op touched, the kind of descriptor it went through, the
+ * execution level. A clause reached through kernel pages, through an
+ * XMEM_GLOBAL descriptor or at interrupt level is new coverage even where
+ * the same clause through user pages is old, and a step on a kernel page
+ * (a page-out, a pin) is new where the same step on a user page is old:
+ * the stepping stones to a combination no single clause tells apart.
+ */
+static void feed_context(const struct hx_exec *x, int impl, int opi,
+			 const struct mdl_eval *ev)
+{
+	const struct xmp_op *op = &fz.prog->op[opi];
+	uint32_t mem = 0;
+	for (int i = 0; i < ev->ntouched; i++)
+		mem |= 1u << seg_class(ev->touched[i].seg);
+	uint32_t ctx = mem | desc_kind(x, impl, op) << 4 |
+		       (uint32_t)mdl_interrupt(x->impl[impl].m) << 7;
+	uint32_t what[MDL_MAX_FIRED + 1];
+	int n = 0;
+	if (ev->kind == MDL_EV_STEP || ev->kind == MDL_EV_ILLEGAL)
+		what[n++] = 0x10000u | (uint32_t)op->code << 1 |
+			    (ev->kind == MDL_EV_ILLEGAL);
+	else
+		for (int i = 0; i < ev->nfired && n < MDL_MAX_FIRED; i++)
+			what[n++] = ev->fired[i];
+	for (int i = 0; i < n; i++) {
+		uint32_t h = mix(mix(0x51u, what[i]), ctx);
+		mark(fz.seen_ctx, h % STATE_BITS);
+		if (fz.feedback && fz.context)
+			bump(FZ_CLAUSE_SLOTS + FZ_PAIR_SLOTS + FZ_STATE_SLOTS +
+			     h % FZ_CTX_SLOTS);
+	}
+}
+
 static void on_op(void *ctx, int impl, int opi, const struct mdl_eval *ev)
 {
 	const struct hx_exec *x = ctx;
 	feed_clauses(impl, ev);
 	if (ev->ntouched)
-		feed_state(x, impl, opi, ev);
+		feed_state(x, impl, ev);
+	feed_context(x, impl, opi, ev);
 }
 
 static void on_div(void *ctx, const struct xmp_prog *p, const struct hx_div *d)
@@ -203,7 +274,9 @@ int fz_init(char *err, size_t errlen)
 	const char *fb = getenv("XMCHECK_SPEC_FEEDBACK");
 	const char *st = getenv("XMCHECK_FZ_STATS");
 	memset(&fz, 0, sizeof fz);
+	const char *cx = getenv("XMCHECK_SPEC_CONTEXT");
 	fz.feedback = !(fb && !strcmp(fb, "0"));
+	fz.context = !(cx && !strcmp(cx, "0"));
 	const char *mo = getenv("XMCHECK_MAX_OPS");
 	fz.stats_every = st ? atoi(st) : 0;
 	fz.max_ops = mo ? atoi(mo) : XMP_MAX_OPS;
@@ -221,7 +294,8 @@ int fz_init(char *err, size_t errlen)
 	fz.seen_clause = calloc(n / 8 + 1, 1);
 	fz.seen_pair = calloc((n + 1) * n / 8 + 1, 1);
 	fz.seen_state = calloc(STATE_BITS / 8, 1);
-	if (!fz.seen_clause || !fz.seen_pair || !fz.seen_state)
+	fz.seen_ctx = calloc(STATE_BITS / 8, 1);
+	if (!fz.seen_clause || !fz.seen_pair || !fz.seen_state || !fz.seen_ctx)
 		return snprintf(err, errlen, "out of memory"), -1;
 	char why[512];
 	int any = 0;
@@ -255,6 +329,7 @@ void fz_fini(void)
 	free(fz.seen_clause);
 	free(fz.seen_pair);
 	free(fz.seen_state);
+	free(fz.seen_ctx);
 	memset(&fz, 0, sizeof fz);
 }
 
@@ -274,6 +349,7 @@ int fz_one(const uint8_t *data, size_t size, struct fz_result *r)
 	r->nops = p.n;
 	fz.len += (uint64_t)p.n;
 	fz.res = r;
+	fz.prog = &p;
 	for (int i = 0; i < HX_MAX_IMPLS; i++)
 		fz.prev[i] = -1;
 	clear_counters();
@@ -313,6 +389,11 @@ void fz_stats(unsigned *clauses, unsigned *pairs, unsigned *states,
 	*execs = fz.execs;
 }
 
+unsigned fz_stats_contexts(void)
+{
+	return fz.seen_ctx ? count_bits(fz.seen_ctx, STATE_BITS) : 0;
+}
+
 void fz_stats_tick(void)
 {
 	if (fz.stats_every <= 0 || (fz.execs & 255))
@@ -326,8 +407,10 @@ void fz_stats_tick(void)
 	fz_stats(&c, &p, &s, &e);
 	uint64_t ops = fz.x[1].ops + fz.x[2].ops;
 	fprintf(stderr, "fz-stats: t=%.0f execs=%llu clauses=%u pairs=%u "
-			"states=%u feedback=%d len/exec=%.1f ops/exec=%.1f\n",
-		t - fz.t0, (unsigned long long)e, c, p, s, fz.feedback,
+			"states=%u contexts=%u feedback=%d len/exec=%.1f "
+			"ops/exec=%.1f\n",
+		t - fz.t0, (unsigned long long)e, c, p, s, fz_stats_contexts(),
+		fz.feedback,
 		e ? (double)fz.len / (double)e : 0.0,
 		e ? (double)ops / (double)e : 0.0);
 }

@@ -14,6 +14,9 @@
  *                          (default sim)
  *   XMCHECK_SPEC           spec file or directory (default the built-in)
  *   XMCHECK_SPEC_FEEDBACK  0 turns spec coverage feedback off (default on)
+ *   XMCHECK_SPEC_CONTEXT   0 leaves the context out of it: no clause in
+ *                          context, no kind of memory in the page states
+ *                          (default on; for measuring what it adds)
  *   XMCHECK_MAX_OPS        cut every program to at most N ops (benchmarks)
  *   XMCHECK_FZ_STATS       N > 0: every N seconds print the distinct
  *                          clauses, clause pairs and page-state combinations
@@ -21,8 +24,12 @@
  *
  * Spec coverage feedback: after each op the model's verdict is turned into
  * counters an engine treats as coverage: the clause fired, the pair
- * (previous clause fired -> this clause) and a hash of the page-state
- * fields of the pages the op touched. The engine supplies the storage
+ * (previous clause fired -> this clause), a hash of the page-state
+ * fields of the pages the op touched (with the kind of memory each is:
+ * user, text, data, kernel), and the clause (or the world step) in its
+ * context: the kinds of memory touched, the kind of descriptor used
+ * (XMEM_PROC, XMEM_PROC2, XMEM_GLOBAL, ...), the execution level. The
+ * engine supplies the storage
  * (fz_set_counters); the core clears and fills it per input.
  */
 #ifndef FZ_CORE_H
@@ -42,7 +49,9 @@
 #define FZ_CLAUSE_SLOTS 256 /* features for clauses (index mod) */
 #define FZ_PAIR_SLOTS 8192 /* features for clause pairs (hashed) */
 #define FZ_STATE_SLOTS 4096 /* features for page-state combinations */
-#define FZ_NFEATURES (FZ_CLAUSE_SLOTS + FZ_PAIR_SLOTS + FZ_STATE_SLOTS)
+#define FZ_CTX_SLOTS 4096 /* features for clauses and steps in context */
+#define FZ_NFEATURES \
+	(FZ_CLAUSE_SLOTS + FZ_PAIR_SLOTS + FZ_STATE_SLOTS + FZ_CTX_SLOTS)
 #define FZ_NCOUNTERS (FZ_NFEATURES / 8) /* counter bytes */
 
 /* What one input did. */
@@ -69,6 +78,8 @@ int fz_feedback_on(void);
 /* Distinct clauses, clause pairs and page-state hashes reached so far. */
 void fz_stats(unsigned *clauses, unsigned *pairs, unsigned *states,
 	      uint64_t *execs);
+/* Distinct clauses and steps in context (memory, descriptor, level). */
+unsigned fz_stats_contexts(void);
 
 /* Print the stats line when XMCHECK_FZ_STATS asks (called per input). */
 void fz_stats_tick(void);

@@ -161,6 +161,238 @@ static void delete_at(struct xmp_prog *p, int at)
 	p->n--;
 }
 
+/*
+ * What the ops before an index build, as far as the ops alone tell (the
+ * model decides what is legal; this is guidance, like the decoder's
+ * shadow): the segments made and their defined pages, the segment last
+ * mapped at each region, the slots that hold a kernel descriptor, the
+ * execution level.
+ */
+struct shape {
+	uint8_t npages[XMC_NSEGS]; /* defined pages per segment, 0 not made */
+	uint8_t high[XMC_NSEGS]; /* its pages are the last ones */
+	int8_t region[16]; /* segment last mapped at a region, -1 none */
+	uint8_t kdesc[XMC_MAX_DESCS]; /* slot holds a kernel descriptor */
+	int nsegs; /* user segments made */
+	int interrupt; /* at interrupt level */
+};
+
+static void shape_op(struct shape *sh, const struct xmp_op *op)
+{
+	const int64_t *a = op->a;
+	switch (op->code) {
+	case XMP_SEG_NEW:
+		if (sh->nsegs < XMC_MAX_SEGS) {
+			sh->npages[sh->nsegs] = (uint8_t)a[1];
+			sh->high[sh->nsegs++] = (uint8_t)a[2];
+		}
+		return;
+	case XMP_MAP: sh->region[a[1] & 15] = (int8_t)a[2]; return;
+	case XMP_IMAGE:
+		sh->npages[XMC_SEG_TEXT(a[0])] = (uint8_t)a[1];
+		sh->npages[XMC_SEG_DATA(a[0])] = (uint8_t)a[1];
+		sh->region[1] = (int8_t)XMC_SEG_TEXT(a[0]);
+		sh->region[2] = (int8_t)XMC_SEG_DATA(a[0]);
+		return;
+	case XMP_KSEG_NEW:
+		sh->npages[XMC_SEG_KERN(a[0])] = (uint8_t)a[1];
+		return;
+	case XMP_SET_ENV: sh->interrupt = (int)a[0]; return;
+	case XMP_DESC_SET: sh->kdesc[a[0]] = a[1] == XMEM_GLOBAL; return;
+	case XMP_XMATTACH: sh->kdesc[a[2]] = a[3] == SYS_ADSPACE; return;
+	}
+}
+
+static void shape_upto(const struct xmp_prog *p, int upto, struct shape *sh)
+{
+	memset(sh, 0, sizeof *sh);
+	memset(sh->region, -1, sizeof sh->region);
+	for (int i = 0; i < upto && i < p->n; i++)
+		shape_op(sh, &p->op[i]);
+}
+
+/* The address an op moves through or probes, and whether it is a kernel
+ * address (through a kernel descriptor); 0 for an op without one. */
+static int op_addr(const struct shape *sh, const struct xmp_op *op,
+		   uint32_t *addr, int *kern)
+{
+	const int64_t *a = op->a;
+	switch (op->code) {
+	case XMP_XMEMIN:
+	case XMP_XMEMOUT:
+		*addr = (uint32_t)a[op->code == XMP_XMEMOUT];
+		*kern = sh->kdesc[a[3]];
+		return 1;
+	case XMP_XMEMDMA:
+	case XMP_XMEMDMA64:
+		*addr = (uint32_t)a[1];
+		*kern = sh->kdesc[a[0]];
+		return 1;
+	case XMP_XMATTACH:
+		*addr = (uint32_t)a[0];
+		*kern = a[3] == SYS_ADSPACE;
+		return 1;
+	case XMP_PROBE: *addr = (uint32_t)a[1]; *kern = 0; return 1;
+	}
+	return 0;
+}
+
+/* An op of p that moves through, probes or attaches an address (svc 0),
+ * or any service (svc 1), at random; any op when p has none. */
+static int pick_op(struct rng *r, const struct xmp_prog *p, int svc)
+{
+	static const struct shape none;
+	int idx[XMP_MAX_OPS], n = 0;
+	uint32_t addr;
+	int kern;
+	for (int i = 0; i < p->n; i++)
+		if (svc ? XMP_IS_SVC(p->op[i].code)
+			: op_addr(&none, &p->op[i], &addr, &kern))
+			idx[n++] = i;
+	return n ? idx[below(r, (uint32_t)n)] : (int)below(r, (uint32_t)p->n);
+}
+
+/* A defined page of a made segment near page pg (pg itself if defined). */
+static uint32_t defined_page(const struct shape *sh, int seg, uint32_t pg)
+{
+	uint32_t n = sh->npages[seg], first = sh->high[seg] ? 65536 - n : 0;
+	return pg >= first && pg < first + n ? pg : first + pg % n;
+}
+
+/* The segment and page op reaches (seg -1: none the shape knows). */
+static int op_page(const struct shape *sh, const struct xmp_op *op,
+		   uint32_t *page)
+{
+	uint32_t addr;
+	int kern, seg = -1;
+	if (!op_addr(sh, op, &addr, &kern))
+		return -1;
+	uint32_t r = XMC_REGION(addr);
+	for (int j = 0; kern && j < XMC_KSEGS; j++)
+		if (r == XMC_KREGION(j))
+			seg = XMC_SEG_KERN(j);
+	if (!kern)
+		seg = sh->region[r];
+	if (seg < 0 || !sh->npages[seg])
+		return -1;
+	*page = defined_page(sh, seg, XMC_OFFSET(addr) / XMC_PAGE_SIZE);
+	return seg;
+}
+
+/* A segment the shape knows to be made, at random; -1 none. */
+static int made_seg(struct rng *r, const struct shape *sh)
+{
+	int made[XMC_NSEGS], n = 0;
+	for (int k = 0; k < XMC_NSEGS; k++)
+		if (sh->npages[k])
+			made[n++] = k;
+	return n ? made[below(r, (uint32_t)n)] : -1;
+}
+
+/* Page steps, the page-outs most often (interrupt-level and paging
+ * clauses need a page out of memory). */
+static const uint8_t page_steps[] = {
+	XMP_PAGE_OUT, XMP_PAGE_OUT, XMP_PAGE_OUT, XMP_PIN, XMP_PIN,
+	XMP_UNPIN, XMP_PROTECT, XMP_IO_ERROR, XMP_PAGER_IO, XMP_PAGE_IN,
+	XMP_CLEAR_MOD, XMP_WAIT,
+};
+
+/*
+ * Aim: a page step (page-out, pin, protect, ...) on the page a later op
+ * moves through, probes or attaches, inserted before that op: the page
+ * states a service's clauses read, on the very page it reads them on.
+ * Without a page of its own to aim at, a page of a segment the program
+ * makes.
+ */
+static int aim_step(struct rng *r, struct xmp_prog *p)
+{
+	static struct shape sh;
+	int i = pick_op(r, p, 0);
+	shape_upto(p, i, &sh);
+	uint32_t page = 0;
+	int seg = op_page(&sh, &p->op[i], &page);
+	if (seg < 0 && (seg = made_seg(r, &sh)) >= 0)
+		page = defined_page(&sh, seg, below(r, XMC_OBJ_PAGES));
+	if (seg < 0)
+		return 0;
+	struct xmp_op st = {.code = PICK(r, page_steps)};
+	st.a[0] = seg;
+	st.a[1] = page;
+	if (xmp_ops[st.code].nargs == 3) /* prot 0..2; on, mostly 1 */
+		st.a[2] = st.code == XMP_PROTECT ? below(r, 3)
+						 : below(r, 4) != 0;
+	/* right before the op, or anywhere after the segment's making */
+	int at = below(r, 2) ? i : (int)below(r, (uint32_t)i + 1);
+	insert_at(p, at, &st);
+	return 1;
+}
+
+/* A region where the shape reaches segment seg (kernel: through a kernel
+ * descriptor), -1 none. */
+static int seg_region(const struct shape *sh, int seg, int kern)
+{
+	if (kern)
+		return seg >= XMC_SEG_KERN(0)
+			       ? (int)XMC_KREGION(seg - XMC_SEG_KERN(0))
+			       : -1;
+	for (int k = 0; k < 16; k++)
+		if (sh->region[k] == seg)
+			return k;
+	return -1;
+}
+
+/*
+ * Retarget: point an op that takes a page or an address at a page of a
+ * segment the program makes (the kernel's through a kernel descriptor),
+ * where re-arguing one number at a time rarely lands on one.
+ */
+static int retarget(struct rng *r, struct xmp_prog *p)
+{
+	static struct shape sh;
+	int i = (int)below(r, (uint32_t)p->n), kern, region;
+	struct xmp_op *op = &p->op[i];
+	uint32_t addr;
+	shape_upto(p, i, &sh);
+	int seg = made_seg(r, &sh);
+	if (seg < 0)
+		return 0;
+	uint32_t page = defined_page(&sh, seg, below(r, XMC_OBJ_PAGES));
+	if ((op->code >= XMP_PROTECT && op->code <= XMP_WAIT) ||
+	    op->code == XMP_CLEAR_MOD) {
+		op->a[0] = seg;
+		op->a[1] = page;
+		return 1;
+	}
+	if (!op_addr(&sh, op, &addr, &kern) ||
+	    (region = seg_region(&sh, seg, kern)) < 0)
+		return 0;
+	addr = (uint32_t)region << XMC_SEGSHIFT | page * XMC_PAGE_SIZE |
+	       (below(r, 2) ? 0 : below(r, XMC_PAGE_SIZE));
+	int uarg = op->code == XMP_XMEMOUT || op->code == XMP_XMEMDMA ||
+		   op->code == XMP_XMEMDMA64 || op->code == XMP_PROBE;
+	op->a[uarg] = addr;
+	return 1;
+}
+
+/*
+ * Level: the execution level switched right before an op (and, one time
+ * in two, back after it): every service has clauses for interrupt level,
+ * and a program's services mostly run where its steps left it.
+ */
+static int switch_level(struct rng *r, struct xmp_prog *p)
+{
+	static struct shape sh;
+	int i = pick_op(r, p, 1);
+	shape_upto(p, i, &sh);
+	struct xmp_op env = {.code = XMP_SET_ENV, .a = {!sh.interrupt}};
+	insert_at(p, i, &env);
+	if (below(r, 2) && p->n < XMP_MAX_OPS) {
+		env.a[0] = sh.interrupt;
+		insert_at(p, i + 2, &env);
+	}
+	return 1;
+}
+
 #define FZ_SNIPPET_BELOW 24 /* programs this long get no more snippets */
 #define FZ_FRESH_MAX 32 /* longest new program (the decoder's ops) */
 
@@ -185,7 +417,7 @@ static void mutate_once(struct rng *r, struct xmp_prog *p, int *profile)
 		insert_snippet(r, p);
 		return;
 	}
-	switch (below(r, 16)) {
+	switch (below(r, 20)) {
 	case 0: case 1: case 2: /* insert */
 		fresh_op(r, p, &op);
 		insert_at(p, (int)below(r, (uint32_t)p->n + 1), &op);
@@ -204,6 +436,15 @@ static void mutate_once(struct rng *r, struct xmp_prog *p, int *profile)
 		*profile = *profile == XMC_PROFILE_POWER ? XMC_PROFILE_POWERPC
 							 : XMC_PROFILE_POWER;
 		return;
+	case 9: case 10: case 11:
+		if (aim_step(r, p))
+			return;
+		break;
+	case 12:
+		if (retarget(r, p))
+			return;
+		break;
+	case 13: case 14: switch_level(r, p); return;
 	}
 	reargue(r, p, &p->op[i]); /* the most frequent change */
 	if (!xmp_valid(&p->op[i])) /* a move past its kernel buffer */

@@ -27,15 +27,20 @@ n=$(ls "$S/xmcheck" | wc -l)
 r=$(grep -c '^Executed ' "$T/log")
 [ "$r" = "$n" ] && ok || bad "replayed $r of $n seed files"
 
-# Spec feedback shows as features libFuzzer counts (ft:) on the same corpus.
+# Spec feedback shows as features libFuzzer counts (ft:) on the same corpus;
+# so does its context (kinds of memory, descriptor, level).
 ft() {
-	env XMCHECK_SPEC_FEEDBACK="$1" "$FZ/fz_xmcheck" -runs=0 "$S/xmcheck" 2>&1 |
+	env XMCHECK_SPEC_FEEDBACK="$1" XMCHECK_SPEC_CONTEXT="$2" \
+		"$FZ/fz_xmcheck" -runs=0 "$S/xmcheck" 2>&1 |
 		sed -n 's/.*INITED .* ft: \([0-9]*\).*/\1/p'
 }
-on=$(ft 1)
-off=$(ft 0)
+on=$(ft 1 1)
+bare=$(ft 1 0)
+off=$(ft 0 1)
 [ -n "$on" ] && [ -n "$off" ] && [ "$on" -gt "$off" ] && ok ||
 	bad "spec feedback adds no features ($on with, $off without)"
+[ -n "$bare" ] && [ "$on" -gt "$bare" ] && ok ||
+	bad "the context adds no features ($on with, $bare without)"
 
 # A planted bug, from an empty corpus: found, deduplicated by signature.
 mkdir -p "$T/c_b" "$T/art"

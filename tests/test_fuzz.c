@@ -2,7 +2,9 @@
  * test_fuzz.c - the fuzzers' ground: the binary program form round-trips
  * every corpus program and decodes any bytes to a valid program; the
  * structure-aware mutator is a pure function of (input, seed), writes
- * valid programs and makes each kind of change; crossover splices.
+ * valid programs and makes each kind of change (page steps aimed at the
+ * page a move reaches, the level switched before a service); crossover
+ * splices.
  */
 #include <check.h>
 #include <dirent.h>
@@ -197,6 +199,51 @@ START_TEST(mutator_inserts_sequences)
 }
 END_TEST
 
+/*
+ * The mutator aims page steps at the page a move goes through (here a
+ * kernel page, through an XMEM_GLOBAL descriptor), and switches the level
+ * right before a service: single-op insertions and re-arguing land on
+ * either by chance only.
+ */
+START_TEST(mutator_aims_and_switches_level)
+{
+	static struct xmp_prog p;
+	static uint8_t in[XMP_BIN_MAX], a[XMP_BIN_MAX];
+	char err[256];
+	const char *text = "kseg_new j=0 npages=2\n"
+			   "desc_set dp=0 aspace_id=-1\n"
+			   "xmemin uaddr=0x00001010 kaddr=k0+0x0 count=16 "
+			   "dp=0\n";
+	ck_assert_int_eq(xmp_parse("t", text, &p, err, sizeof err), 0);
+	size_t n = xmp_bin_encode(&p, XMC_PROFILE_POWER, in, sizeof in);
+	int profile, aimed = 0, outed = 0, level = 0;
+	for (uint64_t seed = 0; seed < 2000; seed++) {
+		size_t la = fz_mutate(in, n, a, sizeof a, seed);
+		xmp_bin_decode(a, la, &profile, &p);
+		int step = 0, out = 0;
+		for (int i = 0; i < p.n; i++) {
+			const struct xmp_op *o = &p.op[i];
+			int pstep = o->code >= XMP_PROTECT &&
+				    o->code <= XMP_WAIT && o->a[0] == 24 &&
+				    o->a[1] == 1;
+			step |= pstep;
+			out |= pstep && o->code == XMP_PAGE_OUT;
+			if (o->code == XMP_XMEMIN && o->a[0] == 0x1010) {
+				aimed += step;
+				outed += out;
+				level += i > 0 &&
+					 p.op[i - 1].code == XMP_SET_ENV &&
+					 p.op[i - 1].a[0] == 1;
+				break;
+			}
+		}
+	}
+	ck_assert_int_gt(aimed, 100);
+	ck_assert_int_gt(outed, 30);
+	ck_assert_int_gt(level, 50);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("fuzz");
@@ -207,6 +254,7 @@ static Suite *suite(void)
 	tcase_add_test(t, mutator_pure_and_valid);
 	tcase_add_test(t, crossover_splices);
 	tcase_add_test(t, mutator_inserts_sequences);
+	tcase_add_test(t, mutator_aims_and_switches_level);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -15,7 +15,8 @@
 # crash file (time since it started, in ms, and executions), its signature
 # is that crash replayed through the libFuzzer binary (DEDUP_TOKEN).
 #
-# Environment: MUTANTS (names to run; default every one), LIMIT (60 s per
+# Environment: MUTANTS (names to run; default every one), FUZZ_SEED (the
+# engines' -seed / -s, default 1), LIMIT (60 s per
 # mutant and engine), ENGINES ("libfuzzer afl"), SEEDED (1: start from the
 # seed corpus build/seeds/xmcheck instead of an empty one), REPORT
 # (reports/mutants-fuzz.json), MUTANTS_JSON (reports/mutants.json: when it
@@ -25,6 +26,7 @@
 set -eu
 table=${1:-impl/sim/mutants.txt}
 limit=${LIMIT:-60}
+fseed=${FUZZ_SEED:-1}
 engines=${ENGINES:-libfuzzer afl}
 report=${REPORT:-reports/mutants-fuzz.json}
 mjson=${MUTANTS_JSON:-reports/mutants.json}
@@ -53,7 +55,7 @@ run_lf() {
 	d=$2
 	t0=$(now)
 	XMCHECK_IMPL=build/fuzz/mutants/$1.so $pin0 \
-	build/fuzz/fuzz/fz_xmcheck -seed=1 \
+	build/fuzz/fuzz/fz_xmcheck -seed="$fseed" \
 		-max_total_time="$limit" -dict=fuzz/xmcheck.dict \
 		-print_final_stats=1 -artifact_prefix="$d/" \
 		"$d/corpus" ${SEEDED:+build/seeds/xmcheck} \
@@ -77,7 +79,7 @@ run_afl() {
 	AFL_BENCH_UNTIL_CRASH=1 AFL_SKIP_CPUFREQ=1 \
 	AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
 	AFL_CUSTOM_MUTATOR_LIBRARY=build/afl/fuzz/xmcheck-mutator.so \
-		$pin1 afl-fuzz -V "$limit" -s 1 -i "$d/in" -o "$d/out" \
+		$pin1 afl-fuzz -V "$limit" -s "$fseed" -i "$d/in" -o "$d/out" \
 		-x fuzz/xmcheck.dict -- build/afl/fuzz/fz_xmcheck \
 		>"$d/log" 2>&1 || true
 	c=$(ls "$d/out/default/crashes" 2>/dev/null | grep '^id:' |
@@ -134,10 +136,11 @@ for n in $names; do
 		  afl_signature: (if $fg == "" then null else $fg end),
 		  limit_s: $lim}' >>"$W/rows"
 done
-jq -s --arg from "${SEEDED:+the seed corpus}" --arg par "$par" '
+jq -s --arg from "${SEEDED:+the seed corpus}" --arg par "$par" \
+	--arg seed "$fseed" '
 	{engines: ("libFuzzer and AFL++ from " +
 		   (if $from == "" then "an empty corpus" else $from end) +
-		   ", seed 1" + (if $par == "1" then
+		   ", seed " + $seed + (if $par == "1" then
 		   ", side by side on one core each" else "" end)),
 	 found: {libfuzzer: ([.[] | select(.libfuzzer_s != null)] | length),
 		 afl: ([.[] | select(.afl_s != null)] | length),
