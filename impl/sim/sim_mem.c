@@ -95,7 +95,7 @@ int sim_seg_create(xmc_world *w, int k, int npages, int high, int prot)
 	s->first = high ? XMC_SEG_PAGES - (uint32_t)npages : 0;
 	for (i = 0; i < npages; i++) {
 		fi = frame_alloc(w, (uint8_t)prot);
-		if (w->fdirty[fi]) /* most frames come back unwritten */
+		if (w->fdirty[fi]) /* freed and taken again in one program */
 			memset(w->mem[fi], 0, XMC_PAGE_SIZE);
 		w->fdirty[fi] = 0;
 		s->pg[i].frame = (uint16_t)fi;
@@ -194,6 +194,14 @@ void sim_mem_reset(xmc_world *w)
 
 	w->nfree = SIM_NFRAMES;
 	memcpy(w->freelist, w->free0, sizeof(w->freelist));
+	/* Zeroed here, not when next allocated: which frames the previous
+	 * program wrote must not decide the next program's path (a fuzzer
+	 * that runs an empty program after each input sees a clean start). */
+	for (i = 0; i < SIM_NFRAMES; i++)
+		if (w->fdirty[i]) {
+			memset(w->mem[i], 0, XMC_PAGE_SIZE);
+			w->fdirty[i] = 0;
+		}
 	memset(w->cache, 0, sizeof(w->cache));
 	for (i = 0; i < XMC_NSEGS; i++)
 		w->seg[i].state = SIM_SEG_FREE;
