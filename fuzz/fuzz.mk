@@ -98,8 +98,9 @@ fuzz-check: fuzz-bins seeds $(BUILD)/tests/test_fuzz
 cflite-check:
 	sh tests/cflite.sh
 
-# The binary form and the mutator, as a unit test (run by fuzz-check).
-$(BUILD)/tests/test_fuzz: $(BUILD)/tests/test_fuzz.o $(BUILD)/fuzz/mutate.o \
+# The binary form, the mutator and the core, as a unit test (fuzz-check).
+$(BUILD)/tests/test_fuzz: $(BUILD)/tests/test_fuzz.o \
+  $(call obj,fuzz/core.c harness/plugin.c fuzz/mutate.c) \
   $(BUILD)/libxmcheck.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LIBS)
 

@@ -4,7 +4,7 @@
  * structure-aware mutator is a pure function of (input, seed), writes
  * valid programs and makes each kind of change (page steps aimed at the
  * page a move reaches, the level switched before a service); crossover
- * splices.
+ * splices; the core's spec feedback uses the engines' counter classes.
  */
 #include <check.h>
 #include <dirent.h>
@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core.h"
 #include "findings.h"
 #include "mutate.h"
 #include "progbin.h"
@@ -244,6 +245,83 @@ START_TEST(mutator_aims_and_switches_level)
 }
 END_TEST
 
+/* The stream xmp_fill is defined as, without its kept fill. */
+static void fill_ref(uint32_t pattern, uint8_t *buf, uint32_t len)
+{
+	uint32_t x = pattern * 2654435761u + 0x9e3779b9u;
+	for (uint32_t i = 0; i < len; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		buf[i] = (uint8_t)x;
+	}
+}
+
+/* xmp_fill's kept fill changes no byte: the same pattern again, shorter,
+ * longer, another pattern, past XMP_FILL_MAX, after a forget. */
+START_TEST(fill_as_defined)
+{
+	static uint8_t got[2 * XMP_FILL_MAX], want[2 * XMP_FILL_MAX];
+	static const uint32_t len[] = {1, 4096, 100, 4096, 8192, 8193, 7, 0};
+	for (int k = 0; k < 64; k++) {
+		uint32_t pat = (uint32_t)k / 3 * 0x01000193u, n = len[k % 8];
+		if (k % 5 == 4)
+			xmp_fill_forget();
+		memset(got, 0xee, sizeof got);
+		xmp_fill(pat, got, n);
+		fill_ref(pat, want, n);
+		ck_assert_msg(!memcmp(got, want, n), "call %d", k);
+		ck_assert_uint_eq(got[n], 0xee); /* nothing past len */
+	}
+}
+END_TEST
+
+/*
+ * Spec feedback: every counter byte holds one of the eight class values
+ * (core.h), several classes occur, and the same input sets the same bytes
+ * again (nothing carried over from the input before).
+ */
+START_TEST(feedback_classes)
+{
+	static uint8_t ctr[FZ_NCOUNTERS], first[FZ_NCOUNTERS];
+	static const uint8_t cls[] = {1, 2, 3, 4, 8, 16, 32, 128};
+	char err[256];
+	ck_assert_msg(!fz_init(err, sizeof err), "%s", err);
+	fz_set_counters(ctr, sizeof ctr);
+	unsigned seen = 0; /* bit c: class value cls[c] occurred */
+	uint8_t buf[XMP_BIN_MAX];
+	struct fz_result r;
+	for (uint64_t seed = 1; seed <= 200; seed++) {
+		static struct xmp_prog p;
+		struct xmp_src src;
+		xmp_src_rng(&src, seed);
+		xmp_decode(&src, 16, XMC_CAP_ALL, XMC_PROFILE_POWER, &p);
+		size_t len = xmp_bin_encode(&p, XMC_PROFILE_POWER, buf, sizeof buf);
+		fz_one(buf, len, &r);
+		if (seed == 1)
+			memcpy(first, ctr, sizeof ctr);
+		for (size_t i = 0; i < sizeof ctr; i++) {
+			if (!ctr[i])
+				continue;
+			const uint8_t *c = memchr(cls, ctr[i], sizeof cls);
+			ck_assert_msg(c != NULL, "byte %zu = %u", i, ctr[i]);
+			seen |= 1u << (c - cls);
+		}
+	}
+	ck_assert_uint_eq(seen, 0xffu);
+	{
+		static struct xmp_prog p;
+		struct xmp_src src;
+		xmp_src_rng(&src, 1);
+		xmp_decode(&src, 16, XMC_CAP_ALL, XMC_PROFILE_POWER, &p);
+		size_t len = xmp_bin_encode(&p, XMC_PROFILE_POWER, buf, sizeof buf);
+		fz_one(buf, len, &r);
+	}
+	ck_assert(!memcmp(ctr, first, sizeof ctr));
+	fz_fini();
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("fuzz");
@@ -255,6 +333,8 @@ static Suite *suite(void)
 	tcase_add_test(t, crossover_splices);
 	tcase_add_test(t, mutator_inserts_sequences);
 	tcase_add_test(t, mutator_aims_and_switches_level);
+	tcase_add_test(t, feedback_classes);
+	tcase_add_test(t, fill_as_defined);
 	suite_add_tcase(s, t);
 	return s;
 }
